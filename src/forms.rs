@@ -1,0 +1,1 @@
+//! forms (work in progress)

@@ -1,0 +1,1 @@
+//! glossary (work in progress)

@@ -1,0 +1,18 @@
+//! prem: the guidance site generator and secure referral kiosk for multi-agency
+//! exploitation and missing partnerships.
+//!
+//! The binary in `main.rs` only parses arguments; everything else lives here so
+//! that tests and benchmarks drive exactly the code the command line runs.
+
+pub mod config;
+pub mod content;
+pub mod forms;
+pub mod glossary;
+pub mod markdown;
+pub mod preview;
+pub mod search;
+pub mod seal;
+pub mod site;
+pub mod slides;
+pub mod store;
+pub mod theme;

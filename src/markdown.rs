@@ -1,0 +1,1 @@
+//! markdown (work in progress)

@@ -1,0 +1,1 @@
+//! preview (work in progress)

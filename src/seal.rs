@@ -1,0 +1,1 @@
+//! seal (work in progress)

@@ -1,0 +1,1 @@
+//! search (work in progress)

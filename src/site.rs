@@ -1,0 +1,1 @@
+//! site (work in progress)

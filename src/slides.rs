@@ -1,0 +1,1 @@
+//! slides (work in progress)

@@ -1,0 +1,1 @@
+//! theme (work in progress)
