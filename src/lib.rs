@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod content;
+pub mod criteria;
 pub mod forms;
 pub mod glossary;
 pub mod markdown;
