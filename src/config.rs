@@ -1,1 +1,275 @@
-//! config (work in progress)
+//! One typed configuration, loaded from `prem.toml` with defaults, then
+//! overridden by `PREM_*` environment variables and finally by command-line
+//! flags. Everything partnership-specific (names, areas, mailboxes) lives in
+//! `prem.toml`, never in code, so the same engine serves any partnership.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+pub const CONFIG_FILE: &str = "prem.toml";
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub site: SiteConfig,
+    pub partnership: PartnershipConfig,
+    pub build: BuildConfig,
+    pub kiosk: KioskConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Short name shown in the header, e.g. the panel's acronym.
+    pub name: String,
+    /// Longer name used in page titles and the home page.
+    pub title: String,
+    /// Absolute URL the site is published at; used for the sitemap.
+    pub base_url: String,
+    pub language: String,
+    /// Folder under `themes/` whose assets are published.
+    pub theme: String,
+    /// Raw HTML in Markdown is refused unless this is set.
+    pub allow_raw_html: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PartnershipConfig {
+    /// Local authority areas, offered as choices on the referral forms.
+    pub local_authorities: Vec<String>,
+    /// Role-based mailbox for questions about the partnership.
+    pub contact_mailbox: String,
+    /// Role that owns the mailbox, e.g. "PREM coordinator".
+    pub contact_role: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BuildConfig {
+    pub content_dir: PathBuf,
+    pub themes_dir: PathBuf,
+    pub forms_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KioskConfig {
+    pub addr: String,
+    pub protective_marking: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            name: "Partnership".into(),
+            title: "Partnership guidance".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            language: "en-GB".into(),
+            theme: "default".into(),
+            allow_raw_html: false,
+        }
+    }
+}
+
+impl Default for PartnershipConfig {
+    fn default() -> Self {
+        Self {
+            local_authorities: Vec::new(),
+            contact_mailbox: "partnership-mailbox@example.org".into(),
+            contact_role: "partnership coordinator".into(),
+        }
+    }
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        Self {
+            content_dir: "content".into(),
+            themes_dir: "themes".into(),
+            forms_dir: "forms".into(),
+            output_dir: "public".into(),
+            drafts: false,
+        }
+    }
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            protective_marking: "OFFICIAL-SENSITIVE".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads `<root>/prem.toml` (defaults when absent) and applies `PREM_*`
+    /// variables from the process environment.
+    pub fn load(root: &Path) -> Result<Self> {
+        Self::load_with_env(root, std::env::vars())
+    }
+
+    pub fn load_with_env(
+        root: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self> {
+        let path = root.join(CONFIG_FILE);
+        let mut table = if path.exists() {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            text.parse::<toml::Table>().map_err(|e| {
+                anyhow::anyhow!(
+                    "{}:{}: {}",
+                    path.display(),
+                    span_line(&text, e.span()),
+                    e.message()
+                )
+            })?
+        } else {
+            toml::Table::new()
+        };
+        for (key, value) in env {
+            apply_env_override(&mut table, &key, &value)?;
+        }
+        let config: Config = table
+            .try_into()
+            .map_err(|e: toml::de::Error| anyhow::anyhow!("{}: {}", path.display(), e.message()))?;
+        config
+            .validate()
+            .with_context(|| path.display().to_string())?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if !(self.site.base_url.starts_with("http://")
+            || self.site.base_url.starts_with("https://"))
+        {
+            bail!(
+                "site.base_url must start with http:// or https:// (got \"{}\")",
+                self.site.base_url
+            );
+        }
+        if self.site.theme.contains(['/', '\\']) || self.site.theme.starts_with('.') {
+            bail!(
+                "site.theme must be a folder name under themes/ (got \"{}\")",
+                self.site.theme
+            );
+        }
+        Ok(())
+    }
+
+    /// The base URL without a trailing slash, for joining with site paths.
+    pub fn base_url(&self) -> &str {
+        self.site.base_url.trim_end_matches('/')
+    }
+}
+
+/// `PREM_SITE_BASE_URL=…` sets `site.base_url`: the word after `PREM_` names
+/// the table and the rest the key. Comma-separated values fill lists.
+fn apply_env_override(table: &mut toml::Table, key: &str, value: &str) -> Result<()> {
+    let Some(rest) = key.strip_prefix("PREM_") else {
+        return Ok(());
+    };
+    let Some((section, field)) = rest.split_once('_') else {
+        return Ok(());
+    };
+    let section = section.to_ascii_lowercase();
+    let field = field.to_ascii_lowercase();
+    let Some(default) = default_value(&section, &field) else {
+        // PREM_ENV and friends are read elsewhere; unknown names are not ours.
+        return Ok(());
+    };
+    let parsed = match default {
+        toml::Value::Boolean(_) => match value {
+            "1" | "true" | "yes" => toml::Value::Boolean(true),
+            "0" | "false" | "no" => toml::Value::Boolean(false),
+            _ => bail!("{key}: expected true or false, got \"{value}\""),
+        },
+        toml::Value::Array(_) => toml::Value::Array(
+            value
+                .split(',')
+                .map(|s| toml::Value::String(s.trim().to_string()))
+                .collect(),
+        ),
+        _ => toml::Value::String(value.to_string()),
+    };
+    let entry = table
+        .entry(section)
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(t) = entry {
+        t.insert(field, parsed);
+    }
+    Ok(())
+}
+
+/// The default value of `section.field`, which tells the override its type.
+fn default_value(section: &str, field: &str) -> Option<toml::Value> {
+    let defaults = toml::Value::try_from(Config::default()).ok()?;
+    defaults.get(section)?.get(field).cloned()
+}
+
+pub(crate) fn span_line(text: &str, span: Option<std::ops::Range<usize>>) -> usize {
+    span.map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_apply_without_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let c = Config::load_with_env(dir.path(), env(&[])).expect("loads");
+        assert_eq!(c.build.output_dir, PathBuf::from("public"));
+        assert_eq!(c.kiosk.protective_marking, "OFFICIAL-SENSITIVE");
+    }
+
+    #[test]
+    fn environment_overrides_file_and_fills_lists() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(CONFIG_FILE), "[site]\nname = \"File\"\n").expect("write");
+        let c = Config::load_with_env(
+            dir.path(),
+            env(&[
+                ("PREM_SITE_NAME", "Env"),
+                ("PREM_PARTNERSHIP_LOCAL_AUTHORITIES", "Alpha, Beta"),
+                ("PREM_BUILD_DRAFTS", "true"),
+                ("PREM_ENV", "production"),
+            ]),
+        )
+        .expect("loads");
+        assert_eq!(c.site.name, "Env");
+        assert_eq!(c.partnership.local_authorities, vec!["Alpha", "Beta"]);
+        assert!(c.build.drafts);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(CONFIG_FILE), "[site]\nnmae = \"x\"\n").expect("write");
+        let err = Config::load_with_env(dir.path(), env(&[])).expect_err("unknown key");
+        let msg = format!("{err:#}");
+        assert!(msg.contains("prem.toml") && msg.contains("nmae"), "{msg}");
+    }
+
+    #[test]
+    fn bad_boolean_override_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = Config::load_with_env(dir.path(), env(&[("PREM_BUILD_DRAFTS", "maybe")]))
+            .expect_err("bad bool");
+        assert!(err.to_string().contains("PREM_BUILD_DRAFTS"), "{err}");
+    }
+}

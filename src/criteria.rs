@@ -52,10 +52,7 @@ impl Criteria {
 
     pub fn parse(text: &str) -> Result<Self> {
         let criteria: Criteria = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start].lines().count().max(1))
-                .unwrap_or(1);
+            let line = crate::config::span_line(text, e.span());
             anyhow::anyhow!("{line}: {}", e.message())
         })?;
         for (name, list) in &criteria.lists {

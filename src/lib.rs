@@ -4,6 +4,7 @@
 //! The binary in `main.rs` only parses arguments; everything else lives here so
 //! that tests and benchmarks drive exactly the code the command line runs.
 
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod criteria;
@@ -11,8 +12,8 @@ pub mod forms;
 pub mod glossary;
 pub mod markdown;
 pub mod preview;
-pub mod search;
 pub mod seal;
+pub mod search;
 pub mod site;
 pub mod slides;
 pub mod store;

@@ -1,1 +1,223 @@
-//! site (work in progress)
+//! The build orchestrator, in two phases as Zola does: `Site::load` reads and
+//! checks everything and gathers every problem into one report; `Site::build`
+//! renders pages in parallel and writes them through one choke point, skipping
+//! pages whose inputs have not changed since the last build.
+
+mod build;
+mod check;
+mod output;
+pub mod serve;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Page, PageKind, Problem, Problems};
+use crate::criteria::Criteria;
+use crate::glossary::Glossary;
+use crate::markdown::{self, Rendered};
+use crate::slides::{self, Slide};
+
+pub use build::{BuildStats, Built};
+
+/// How to run a build; `Config` says what the site is, this says how to build it now.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root: the folder holding `prem.toml`, `content/` and `themes/`.
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub drafts: bool,
+    /// Adds the preview's reload script to every page.
+    pub live_reload: bool,
+    /// The date pages' review dates are compared with.
+    pub today: NaiveDate,
+    /// Whether the kiosk's forms are linked from the header.
+    pub forms_link: bool,
+    /// Print progress while rendering large sites.
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: &Path, config: &Config) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            out: root.join(&config.build.output_dir),
+            drafts: config.build.drafts,
+            live_reload: false,
+            today: chrono::Local::now().date_naive(),
+            forms_link: root.join(&config.build.forms_dir).is_dir(),
+            progress: false,
+        }
+    }
+}
+
+/// A page with its rendered Markdown (decks also keep their slides).
+pub struct LoadedPage {
+    pub page: Page,
+    pub rendered: Rendered,
+    pub slides: Vec<Slide>,
+}
+
+/// A loaded, checked site, ready to build.
+pub struct Site {
+    pub config: Config,
+    pub opts: BuildOptions,
+    pub pages: Vec<LoadedPage>,
+    pub assets: Vec<String>,
+    pub glossary: Glossary,
+    pub criteria: Criteria,
+    /// Warnings that do not stop a build (e.g. overdue reviews).
+    pub warnings: Vec<Problem>,
+}
+
+/// Every problem that stopped the build, sorted by file and line.
+#[derive(Debug)]
+pub struct Report {
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for p in self.warnings.iter().chain(&self.errors) {
+            writeln!(f, "{p}")?;
+        }
+        let n = self.errors.len();
+        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl Site {
+    /// Reads and checks the whole site, returning every problem at once.
+    pub fn load(config: Config, opts: BuildOptions) -> std::result::Result<Self, Report> {
+        let problems = Problems::default();
+        let criteria = load_data(
+            &opts.root,
+            crate::criteria::CRITERIA_FILE,
+            &problems,
+            Criteria::load,
+        );
+        let glossary = load_data(
+            &opts.root,
+            crate::glossary::GLOSSARY_FILE,
+            &problems,
+            Glossary::load,
+        );
+        let content_dir = opts.root.join(&config.build.content_dir);
+        let loaded = content::load_pages(&content_dir, opts.drafts, &problems);
+        let urls = check::url_map(&loaded.pages, &problems);
+        let pages: Vec<LoadedPage> = loaded
+            .pages
+            .into_par_iter()
+            .map(|page| render_page(page, &urls, &criteria, &config, &problems))
+            .collect();
+        check::cross_page(&pages, &glossary, &problems);
+        let warnings = check::reviews(&pages, opts.today);
+        let all = problems.into_sorted();
+        let (mut warnings_found, errors): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|p| p.warning);
+        warnings_found.extend(warnings);
+        warnings_found.sort();
+        if !errors.is_empty() {
+            return Err(Report {
+                errors,
+                warnings: warnings_found,
+            });
+        }
+        Ok(Self {
+            config,
+            opts,
+            pages,
+            assets: loaded.assets,
+            glossary,
+            criteria,
+            warnings: warnings_found,
+        })
+    }
+
+    pub fn build(&self) -> Result<Built> {
+        build::build(self)
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.opts.root.join(&self.config.build.content_dir)
+    }
+}
+
+fn load_data<T: Default>(
+    root: &Path,
+    rel: &str,
+    problems: &Problems,
+    load: fn(&Path) -> Result<T>,
+) -> T {
+    load(root).unwrap_or_else(|e| {
+        let msg = format!("{e:#}");
+        // Loaders report "path:line: message"; keep that shape in the report.
+        let path = root.join(rel);
+        let rest = msg
+            .strip_prefix(&format!("{}:", path.display()))
+            .unwrap_or(&msg);
+        let (line, message) = rest
+            .split_once(": ")
+            .and_then(|(l, m)| l.trim().parse().ok().map(|l| (l, m.to_string())))
+            .unwrap_or((1, rest.trim_start_matches(':').trim().to_string()));
+        problems.push(Problem::error(&path, line, message));
+        T::default()
+    })
+}
+
+fn render_page(
+    page: Page,
+    urls: &HashMap<String, String>,
+    criteria: &Criteria,
+    config: &Config,
+    problems: &Problems,
+) -> LoadedPage {
+    let ctx = markdown::Context {
+        source: &page.source,
+        url: &page.url,
+        urls,
+        criteria,
+        allow_raw_html: config.site.allow_raw_html,
+        first_line: page.body_line,
+        id_prefix: "",
+    };
+    let (rendered, slides) = if page.kind == PageKind::Deck {
+        let slides = slides::render(&slides::split(&page.body, page.body_line), &ctx);
+        let mut summary = Rendered::default();
+        for s in &slides {
+            for r in [&s.body, &s.notes] {
+                summary.problems.extend(r.problems.iter().cloned());
+                summary.anchors.extend(r.anchors.iter().cloned());
+                summary.acronyms.extend(r.acronyms.iter().cloned());
+                summary.headings.extend(r.headings.iter().cloned());
+            }
+        }
+        if slides.is_empty() {
+            summary
+                .problems
+                .push((page.body_line, "deck has no slides".into()));
+        }
+        summary.excerpt = slides
+            .first()
+            .map(|s| s.body.excerpt.clone())
+            .unwrap_or_default();
+        (summary, slides)
+    } else {
+        (markdown::render(&page.body, &ctx), Vec::new())
+    };
+    for (line, message) in &rendered.problems {
+        problems.push(Problem::error(&page.display_path, *line, message.clone()));
+    }
+    LoadedPage {
+        page,
+        rendered,
+        slides,
+    }
+}

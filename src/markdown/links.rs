@@ -1,0 +1,103 @@
+//! Link rewriting and checking. Authors link to the `.md` source they can
+//! see in their editor; readers get the published URL. A link to a missing
+//! page fails here; anchors are checked once every page has been rendered.
+
+use super::{Context, Rendered};
+use crate::content::walk::resolve_source;
+
+/// A link to `url#anchor` on a site page, checked after every page is
+/// rendered. An empty anchor checks only that the page exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTarget {
+    pub url: String,
+    pub anchor: String,
+    pub line: usize,
+}
+
+/// Returns the destination to publish for `dest`, recording problems.
+pub(super) fn check(dest: &str, ctx: &Context, line: usize, out: &mut Rendered) -> String {
+    let trimmed: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let lower = trimmed.to_ascii_lowercase();
+    if ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
+        out.problems.push((
+            line,
+            format!(
+                "unsafe link \"{}\": script and data links are not allowed",
+                truncate(dest)
+            ),
+        ));
+        return "#".into();
+    }
+    if has_scheme(&lower) {
+        return dest.to_string();
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    if path.is_empty() {
+        if let Some(a) = anchor {
+            out.anchors.push(LinkTarget {
+                url: ctx.url.to_string(),
+                anchor: a.to_string(),
+                line,
+            });
+        }
+        return dest.to_string();
+    }
+    if path.starts_with('/') {
+        let anchor = anchor.unwrap_or_default().to_string();
+        out.anchors.push(LinkTarget {
+            url: path.to_string(),
+            anchor,
+            line,
+        });
+        return dest.to_string();
+    }
+    if !path.ends_with(".md") {
+        return dest.to_string();
+    }
+    let Some(target) = resolve_source(ctx.source, path).and_then(|s| ctx.urls.get(&s)) else {
+        out.problems.push((
+            line,
+            format!(
+                "broken link \"{dest}\": no page at that path (links are relative to this file)"
+            ),
+        ));
+        return "#".into();
+    };
+    match anchor {
+        Some(a) => {
+            out.anchors.push(LinkTarget {
+                url: target.clone(),
+                anchor: a.to_string(),
+                line,
+            });
+            format!("{target}#{a}")
+        }
+        None => target.clone(),
+    }
+}
+
+fn has_scheme(lower: &str) -> bool {
+    match lower.split_once(':') {
+        Some((scheme, _)) => {
+            !scheme.is_empty()
+                && !scheme.contains('/')
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => lower.starts_with("//"),
+    }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(40).collect()
+}

@@ -1,0 +1,155 @@
+//! Checks that need the whole site: URL clashes, links and anchors between
+//! pages, acronyms missing from the glossary, and overdue reviews.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::LoadedPage;
+use crate::content::{Page, PageKind, Problem, Problems};
+use crate::glossary::{self, Glossary};
+use crate::markdown::find_acronyms;
+
+/// URL prefixes that belong to the server or the generator, not to content.
+pub const RESERVED: &[&str] = &["/search/", "/assets/", "/forms/", "/_prem/", "/internal/"];
+
+/// Site paths that the kiosk answers; links to them are not checked here.
+const SERVED_ELSEWHERE: &[&str] = &["/forms/", "/assets/"];
+
+/// Maps every source path to its URL, reporting clashes.
+pub fn url_map(pages: &[Page], problems: &Problems) -> HashMap<String, String> {
+    let mut by_url: HashMap<&str, &Page> = HashMap::new();
+    for p in pages {
+        if let Some(r) = RESERVED.iter().find(|r| p.url.starts_with(*r)) {
+            problems.push(Problem::error(
+                &p.display_path,
+                1,
+                format!(
+                    "the URL {} is reserved for prem itself ({r}): rename this file",
+                    p.url
+                ),
+            ));
+        }
+        if let Some(other) = by_url.insert(&p.url, p) {
+            problems.push(Problem::error(
+                &p.display_path,
+                1,
+                format!(
+                    "this page and {} would both be published at {}",
+                    other.display_path.display(),
+                    p.url
+                ),
+            ));
+        }
+    }
+    pages
+        .iter()
+        .map(|p| (p.source.clone(), p.url.clone()))
+        .collect()
+}
+
+/// Ids that a link may point at on each URL of the built site.
+fn anchor_sets<'a>(pages: &'a [LoadedPage], g: &'a Glossary) -> HashMap<String, HashSet<String>> {
+    let mut sets: HashMap<String, HashSet<String>> = HashMap::new();
+    for lp in pages {
+        let set = sets.entry(lp.page.url.clone()).or_default();
+        set.insert("main-content".into());
+        set.extend(lp.rendered.headings.iter().map(|h| h.id.clone()));
+        if lp.page.kind == PageKind::Deck {
+            set.extend((1..=lp.slides.len()).map(|n| format!("slide-{n}")));
+        }
+    }
+    let gl = sets.entry(glossary::GLOSSARY_URL.into()).or_default();
+    gl.insert("main-content".into());
+    gl.extend(g.terms.iter().map(|t| glossary::anchor(&t.term)));
+    gl.extend(g.by_letter().iter().map(|(l, _)| format!("letter-{l}")));
+    let search = sets.entry(crate::search::SEARCH_URL.into()).or_default();
+    search.extend(["main-content".to_string(), "a-to-z".to_string()]);
+    sets.entry("/roadshow/".into()).or_default();
+    sets
+}
+
+pub fn cross_page(pages: &[LoadedPage], g: &Glossary, problems: &Problems) {
+    let sets = anchor_sets(pages, g);
+    let known = g.known_acronyms();
+    for lp in pages {
+        let path = &lp.page.display_path;
+        for link in &lp.rendered.anchors {
+            if SERVED_ELSEWHERE.iter().any(|p| link.url.starts_with(p)) || has_extension(&link.url)
+            {
+                continue;
+            }
+            let url = if link.url.ends_with('/') {
+                link.url.clone()
+            } else {
+                format!("{}/", link.url)
+            };
+            match sets.get(&url) {
+                None => problems.push(Problem::error(
+                    path,
+                    link.line,
+                    format!(
+                        "broken link \"{}\": there is no page at that address",
+                        link.url
+                    ),
+                )),
+                Some(ids) if !link.anchor.is_empty() && !ids.contains(&link.anchor) => problems
+                    .push(Problem::error(
+                        path,
+                        link.line,
+                        format!(
+                            "broken link \"{}#{}\": that page has no heading or anchor \"{}\"",
+                            link.url, link.anchor, link.anchor
+                        ),
+                    )),
+                Some(_) => {}
+            }
+        }
+        if !g.present {
+            continue;
+        }
+        let in_title = find_acronyms(&lp.page.front.title)
+            .into_iter()
+            .map(|a| (a.to_string(), 1));
+        let in_summary = lp
+            .page
+            .front
+            .summary
+            .iter()
+            .flat_map(|s| find_acronyms(s))
+            .map(|a| (a.to_string(), 1));
+        let mut reported = HashSet::new();
+        for (a, line) in in_title
+            .chain(in_summary)
+            .chain(lp.rendered.acronyms.iter().cloned())
+        {
+            if !known.contains(a.as_str()) && reported.insert(a.clone()) {
+                problems.push(Problem::error(
+                    path,
+                    line,
+                    format!(
+                        "acronym \"{a}\" is not in the glossary: define it in {}",
+                        glossary::GLOSSARY_FILE
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn has_extension(url: &str) -> bool {
+    url.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+}
+
+/// A page past its review date still builds, with a warning.
+pub fn reviews(pages: &[LoadedPage], today: NaiveDate) -> Vec<Problem> {
+    pages
+        .iter()
+        .filter_map(|lp| {
+            let due = lp.page.front.review_due?;
+            (due < today).then(|| Problem::warning(&lp.page.display_path, 1, format!("review was due on {due}: review the page and update reviewed and review_due")))
+        })
+        .collect()
+}

@@ -1,0 +1,268 @@
+//! Page layouts of the default theme: base, home, section index, page,
+//! search, glossary and 404. Compiled into prem (maud checks them at build
+//! time); the theme's stylesheets and scripts sit beside this file.
+
+use maud::{html, Markup, DOCTYPE};
+
+use super::{
+    asset, breadcrumbs, link_list, on_this_page, review_info, side_nav, trusted, Link, PageView,
+    SiteInfo,
+};
+use crate::glossary::{self, Glossary};
+
+/// The frame around every page: skip link, header, navigation, footer.
+pub fn base(site: &SiteInfo, title: &str, current: &str, scripts: &[&str], main: Markup) -> Markup {
+    let full_title = if title == site.title {
+        title.to_string()
+    } else {
+        format!("{title} – {}", site.name)
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(site.language) class="govuk-template" {
+            head {
+                meta charset="utf-8";
+                title { (full_title) }
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                link rel="stylesheet" href=(asset(site, "govuk-frontend.min.css"));
+                link rel="stylesheet" href=(asset(site, "prem.css"));
+                @for s in scripts { script src=(asset(site, s)) defer {} }
+                @if site.live_reload { script src="/_prem/reload.js" defer {} }
+            }
+            body.govuk-template__body {
+                a.govuk-skip-link href="#main-content" { "Skip to main content" }
+                (header(site))
+                (service_nav(site, current))
+                div.govuk-width-container {
+                    main.govuk-main-wrapper #main-content tabindex="-1" { (main) }
+                }
+                (footer(site))
+            }
+        }
+    }
+}
+
+fn header(site: &SiteInfo) -> Markup {
+    html! {
+        header.govuk-header.app-header {
+            div.govuk-header__container.govuk-width-container {
+                div.govuk-header__logo {
+                    a.govuk-header__link.govuk-header__link--homepage href="/" {
+                        span.app-header__name { (site.name) }
+                    }
+                }
+                div.govuk-header__content {
+                    span.app-header__title { (site.title) }
+                }
+            }
+        }
+    }
+}
+
+fn service_nav(site: &SiteInfo, current: &str) -> Markup {
+    let mut items: Vec<(&str, &str)> = site
+        .nav
+        .iter()
+        .map(|l| (l.title.as_str(), l.url.as_str()))
+        .collect();
+    if site.forms_link {
+        items.push(("Make a referral", "/forms/"));
+    }
+    items.push(("Search", "/search/"));
+    html! {
+        div.govuk-service-navigation.app-no-print {
+            div.govuk-width-container {
+                nav.govuk-service-navigation__wrapper aria-label="Menu" {
+                    ul.govuk-service-navigation__list #navigation {
+                        @for (title, url) in items {
+                            @let active = url != "/" && current.starts_with(url);
+                            li.govuk-service-navigation__item.govuk-service-navigation__item--active[active] {
+                                @if active {
+                                    a.govuk-service-navigation__link href=(url) aria-current="true" { strong.govuk-service-navigation__active-fallback { (title) } }
+                                } @else {
+                                    a.govuk-service-navigation__link href=(url) { (title) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn footer(site: &SiteInfo) -> Markup {
+    html! {
+        footer.govuk-footer.app-no-print {
+            div.govuk-width-container {
+                div.govuk-footer__meta {
+                    div.govuk-footer__meta-item.govuk-footer__meta-item--grow {
+                        h2.govuk-visually-hidden { "Support links" }
+                        ul.govuk-footer__inline-list {
+                            li.govuk-footer__inline-list-item { a.govuk-footer__link href="/glossary/" { "Glossary" } }
+                            li.govuk-footer__inline-list-item { a.govuk-footer__link href="/search/" { "Search" } }
+                            li.govuk-footer__inline-list-item { a.govuk-footer__link href="/roadshow/" { "Roadshow training" } }
+                        }
+                        p.govuk-body-s.app-footer__contact {
+                            "Questions about this guidance: contact the " (site.contact_role) " at "
+                            a.govuk-footer__link href={ "mailto:" (site.contact_mailbox) } { (site.contact_mailbox) } "."
+                        }
+                        p.govuk-body-s { "If someone is in immediate danger, call 999." }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An ordinary guidance page, with section navigation beside it.
+pub fn page(v: &PageView) -> Markup {
+    let main = html! {
+        (breadcrumbs(&v.breadcrumbs))
+        div.govuk-grid-row {
+            div.govuk-grid-column-two-thirds {
+                (page_body(v))
+            }
+            div.govuk-grid-column-one-third.app-no-print {
+                (side_nav(v.section_title.as_deref(), &v.section_nav, v.url))
+            }
+        }
+    };
+    base(v.site, &v.front.title, v.url, &[], main)
+}
+
+fn page_body(v: &PageView) -> Markup {
+    html! {
+        h1.govuk-heading-xl { (v.front.title) }
+        @if let Some(s) = &v.front.summary { p.govuk-body-l.app-summary { (s) } }
+        (review_info(v.front, v.overdue()))
+        (on_this_page(v.headings))
+        div.app-prose { (trusted(v.body_html)) }
+    }
+}
+
+/// A section's index page: its own text, then its pages.
+pub fn section_page(v: &PageView) -> Markup {
+    let main = html! {
+        (breadcrumbs(&v.breadcrumbs))
+        div.govuk-grid-row {
+            div.govuk-grid-column-two-thirds {
+                (page_body(v))
+                @if !v.children.is_empty() {
+                    h2.govuk-heading-l #pages-in-this-section { "Pages in this section" }
+                    (link_list(&v.children))
+                }
+            }
+        }
+    };
+    base(v.site, &v.front.title, v.url, &[], main)
+}
+
+/// The home page: its text, then every top-level section.
+pub fn home_page(v: &PageView) -> Markup {
+    let main = html! {
+        div.govuk-grid-row {
+            div.govuk-grid-column-two-thirds {
+                h1.govuk-heading-xl { (v.front.title) }
+                @if let Some(s) = &v.front.summary { p.govuk-body-l { (s) } }
+                div.app-prose { (super::trusted(v.body_html)) }
+                @if !v.children.is_empty() {
+                    h2.govuk-heading-l #guidance { "Guidance" }
+                    (link_list(&v.children))
+                }
+                (review_info(v.front, v.overdue()))
+            }
+        }
+    };
+    base(v.site, &v.front.title, v.url, &[], main)
+}
+
+/// The search page. `results` is `None` when no query was given; `all` is the
+/// A–Z list shown without JavaScript on a static host.
+pub fn search_page(
+    site: &SiteInfo,
+    query: Option<&str>,
+    results: Option<&[Link]>,
+    all: &[Link],
+) -> Markup {
+    let main = html! {
+        div.govuk-grid-row {
+            div.govuk-grid-column-two-thirds {
+                h1.govuk-heading-xl { "Search" }
+                form.app-search action="/search/" method="get" role="search" {
+                    div.govuk-form-group {
+                        label.govuk-label.govuk-label--m for="search-q" { "Search the guidance" }
+                        input.govuk-input #search-q name="q" type="search" value=[query] autocomplete="off" spellcheck="false";
+                    }
+                    button.govuk-button type="submit" { "Search" }
+                }
+                div #search-results aria-live="polite" {
+                    @if let Some(r) = results { (search_results(query.unwrap_or(""), r)) }
+                }
+                h2.govuk-heading-l #a-to-z { "All pages A to Z" }
+                (link_list(all))
+            }
+        }
+    };
+    base(site, "Search", "/search/", &["search.js"], main)
+}
+
+pub fn search_results(query: &str, results: &[Link]) -> Markup {
+    html! {
+        h2.govuk-heading-m { (results.len()) " result" @if results.len() != 1 { "s" } " for “" (query) "”" }
+        @if results.is_empty() {
+            p.govuk-body { "No pages match. Try fewer or different words, or browse the A to Z list below." }
+        } @else {
+            (link_list(results))
+        }
+    }
+}
+
+pub fn glossary_page(
+    site: &SiteInfo,
+    title: &str,
+    intro: Option<&PageView>,
+    g: &Glossary,
+) -> Markup {
+    let groups = g.by_letter();
+    let main = html! {
+        div.govuk-grid-row {
+            div.govuk-grid-column-two-thirds {
+                h1.govuk-heading-xl { (title) }
+                @if let Some(v) = intro {
+                    @if let Some(s) = &v.front.summary { p.govuk-body-l { (s) } }
+                    div.app-prose { (super::trusted(v.body_html)) }
+                }
+                nav.app-az aria-label="Glossary letters" {
+                    ul.app-az__list { @for (l, _) in &groups { li { a.govuk-link href={ "#letter-" (l) } { (l) } } } }
+                }
+                @for (l, terms) in &groups {
+                    h2.govuk-heading-l id={ "letter-" (l) } { (l) }
+                    dl.app-glossary {
+                        @for t in terms {
+                            dt id=(glossary::anchor(&t.term)) { (t.term) @if let Some(e) = &t.expansion { span.app-glossary__expansion { " – " (e) } } }
+                            dd { (t.definition) }
+                        }
+                    }
+                }
+                @if let Some(v) = intro { (review_info(v.front, v.overdue())) }
+            }
+        }
+    };
+    base(site, title, "/glossary/", &[], main)
+}
+
+pub fn not_found_page(site: &SiteInfo) -> Markup {
+    let main = html! {
+        div.govuk-grid-row {
+            div.govuk-grid-column-two-thirds {
+                h1.govuk-heading-xl { "Page not found" }
+                p.govuk-body { "If you typed the web address, check it is correct." }
+                p.govuk-body { "If you pasted the web address, check you copied the entire address." }
+                p.govuk-body { "You can " a.govuk-link href="/search/" { "search the guidance" } " or go to the " a.govuk-link href="/" { "home page" } "." }
+            }
+        }
+    };
+    base(site, "Page not found", "/404", &[], main)
+}
