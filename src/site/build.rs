@@ -137,7 +137,7 @@ pub fn build(site: &Site) -> Result<Built> {
     let total = site.pages.len();
     site.pages.par_iter().try_for_each(|lp| {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if site.opts.progress && total > 300 && n % 1000 == 0 {
+        if site.opts.progress && total > 300 && n.is_multiple_of(1000) {
             eprintln!("  rendered {n} of {total} pages");
         }
         render_one(site, &tree, &info, &out, &global, lp)
