@@ -59,8 +59,46 @@ pub struct BuildConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct KioskConfig {
+    /// Public listener for the site and the forms.
     pub addr: String,
+    /// Internal listener for the reviewers' inbox; off when empty. Never the public port.
+    pub internal_addr: String,
+    /// Folder holding the spool, the sled index and the session store.
+    pub data_dir: PathBuf,
+    /// Shown as a banner on every form page, confirmation and printout.
     pub protective_marking: String,
+    /// First part of every reference, e.g. "PREM" in PREM-2026-7KX4QF.
+    pub reference_prefix: String,
+    /// Reviewer public keys every submission is sealed to, by name.
+    pub recipients: Vec<Recipient>,
+    /// Drafts are deleted after this many minutes without activity.
+    pub draft_idle_minutes: u32,
+    /// Acknowledged records are kept this many days, then purged.
+    pub retention_days: u32,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Seconds a client may take to send its request headers.
+    pub header_timeout_secs: u64,
+    /// Seconds a whole request may take.
+    pub request_timeout_secs: u64,
+    /// Form posts allowed per client per minute.
+    pub posts_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` header is believed.
+    pub trusted_proxies: Vec<String>,
+    /// Cookies are `Secure` and `__Host-` prefixed; turn off only for plain-HTTP localhost.
+    pub secure_cookies: bool,
+    /// Send HSTS: set when the kiosk is reached over TLS.
+    pub hsts: bool,
+}
+
+/// A reviewer key the kiosk seals to; `forms` limits it to some forms (all when empty).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    pub name: String,
+    pub public_key: PathBuf,
+    #[serde(default)]
+    pub forms: Vec<String>,
 }
 
 impl Default for SiteConfig {
@@ -102,7 +140,20 @@ impl Default for KioskConfig {
     fn default() -> Self {
         Self {
             addr: "127.0.0.1:8080".into(),
+            internal_addr: String::new(),
+            data_dir: "prem-data".into(),
             protective_marking: "OFFICIAL-SENSITIVE".into(),
+            reference_prefix: "REF".into(),
+            recipients: Vec::new(),
+            draft_idle_minutes: 120,
+            retention_days: 30,
+            body_limit: 64 * 1024,
+            header_timeout_secs: 10,
+            request_timeout_secs: 30,
+            posts_per_minute: 30,
+            trusted_proxies: Vec::new(),
+            secure_cookies: true,
+            hsts: false,
         }
     }
 }
@@ -154,6 +205,12 @@ impl Config {
                 self.site.base_url
             );
         }
+        if self.kiosk.body_limit < 1024 || self.kiosk.draft_idle_minutes == 0 || self.kiosk.posts_per_minute == 0 {
+            bail!("kiosk.body_limit must be at least 1024, and draft_idle_minutes and posts_per_minute above 0");
+        }
+        for p in &self.kiosk.trusted_proxies {
+            p.parse::<std::net::IpAddr>().map_err(|_| anyhow::anyhow!("kiosk.trusted_proxies: \"{p}\" is not an IP address"))?;
+        }
         if self.site.theme.contains(['/', '\\']) || self.site.theme.starts_with('.') {
             bail!(
                 "site.theme must be a folder name under themes/ (got \"{}\")",
@@ -190,6 +247,9 @@ fn apply_env_override(table: &mut toml::Table, key: &str, value: &str) -> Result
             "0" | "false" | "no" => toml::Value::Boolean(false),
             _ => bail!("{key}: expected true or false, got \"{value}\""),
         },
+        toml::Value::Integer(_) => toml::Value::Integer(
+            value.trim().parse().map_err(|_| anyhow::anyhow!("{key}: expected a whole number, got \"{value}\""))?,
+        ),
         toml::Value::Array(_) => toml::Value::Array(
             value
                 .split(',')
@@ -247,6 +307,7 @@ mod tests {
                 ("PREM_SITE_NAME", "Env"),
                 ("PREM_PARTNERSHIP_LOCAL_AUTHORITIES", "Alpha, Beta"),
                 ("PREM_BUILD_DRAFTS", "true"),
+                ("PREM_KIOSK_BODY_LIMIT", "2048"),
                 ("PREM_ENV", "production"),
             ]),
         )
@@ -254,6 +315,7 @@ mod tests {
         assert_eq!(c.site.name, "Env");
         assert_eq!(c.partnership.local_authorities, vec!["Alpha", "Beta"]);
         assert!(c.build.drafts);
+        assert_eq!(c.kiosk.body_limit, 2048);
     }
 
     #[test]
