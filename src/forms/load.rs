@@ -1,0 +1,373 @@
+//! Loads and checks `forms/*.toml`. Like the site build, it reports *every*
+//! problem in one go, each as `path:line: what: message`, so an author fixes a
+//! form in one pass instead of one error per server start. Conditions are
+//! resolved after all pages are built, which is what lets the loader tell "no
+//! such question" apart from "that question comes later".
+
+mod condition;
+mod question;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+
+use super::model::{Form, Page, Repeat};
+use super::schema::{ConditionDef, FormDef, PageDef, RepeatDef};
+use crate::criteria::Criteria;
+
+/// Where `options_from` finds its lists: `criteria:<list>` reads the shared
+/// criteria file, `config:local_authorities` the partnership's LAs from
+/// `prem.toml`.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    pub criteria: &'a Criteria,
+    pub local_authorities: &'a [String],
+}
+
+/// One thing wrong with a form definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+/// Every form the kiosk offers, in file-name order.
+#[derive(Debug, Clone, Default)]
+pub struct FormSet {
+    forms: Vec<Form>,
+}
+
+impl FormSet {
+    pub fn get(&self, id: &str) -> Option<&Form> {
+        self.forms.iter().find(|f| f.id == id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Form> {
+        self.forms.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.forms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+}
+
+/// Loads every `*.toml` in `dir`; either all forms are sound or the caller
+/// gets the full list of problems.
+pub fn load_dir(
+    dir: &Path,
+    criteria: &Criteria,
+    local_authorities: &[String],
+) -> Result<FormSet, Vec<Problem>> {
+    let sources = Sources {
+        criteria,
+        local_authorities,
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        vec![Problem {
+            file: dir.to_path_buf(),
+            line: None,
+            message: format!("cannot read the forms folder: {e}"),
+        }]
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut problems = Vec::new();
+    let mut forms: Vec<Form> = Vec::new();
+    for path in paths {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                problems.push(Problem {
+                    message: format!("cannot read: {e}"),
+                    file: path,
+                    line: None,
+                });
+                continue;
+            }
+        };
+        match load_str(&path, &text, &sources) {
+            Ok(form) if forms.iter().any(|f| f.id == form.id) => problems.push(Problem {
+                message: format!("form \"{}\": duplicate form id", form.id),
+                file: path,
+                line: None,
+            }),
+            Ok(form) => forms.push(form),
+            Err(mut found) => problems.append(&mut found),
+        }
+    }
+    if problems.is_empty() {
+        Ok(FormSet { forms })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks one definition; `path` names it in problems and, when it ends in
+/// `.toml`, its stem must equal the form id (so ids are unique per folder).
+/// Never panics, whatever the text: it is fuzzed.
+pub fn load_str(path: &Path, text: &str, sources: &Sources<'_>) -> Result<Form, Vec<Problem>> {
+    let mut ck = Checker {
+        path,
+        text,
+        problems: Vec::new(),
+    };
+    let def: FormDef = match toml::from_str(text) {
+        Ok(def) => def,
+        Err(e) => {
+            let line = e.span().map(|s| ck.line(&s));
+            ck.report_line(line, e.message().trim().to_owned());
+            return Err(ck.problems);
+        }
+    };
+    let form = build_form(&mut ck, def, sources);
+    if ck.problems.is_empty() {
+        Ok(form)
+    } else {
+        Err(ck.problems)
+    }
+}
+
+/// Collects problems for one file and turns spans into line numbers.
+pub(super) struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn line(&self, span: &Range<usize>) -> usize {
+        let bytes = self.text.as_bytes();
+        let before = bytes.get(..span.start).unwrap_or(bytes);
+        before.iter().filter(|b| **b == b'\n').count() + 1
+    }
+
+    fn report_line(&mut self, line: Option<usize>, message: String) {
+        self.problems.push(Problem {
+            file: self.path.to_path_buf(),
+            line,
+            message,
+        });
+    }
+
+    pub(super) fn report(&mut self, span: &Range<usize>, message: String) {
+        let line = self.line(span);
+        self.report_line(Some(line), message);
+    }
+}
+
+fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form {
+    let id_span = def.id.span();
+    let id = def.id.into_inner();
+    check_id(ck, &format!("form \"{id}\""), &id, &id_span, '-');
+    let stem = ck.path.file_stem().and_then(|s| s.to_str());
+    if let (Some(stem), true) = (stem, ck.path.extension().is_some_and(|x| x == "toml")) {
+        if stem != id {
+            let message = format!("form \"{id}\": id does not match the file name \"{stem}.toml\"");
+            ck.report(&id_span, message);
+        }
+    }
+    if def.pages.is_empty() {
+        ck.report(&id_span, format!("form \"{id}\": has no pages"));
+    }
+    let mut conditions = Vec::new();
+    let mut pages = Vec::new();
+    let mut page_lines: HashMap<String, usize> = HashMap::new();
+    let mut question_lines: HashMap<String, usize> = HashMap::new();
+    for (pi, page) in def.pages.into_iter().enumerate() {
+        let built = build_page(ck, page, sources, (pi, &mut conditions));
+        if let Some(first) = page_lines.get(&built.0.id) {
+            let message = format!(
+                "page \"{}\": duplicate page id (first used at line {first})",
+                built.0.id
+            );
+            ck.report(&built.1, message);
+        }
+        page_lines
+            .entry(built.0.id.clone())
+            .or_insert(ck.line(&built.1));
+        for (q, span) in built.0.questions.iter().zip(&built.2) {
+            if let Some(first) = question_lines.get(&q.id) {
+                let message = format!(
+                    "question \"{}\": duplicate question id (first used at line {first})",
+                    q.id
+                );
+                ck.report(span, message);
+            }
+            question_lines.entry(q.id.clone()).or_insert(ck.line(span));
+        }
+        pages.push(built.0);
+    }
+    for (at, question, def) in conditions {
+        let owner = match question {
+            Some(qi) => format!("question \"{}\"", pages[at].questions[qi].id),
+            None => format!("page \"{}\"", pages[at].id),
+        };
+        let Some(condition) = condition::resolve(ck, &pages, at, &owner, def) else {
+            continue;
+        };
+        match question {
+            Some(qi) => pages[at].questions[qi].when = Some(condition),
+            None => pages[at].when = Some(condition),
+        }
+    }
+    Form {
+        id,
+        title: def.title,
+        version: def.version,
+        audience: def.audience,
+        intro: def.intro,
+        what_happens_next: def.what_happens_next,
+        pages,
+    }
+}
+
+/// Conditions waiting to be resolved: page index, question index (`None` for
+/// the page's own condition), and the definition.
+type Pending = Vec<(usize, Option<usize>, Spanned<ConditionDef>)>;
+
+/// Builds a page; returns it with its id span and its questions' id spans.
+fn build_page(
+    ck: &mut Checker<'_>,
+    def: PageDef,
+    sources: &Sources<'_>,
+    (at, pending): (usize, &mut Pending),
+) -> (Page, Range<usize>, Vec<Range<usize>>) {
+    let span = def.id.span();
+    let id = def.id.into_inner();
+    let owner = format!("page \"{id}\"");
+    check_id(ck, &owner, &id, &span, '-');
+    if def.questions.is_empty() {
+        ck.report(&span, format!("{owner}: has no questions"));
+    }
+    if let Some(when) = def.when {
+        pending.push((at, None, when));
+    }
+    let repeat = def.repeat.and_then(|r| build_repeat(ck, &owner, r));
+    let mut spans = Vec::new();
+    let mut questions = Vec::new();
+    for (qi, mut q) in def.questions.into_iter().enumerate() {
+        if let Some(when) = q.when.take() {
+            pending.push((at, Some(qi), when));
+        }
+        spans.push(q.id.span());
+        questions.push(question::build(ck, q, sources));
+    }
+    let page = Page {
+        id,
+        title: def.title,
+        intro: def.intro,
+        when: None,
+        repeat,
+        questions,
+    };
+    (page, span, spans)
+}
+
+fn build_repeat(ck: &mut Checker<'_>, owner: &str, def: Spanned<RepeatDef>) -> Option<Repeat> {
+    let span = def.span();
+    let def = def.into_inner();
+    let problem = if def.max == 0 {
+        Some("repeat max must be at least 1".to_owned())
+    } else if def.max > MAX_REPEAT {
+        Some(format!("repeat max {} is more than {MAX_REPEAT}", def.max))
+    } else if def.min > def.max {
+        Some(format!(
+            "repeat min {} is more than max {}",
+            def.min, def.max
+        ))
+    } else if def.item_label.trim().is_empty() {
+        Some("repeat item_label is empty".to_owned())
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        ck.report(&span, format!("{owner}: {problem}"));
+        return None;
+    }
+    let item_plural = def
+        .item_plural
+        .unwrap_or_else(|| format!("{}s", def.item_label.to_lowercase()));
+    Some(Repeat {
+        min: def.min,
+        max: def.max,
+        item_label: def.item_label,
+        item_plural,
+    })
+}
+
+/// The most items a repeat group may allow; keeps posts and drafts small.
+pub(crate) const MAX_REPEAT: usize = 50;
+
+/// Ids appear in URLs (pages, forms: `-` between words) and in field names
+/// and stored answers (questions: `_`, leaving `-` free as the separator in
+/// `dob-day` and `perp_name-2`).
+pub(super) fn check_id(
+    ck: &mut Checker<'_>,
+    owner: &str,
+    id: &str,
+    span: &Range<usize>,
+    sep: char,
+) {
+    let ok = id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == sep);
+    if !ok {
+        let words = if sep == '-' { "hyphens" } else { "underscores" };
+        let message = format!(
+            "{owner}: ids start with a letter and use lowercase letters, digits and {words}"
+        );
+        ck.report(span, message);
+    }
+}
+
+/// `" (did you mean \"text\"?)"` when one candidate is a plausible typo.
+pub(super) fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| format!(" (did you mean \"{c}\"?)"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance; inputs are short identifiers.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}

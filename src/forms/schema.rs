@@ -1,0 +1,139 @@
+//! What a form author writes in `forms/<id>.toml`, exactly as written. Unknown
+//! keys are rejected so a typo fails loudly instead of being ignored, and the
+//! fields a problem is likely to be about keep their source span so the loader
+//! can name the line.
+//!
+//! ```toml
+//! id = "soft-intelligence"
+//! title = "Share information with the police"
+//! version = 1
+//! audience = "Staff in partner agencies"
+//! intro = "Paragraphs separated by blank lines."
+//! what_happens_next = "..."
+//!
+//! [[pages]]
+//! id = "people"
+//! title = "People"
+//! when = { question = "saw_people", equals = "yes" }
+//! repeat = { min = 0, max = 10, item_label = "Person", item_plural = "people" }
+//!
+//! [[pages.questions]]
+//! id = "person_description"
+//! label = "Describe the person"
+//! type = "textarea"
+//! max_length = 1000
+//! guidance = [{ label = "What to include", href = "/soft-intelligence/" }]
+//! ```
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FormDef {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub version: u32,
+    pub audience: String,
+    pub intro: String,
+    pub what_happens_next: String,
+    #[serde(default)]
+    pub pages: Vec<PageDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PageDef {
+    pub id: Spanned<String>,
+    pub title: String,
+    #[serde(default)]
+    pub intro: Option<String>,
+    #[serde(default)]
+    pub when: Option<Spanned<ConditionDef>>,
+    #[serde(default)]
+    pub repeat: Option<Spanned<RepeatDef>>,
+    #[serde(default)]
+    pub questions: Vec<QuestionDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RepeatDef {
+    #[serde(default)]
+    pub min: usize,
+    pub max: usize,
+    pub item_label: String,
+    #[serde(default)]
+    pub item_plural: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct QuestionDef {
+    pub id: Spanned<String>,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    #[serde(default = "yes")]
+    pub required: bool,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub hint: Option<String>,
+    /// An HTML autocomplete token for questions about the person filling in
+    /// the form (WCAG 1.3.5), e.g. "name", "email", "tel", "organization".
+    #[serde(default)]
+    pub autocomplete: Option<String>,
+    #[serde(default)]
+    pub min_length: Option<usize>,
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    pub not_future: Option<bool>,
+    #[serde(default)]
+    pub not_before: Option<Spanned<String>>,
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
+    #[serde(default)]
+    pub options: Option<Vec<OptionDef>>,
+    #[serde(default)]
+    pub options_from: Option<Spanned<String>>,
+    #[serde(default)]
+    pub when: Option<Spanned<ConditionDef>>,
+    #[serde(default)]
+    pub guidance: Vec<GuidanceDef>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OptionDef {
+    pub value: String,
+    pub label: String,
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConditionDef {
+    pub question: String,
+    #[serde(default)]
+    pub equals: Option<String>,
+    #[serde(default)]
+    pub includes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GuidanceDef {
+    pub label: String,
+    pub href: String,
+}

@@ -1,0 +1,220 @@
+//! Body fragments for the kiosk in GOV.UK Frontend markup; the kiosk wraps
+//! them in the site layout with the protective-marking banner. Views are pure
+//! functions of borrowed data, and every value is spliced escaped: nothing
+//! here uses `PreEscaped`, so an answer can never become markup.
+//!
+//! Form intros are plain paragraphs (blank-line separated, `- ` lines make a
+//! bullet list) rather than Markdown: the Markdown renderer is the one place
+//! allowed to produce trusted HTML, and form text needs no more than this.
+
+mod field;
+#[cfg(test)]
+mod tests;
+
+use maud::{html, Markup};
+
+use super::answers::{field_name, Answers, FieldValues};
+use super::flow::{check_answers_rows, visible_questions};
+use super::model::{Form, Page, Question, Repeat};
+use super::validate::FieldError;
+
+/// Where a page of a form lives on the kiosk. The one definition of the
+/// form URLs, shared with the kiosk's router.
+pub fn page_href(form_id: &str, page_id: &str) -> String {
+    format!("/forms/{form_id}/{page_id}/")
+}
+
+/// A "Change" link from "Check your answers": the page, marked so the kiosk
+/// returns to the check page (or a newly revealed page) after it.
+pub fn change_href(form_id: &str, page_id: &str) -> String {
+    format!("/forms/{form_id}/{page_id}/?change")
+}
+
+/// Plain text as GOV.UK paragraphs and bullet lists.
+pub fn paragraphs(text: &str) -> Markup {
+    let blocks = text.split("\n\n").map(str::trim).filter(|b| !b.is_empty());
+    html! {
+        @for block in blocks {
+            @if block.lines().all(|l| l.trim_start().starts_with("- ")) {
+                ul class="govuk-list govuk-list--bullet" {
+                    @for line in block.lines() {
+                        li { (line.trim_start().trim_start_matches("- ")) }
+                    }
+                }
+            } @else {
+                p class="govuk-body" { (block.split_whitespace().collect::<Vec<_>>().join(" ")) }
+            }
+        }
+    }
+}
+
+/// The error summary at the top of a page, each message linking to its
+/// field; empty when there are no errors.
+pub fn error_summary(errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div class="govuk-error-summary" data-module="govuk-error-summary" {
+                div role="alert" {
+                    h2 class="govuk-error-summary__title" { "There is a problem" }
+                    div class="govuk-error-summary__body" {
+                        ul class="govuk-list govuk-error-summary__list" {
+                            @for e in errors {
+                                li { a href={ "#" (e.target) } { (e.summary) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One question as a form group. `field` is the question id, or its
+/// per-item name on a repeat page (`perp_name-2`).
+pub fn question(
+    q: &Question,
+    field: &str,
+    values: &FieldValues,
+    error: Option<&FieldError>,
+) -> Markup {
+    field::field(q, field, values, error, false)
+}
+
+/// A whole page: error summary, heading, the questions (those the answers so
+/// far show), the hidden CSRF field and the buttons. A page with a single
+/// question and no intro uses the question as its heading, as GOV.UK does.
+pub fn page_form(
+    form: &Form,
+    page: &Page,
+    answers: &Answers,
+    values: &FieldValues,
+    errors: &[FieldError],
+    csrf_token: &str,
+    action: &str,
+) -> Markup {
+    let questions = visible_questions(form, page, answers);
+    let single = page.repeat.is_none() && page.intro.is_none() && questions.len() == 1;
+    let error_for = |field: &str| errors.iter().find(|e| e.field == field);
+    html! {
+        (error_summary(errors))
+        span class="govuk-caption-l" { (form.title) }
+        @if !single {
+            h1 class="govuk-heading-l" { (page.title) }
+        }
+        @if let Some(intro) = &page.intro {
+            (paragraphs(intro))
+        }
+        form method="post" action=(action) novalidate {
+            input type="hidden" name="csrf" value=(csrf_token);
+            @match &page.repeat {
+                None => {
+                    @for q in &questions {
+                        (field::field(q, &q.id, values, error_for(&q.id), single))
+                    }
+                    button type="submit" class="govuk-button" data-module="govuk-button"
+                        name="action" value="continue" { "Continue" }
+                }
+                Some(repeat) => (repeat_items(repeat, &questions, values, errors)),
+            }
+        }
+    }
+}
+
+/// Saved items, each with a "Remove" tick box, then a blank item and "Save
+/// and add another" while there is room. Without JavaScript this is how
+/// "add another" works: every press saves and shows the page again. The
+/// add button comes first, so pressing Enter saves rather than leaves.
+fn repeat_items(
+    repeat: &Repeat,
+    questions: &[&Question],
+    values: &FieldValues,
+    errors: &[FieldError],
+) -> Markup {
+    let item_name = repeat.item_label.to_lowercase();
+    let slots = if values.items < repeat.max {
+        values.items + 1
+    } else {
+        values.items
+    };
+    html! {
+        @for n in 1..=slots {
+            fieldset class="govuk-fieldset" {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--m" {
+                    (repeat.item_label) " " (n)
+                }
+                @if n > values.items && repeat.min < n {
+                    div class="govuk-hint" { "Leave this blank if there is nothing more to add." }
+                }
+                @for q in questions {
+                    @let field = field_name(&q.id, Some(n));
+                    (field::field(q, &field, values, errors.iter().find(|e| e.field == field), false))
+                }
+                @if n <= values.items {
+                    div class="govuk-form-group" {
+                        div class="govuk-checkboxes govuk-checkboxes--small" {
+                            div class="govuk-checkboxes__item" {
+                                input class="govuk-checkboxes__input" id={ "remove-" (n) }
+                                    name="remove" type="checkbox" value=(n);
+                                label class="govuk-label govuk-checkboxes__label" for={ "remove-" (n) } {
+                                    "Remove " (item_name) " " (n)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if values.items < repeat.max {
+            button type="submit" class="govuk-button govuk-button--secondary"
+                data-module="govuk-button" name="action" value="add" {
+                "Save and add another " (item_name)
+            }
+        } @else {
+            div class="govuk-inset-text" {
+                "You have added " (repeat.max) " " (repeat.item_plural) ", the most this form takes."
+            }
+        }
+        div class="govuk-button-group" {
+            button type="submit" class="govuk-button" data-module="govuk-button"
+                name="action" value="continue" { "Continue" }
+        }
+    }
+}
+
+/// "Check your answers": a summary list per page, each row with a change
+/// link naming what it changes for screen-reader users.
+pub fn check_answers(form: &Form, answers: &Answers) -> Markup {
+    let rows = check_answers_rows(form, answers);
+    let mut sections: Vec<(&str, Vec<&super::flow::CheckRow>)> = Vec::new();
+    for row in &rows {
+        match sections.last_mut() {
+            Some((page, list)) if *page == row.page => list.push(row),
+            _ => sections.push((&row.page, vec![row])),
+        }
+    }
+    html! {
+        @for (_, section) in &sections {
+            @if let Some(first) = section.first() {
+                h2 class="govuk-heading-m" { (first.section) }
+            }
+            dl class="govuk-summary-list" {
+                @for row in section {
+                    div class="govuk-summary-list__row" {
+                        dt class="govuk-summary-list__key" { (row.key) }
+                        dd class="govuk-summary-list__value" {
+                            @for line in &row.value {
+                                p class="govuk-body" { (line) }
+                            }
+                        }
+                        dd class="govuk-summary-list__actions" {
+                            a class="govuk-link" href=(change_href(&form.id, &row.page)) {
+                                "Change"
+                                span class="govuk-visually-hidden" { " " (row.key.to_lowercase()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
