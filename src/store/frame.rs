@@ -138,19 +138,42 @@ pub(crate) fn read_file(path: &Path) -> Result<(FrameHeader, Vec<u8>)> {
     Ok((header, sealed.to_vec()))
 }
 
-/// Write `bytes` to `<dir>/<name>.tmp`, fsync it, and rename it to `<dir>/<name>`. The caller
-/// fsyncs the directory once for the whole group ([`sync_dir`]).
-pub(crate) fn write_synced(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+/// A record written to its temp name, not yet synced or renamed. The writer writes a whole
+/// group first and then syncs it, so the syncs overlap.
+pub(crate) struct Pending {
+    file: File,
+    tmp: PathBuf,
+    dest: PathBuf,
+}
+
+/// Write `bytes` to `<dir>/<name>.tmp`.
+pub(crate) fn write_unsynced(dir: &Path, name: &str, bytes: &[u8]) -> Result<Pending> {
     let tmp = dir.join(format!("{name}.tmp"));
-    let dest = dir.join(name);
-    let ctx = |what: &str| format!("cannot {what} {}", tmp.display());
-    let mut f = File::create(&tmp).map_err(|e| StoreError::io(ctx("create"), e))?;
-    f.write_all(bytes)
-        .map_err(|e| StoreError::io(ctx("write"), e))?;
-    f.sync_all().map_err(|e| StoreError::io(ctx("fsync"), e))?;
-    drop(f);
-    fs::rename(&tmp, &dest).map_err(|e| StoreError::io(ctx("rename"), e))?;
-    Ok(dest)
+    let mut file = File::create(&tmp)
+        .map_err(|e| StoreError::io(format!("cannot create {}", tmp.display()), e))?;
+    file.write_all(bytes)
+        .map_err(|e| StoreError::io(format!("cannot write {}", tmp.display()), e))?;
+    Ok(Pending {
+        file,
+        tmp,
+        dest: dir.join(name),
+    })
+}
+
+impl Pending {
+    pub(crate) fn sync(&self) -> Result<()> {
+        self.file
+            .sync_all()
+            .map_err(|e| StoreError::io(format!("cannot fsync {}", self.tmp.display()), e))
+    }
+
+    /// Move the synced file to its final name; the caller fsyncs the directory once for the
+    /// whole group ([`sync_dir`]).
+    pub(crate) fn rename(self) -> Result<()> {
+        drop(self.file);
+        fs::rename(&self.tmp, &self.dest)
+            .map_err(|e| StoreError::io(format!("cannot rename {}", self.tmp.display()), e))
+    }
 }
 
 /// fsync a directory so the renames and unlinks in it survive power loss.

@@ -2,9 +2,10 @@
 //!
 //! A durable put costs a file fsync, a directory fsync and an index flush. Done per request, the
 //! directory fsync and the sled flush serialise everyone behind them. Here the writer takes all
-//! requests queued while the previous group was on disk, writes and fsyncs their files (in
-//! parallel, so the journal can merge them), fsyncs the spool directory once, applies one sled
-//! batch, flushes once, and then wakes every waiter. Under load a group holds about as many
+//! requests queued while the previous group was on disk, writes all their files, fsyncs them
+//! from several threads at once (concurrent fsyncs share ext4 journal commits), renames them,
+//! fsyncs the spool directory once, applies one sled batch, flushes once, and then wakes every
+//! waiter. Under load a group holds about as many
 //! records as there are waiting clients; with one client it degenerates to the plain sequence.
 //!
 //! Being the only writer of idempotency claims and reference keys also makes the duplicate
@@ -21,8 +22,10 @@ use super::{PutOutcome, Result, StoreError};
 
 /// Largest group written at once; bounds memory and the latency of the first waiter.
 const MAX_GROUP: usize = 256;
-/// Threads fsyncing one group's files.
-const SYNC_THREADS: usize = 8;
+/// Threads fsyncing one group's files. fsync waits on I/O, not CPU, so more threads than cores
+/// are fine: with one thread per file of a 64-client group every fsync is in flight at once and
+/// they share journal commits (1.02-1.11x the ungrouped baseline here, against 0.85-1.07x with 32).
+const SYNC_THREADS: usize = 64;
 
 pub(crate) struct Job {
     pub header: FrameHeader,
@@ -242,26 +245,23 @@ fn write_and_index(
     Ok(())
 }
 
-/// Write and fsync each file, spreading the fsyncs over a few threads.
+/// Write every file of the group to its temp name, fsync them all (spread over a few threads,
+/// so the file system can merge them into few journal commits), then rename them into place.
 fn write_files(spool: &std::path::Path, group: &[Job], files: &[(usize, &[u8])]) -> Result<()> {
-    let chunk = files.len().div_ceil(SYNC_THREADS).max(1);
+    let mut pending = Vec::with_capacity(files.len());
+    for &(n, bytes) in files {
+        let name = frame::file_name(&group[n].header.id);
+        pending.push(frame::write_unsynced(spool, &name, bytes)?);
+    }
+    let chunk = pending.len().div_ceil(SYNC_THREADS).max(1);
     thread::scope(|s| {
-        let workers: Vec<_> = files
+        let workers: Vec<_> = pending
             .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    for &(n, bytes) in part {
-                        let name = frame::file_name(&group[n].header.id);
-                        frame::write_synced(spool, &name, bytes)?;
-                    }
-                    Ok(())
-                })
-            })
+            .map(|part| s.spawn(move || part.iter().try_for_each(|p| p.sync())))
             .collect();
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or(Err(StoreError::WriterStopped)))
-            .collect::<Result<Vec<()>>>()
-            .map(|_| ())
-    })
+            .try_for_each(|w| w.join().unwrap_or(Err(StoreError::WriterStopped)))
+    })?;
+    pending.into_iter().try_for_each(|p| p.rename())
 }
