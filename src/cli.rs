@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::config::Config;
 use crate::site::{BuildOptions, Report, Site};
@@ -59,12 +59,160 @@ pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool) -> Result<ExitCode
 }
 
 pub fn check(root: &Path, drafts: bool) -> Result<ExitCode> {
-    let site = match load(root, drafts, None)? {
-        Ok(site) => site,
-        Err(report) => return Ok(print_report(&report)),
+    let site = load(root, drafts, None)?;
+    let forms = if root.join(&Config::load(root)?.build.forms_dir).is_dir() {
+        Some(crate::kiosk::load_forms(&Config::load(root)?, root))
+    } else {
+        None
     };
-    print_warnings(&site);
-    eprintln!("checked {} pages: no problems found", site.pages.len());
+    let mut failed = false;
+    match &site {
+        Ok(site) => print_warnings(site),
+        Err(report) => {
+            print_report(report);
+            failed = true;
+        }
+    }
+    if let Some(Err(e)) = &forms {
+        eprintln!("{e}");
+        failed = true;
+    }
+    if failed {
+        return Ok(ExitCode::from(1));
+    }
+    let pages = site.map(|s| s.pages.len()).unwrap_or(0);
+    let forms = forms.and_then(|f| f.ok()).map(|f| f.len()).unwrap_or(0);
+    eprintln!("checked {pages} pages and {forms} forms: no problems found");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn production(flag: bool) -> bool {
+    flag || std::env::var("PREM_ENV").is_ok_and(|v| v == "production")
+}
+
+pub fn serve(
+    root: &Path,
+    addr: Option<String>,
+    internal_addr: Option<String>,
+    production_flag: bool,
+) -> Result<ExitCode> {
+    let mut config = Config::load(root)?;
+    if let Some(a) = addr {
+        config.kiosk.addr = a;
+    }
+    if let Some(a) = internal_addr {
+        config.kiosk.internal_addr = a;
+    }
+    init_logging();
+    crate::kiosk::run(
+        config,
+        root,
+        crate::kiosk::ServeOptions {
+            production: production(production_flag),
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs go to stderr as one line per event; `RUST_LOG` adjusts the level.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+fn read_passphrase(file: Option<PathBuf>, confirm: bool) -> Result<zeroize::Zeroizing<String>> {
+    if let Some(f) = file {
+        let text = std::fs::read_to_string(&f)
+            .with_context(|| format!("cannot read passphrase file {}", f.display()))?;
+        return Ok(zeroize::Zeroizing::new(
+            text.trim_end_matches(['\n', '\r']).to_string(),
+        ));
+    }
+    let first = zeroize::Zeroizing::new(
+        rpassword::prompt_password("passphrase: ").context("cannot read the passphrase")?,
+    );
+    if confirm {
+        let again = zeroize::Zeroizing::new(
+            rpassword::prompt_password("passphrase again: ")
+                .context("cannot read the passphrase")?,
+        );
+        if *first != *again {
+            anyhow::bail!("the passphrases differ");
+        }
+    }
+    Ok(first)
+}
+
+pub fn keygen(
+    root: &Path,
+    name: &str,
+    out: &Path,
+    passphrase_file: Option<PathBuf>,
+) -> Result<ExitCode> {
+    let pass = read_passphrase(passphrase_file, true)?;
+    if pass.chars().count() < 12 {
+        anyhow::bail!("the passphrase must be at least 12 characters");
+    }
+    let (public, secret) = crate::seal::keygen(&root.join(out), name, pass.as_bytes())?;
+    let key = crate::seal::read_public_key(&public)?;
+    eprintln!(
+        "wrote {} (give this to the kiosk) and {} (keep it on the reviewers' side only)",
+        public.display(),
+        secret.display()
+    );
+    eprintln!("key id {}", key.id());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_store(root: &Path) -> Result<crate::store::SpoolStore> {
+    crate::kiosk::open_store(&Config::load(root)?, root)
+}
+
+pub fn token_add(root: &Path, name: &str) -> Result<ExitCode> {
+    let token = open_store(root)?
+        .tokens()
+        .add(name)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!("token for \"{name}\" (shown once; store it in the inbox's configuration):");
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn token_revoke(root: &Path, name: &str) -> Result<ExitCode> {
+    if open_store(root)?
+        .tokens()
+        .revoke(name)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        eprintln!("revoked the token for \"{name}\"");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("error: no token named \"{name}\"");
+        Ok(ExitCode::from(1))
+    }
+}
+
+pub fn token_list(root: &Path) -> Result<ExitCode> {
+    for t in open_store(root)?
+        .tokens()
+        .list()
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        println!("{}", t.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn store_rebuild(root: &Path) -> Result<ExitCode> {
+    let config = Config::load(root)?;
+    let dir = root.join(&config.kiosk.data_dir);
+    let report = crate::store::SpoolStore::rebuild(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!("rebuilt the index in {}: {report:?}", dir.display());
     Ok(ExitCode::SUCCESS)
 }
 

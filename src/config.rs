@@ -205,11 +205,16 @@ impl Config {
                 self.site.base_url
             );
         }
-        if self.kiosk.body_limit < 1024 || self.kiosk.draft_idle_minutes == 0 || self.kiosk.posts_per_minute == 0 {
+        if self.kiosk.body_limit < 1024
+            || self.kiosk.draft_idle_minutes == 0
+            || self.kiosk.posts_per_minute == 0
+        {
             bail!("kiosk.body_limit must be at least 1024, and draft_idle_minutes and posts_per_minute above 0");
         }
         for p in &self.kiosk.trusted_proxies {
-            p.parse::<std::net::IpAddr>().map_err(|_| anyhow::anyhow!("kiosk.trusted_proxies: \"{p}\" is not an IP address"))?;
+            p.parse::<std::net::IpAddr>().map_err(|_| {
+                anyhow::anyhow!("kiosk.trusted_proxies: \"{p}\" is not an IP address")
+            })?;
         }
         if self.site.theme.contains(['/', '\\']) || self.site.theme.starts_with('.') {
             bail!(
@@ -248,7 +253,10 @@ fn apply_env_override(table: &mut toml::Table, key: &str, value: &str) -> Result
             _ => bail!("{key}: expected true or false, got \"{value}\""),
         },
         toml::Value::Integer(_) => toml::Value::Integer(
-            value.trim().parse().map_err(|_| anyhow::anyhow!("{key}: expected a whole number, got \"{value}\""))?,
+            value
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{key}: expected a whole number, got \"{value}\""))?,
         ),
         toml::Value::Array(_) => toml::Value::Array(
             value

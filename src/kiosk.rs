@@ -1,0 +1,150 @@
+//! `prem serve`: the public kiosk. It serves the guidance site and the forms,
+//! keeps drafts in encrypted server-side sessions, and seals every submission
+//! to the reviewers' public keys before storing it durably. It holds no key
+//! that can open what it stored: taking over this process reveals nothing
+//! submitted before.
+
+mod csrf;
+mod error;
+mod flow;
+mod internal;
+mod keys;
+mod middleware;
+mod pages;
+mod ratelimit;
+mod run;
+mod server;
+mod submit;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::config::Config;
+use crate::forms::FormSet;
+use crate::seal::PublicKey;
+use crate::site::serve::Served;
+use crate::store::{SledSessionStore, SpoolStore};
+
+pub use error::{ErrorKind, ErrorPage, KioskError};
+pub use keys::{load_recipients, RecipientKey};
+pub use run::{load_forms, prepare, run, serve_on, ServeOptions};
+pub use server::serve;
+
+/// Everything the handlers share.
+pub struct Kiosk {
+    pub config: Arc<Config>,
+    pub served: Served,
+    pub forms: FormSet,
+    pub store: Arc<SpoolStore>,
+    pub recipients: Vec<RecipientKey>,
+    pub limiter: Arc<ratelimit::RateLimiter>,
+}
+
+impl Kiosk {
+    /// The public keys a form's submissions are sealed to.
+    pub fn recipients_for(&self, form: &str) -> Vec<PublicKey> {
+        self.recipients
+            .iter()
+            .filter(|r| r.forms.is_empty() || r.forms.iter().any(|f| f == form))
+            .map(|r| r.key.clone())
+            .collect()
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.config.kiosk.secure_cookies {
+            "__Host-prem-session"
+        } else {
+            "prem-session"
+        }
+    }
+}
+
+/// The public router: site, search and forms, behind every hardening layer.
+pub fn app(k: Arc<Kiosk>, sessions: SledSessionStore) -> Router {
+    let idle = tower_sessions::cookie::time::Duration::minutes(i64::from(
+        k.config.kiosk.draft_idle_minutes,
+    ));
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(k.session_cookie_name())
+        .with_secure(k.config.kiosk.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+    let limiter = k.limiter.clone();
+    let policy = middleware::HeaderPolicy {
+        hsts: k.config.kiosk.hsts,
+    };
+    let timeout = Duration::from_secs(k.config.kiosk.request_timeout_secs);
+    Router::new()
+        .merge(flow::router(k.clone()).layer(session_layer))
+        .merge(crate::site::serve::router(k.served.clone()))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(from_fn_with_state(limiter, middleware::rate_limit_posts))
+        .layer(RequestBodyLimitLayer::new(k.config.kiosk.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(from_fn_with_state(k.clone(), render_error_pages))
+        .layer(from_fn_with_state(policy, middleware::security_headers))
+        .layer(from_fn(middleware::log_requests))
+}
+
+/// The internal router the inbox pulls from. Never mounted on the public port.
+pub fn internal_app(k: Arc<Kiosk>) -> Router {
+    internal::router(k).layer(from_fn(middleware::log_requests))
+}
+
+/// Turns bare error statuses into themed pages that explain what to do.
+async fn render_error_pages(
+    axum::extract::State(k): axum::extract::State<Arc<Kiosk>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let res = next.run(req).await;
+    let page = match (res.extensions().get::<ErrorPage>(), res.status()) {
+        (Some(p), _) => p.clone(),
+        (None, StatusCode::PAYLOAD_TOO_LARGE) => ErrorPage {
+            kind: ErrorKind::TooLarge,
+            correlation: None,
+        },
+        (None, StatusCode::REQUEST_TIMEOUT) => ErrorPage {
+            kind: ErrorKind::Timeout,
+            correlation: None,
+        },
+        _ => return res,
+    };
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let built = k.served.built.read().unwrap_or_else(|e| e.into_inner());
+    let body = pages::error_page(&built.info, &k.config.kiosk.protective_marking, &page);
+    let mut out = body.into_response();
+    *out.status_mut() = parts.status;
+    for (name, value) in parts.headers.iter() {
+        if name != axum::http::header::CONTENT_TYPE {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// Opens the data directory, failing with one clear line when it cannot.
+pub fn open_store(config: &Config, root: &std::path::Path) -> Result<SpoolStore> {
+    let dir = root.join(&config.kiosk.data_dir);
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+    SpoolStore::open(&dir).map_err(|e| anyhow::anyhow!("{e}"))
+}

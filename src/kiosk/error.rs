@@ -1,0 +1,90 @@
+//! The kiosk's one error type. Each variant becomes a themed page with the
+//! right status; internal detail is logged with a correlation id and never
+//! shown, so an error page can leak nothing about the server.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KioskError {
+    #[error("not found")]
+    NotFound,
+    /// A form post without the session's CSRF token, or with a wrong one.
+    #[error("csrf token missing or wrong")]
+    Csrf,
+    /// A post arrived but the draft it belongs to has expired.
+    #[error("draft expired")]
+    Expired,
+    /// A malformed post: repeated or unknown fields, bad encoding.
+    #[error("bad request")]
+    BadRequest,
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
+    /// The submission could not be made durable; nothing was acknowledged.
+    #[error("submission not stored")]
+    NotStored(#[source] anyhow::Error),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// Carried from `into_response` to the error-page middleware, which has the
+/// site's layout to render the page with.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub kind: ErrorKind,
+    pub correlation: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    NotFound,
+    Csrf,
+    Expired,
+    BadRequest,
+    TooLarge,
+    TooMany,
+    NotStored,
+    Internal,
+    Timeout,
+}
+
+impl IntoResponse for KioskError {
+    fn into_response(self) -> Response {
+        let (status, kind) = match &self {
+            Self::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
+            Self::Csrf => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
+            Self::Expired => (StatusCode::FORBIDDEN, ErrorKind::Expired),
+            Self::BadRequest => (StatusCode::BAD_REQUEST, ErrorKind::BadRequest),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorKind::TooMany),
+            Self::NotStored(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorKind::NotStored),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
+        };
+        let correlation = match &self {
+            Self::NotStored(e) | Self::Internal(e) => {
+                let id = hex::encode(rand::random::<[u8; 6]>());
+                // The chain names files and causes, never answers: those never reach errors.
+                tracing::error!(correlation = %id, error = %format!("{e:#}"), "request failed");
+                Some(id)
+            }
+            Self::Csrf => {
+                tracing::warn!("form post refused: csrf token missing or wrong");
+                None
+            }
+            _ => None,
+        };
+        let mut res = status.into_response();
+        if let Self::TooManyRequests { retry_after } = self {
+            if let Ok(v) = retry_after.to_string().parse() {
+                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        res.extensions_mut().insert(ErrorPage { kind, correlation });
+        res
+    }
+}
+
+impl From<anyhow::Error> for KioskError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Internal(e)
+    }
+}

@@ -1,0 +1,226 @@
+//! Starting the kiosk: build the site, load forms and keys, open the store,
+//! then serve the public and (optionally) internal listeners until a signal.
+//! Every start-up failure is one clear line and a non-zero exit.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+
+use super::{app, internal_app, keys, open_store, ratelimit::RateLimiter, serve, Kiosk};
+use crate::config::Config;
+use crate::criteria::Criteria;
+use crate::site::serve::Served;
+use crate::site::{BuildOptions, Site};
+use crate::store::SubmissionStore;
+
+pub struct ServeOptions {
+    pub production: bool,
+}
+
+/// Loads the form definitions, reporting every problem as `path:line: message`.
+pub fn load_forms(config: &Config, root: &Path) -> Result<crate::forms::FormSet> {
+    let criteria = Criteria::load(root)?;
+    crate::forms::load_dir(
+        &root.join(&config.build.forms_dir),
+        &criteria,
+        &config.partnership.local_authorities,
+    )
+    .map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!(
+            "{}\n{} problem{} in form definitions",
+            lines.join("\n"),
+            lines.len(),
+            if lines.len() == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// Everything checked and opened, ready to serve: the site built, forms and
+/// keys loaded, the data directory locked. Fails with one clear line.
+pub fn prepare(mut config: Config, root: &Path, opts: &ServeOptions) -> Result<Arc<Kiosk>> {
+    if opts.production && !config.kiosk.secure_cookies {
+        bail!("kiosk.secure_cookies cannot be off in production");
+    }
+    let addr = public_addr(&config)?;
+    if !opts.production && addr.ip().is_loopback() && config.kiosk.secure_cookies {
+        eprintln!("note: plain HTTP on localhost, so session cookies are not marked Secure (production always marks them)");
+        config.kiosk.secure_cookies = false;
+    }
+    if let Some(i) = internal_addr(&config)? {
+        if i.port() == addr.port()
+            && (i.ip() == addr.ip() || i.ip().is_unspecified() || addr.ip().is_unspecified())
+        {
+            bail!(
+                "kiosk.internal_addr must not share the public port {}",
+                addr.port()
+            );
+        }
+    }
+    let built = build_site(&config, root)?;
+    let forms = load_forms(&config, root)?;
+    let recipients = keys::load_recipients(&config, root, opts.production)?;
+    let store = Arc::new(open_store(&config, root)?);
+    Ok(Arc::new(Kiosk {
+        limiter: Arc::new(RateLimiter::new(
+            config.kiosk.posts_per_minute,
+            &config.kiosk.trusted_proxies,
+        )),
+        config: Arc::new(config),
+        served: Served {
+            out: built.0,
+            built: Arc::new(RwLock::new(built.1)),
+        },
+        forms,
+        store,
+        recipients,
+    }))
+}
+
+fn public_addr(config: &Config) -> Result<SocketAddr> {
+    config.kiosk.addr.parse().with_context(|| {
+        format!(
+            "kiosk.addr \"{}\" is not an address like 127.0.0.1:8080",
+            config.kiosk.addr
+        )
+    })
+}
+
+fn internal_addr(config: &Config) -> Result<Option<SocketAddr>> {
+    match config.kiosk.internal_addr.trim() {
+        "" => Ok(None),
+        a => Ok(Some(a.parse().with_context(|| {
+            format!("kiosk.internal_addr \"{a}\" is not an address")
+        })?)),
+    }
+}
+
+pub fn run(config: Config, root: &Path, opts: ServeOptions) -> Result<()> {
+    let kiosk = prepare(config, root, &opts)?;
+    let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    rt.block_on(async move {
+        let addr = public_addr(&kiosk.config)?;
+        let public = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!("cannot listen on {addr}: is another server using that port?")
+        })?;
+        let internal = match internal_addr(&kiosk.config)? {
+            Some(a) => Some(tokio::net::TcpListener::bind(a).await.with_context(|| {
+                format!("cannot listen on {a} (internal): is another server using that port?")
+            })?),
+            None => None,
+        };
+        serve_on(kiosk, public, internal, shutdown_signal()).await
+    })
+}
+
+fn build_site(config: &Config, root: &Path) -> Result<(std::path::PathBuf, crate::site::Built)> {
+    let mut opts = BuildOptions::new(root, config);
+    opts.forms_link = true;
+    let site = Site::load(config.clone(), opts).map_err(|report| anyhow::anyhow!("{report}"))?;
+    for w in &site.warnings {
+        eprintln!("{w}");
+    }
+    let built = site.build()?;
+    eprintln!(
+        "built {} pages into {}",
+        built.stats.pages,
+        site.opts.out.display()
+    );
+    Ok((site.opts.out.clone(), built))
+}
+
+/// Serves both listeners until `shutdown` resolves, then drains requests in flight.
+pub async fn serve_on(
+    k: Arc<Kiosk>,
+    public: tokio::net::TcpListener,
+    internal: Option<tokio::net::TcpListener>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let sessions = k.store.sessions();
+    let _purge_sessions = sessions.spawn_purge_task(Duration::from_secs(60));
+    spawn_retention(k.clone());
+    let header_timeout = Duration::from_secs(k.config.kiosk.header_timeout_secs);
+    let drain = Duration::from_secs(k.config.kiosk.request_timeout_secs);
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = tx.send(true);
+    });
+    eprintln!(
+        "serving the site and forms on http://{}/",
+        public.local_addr()?
+    );
+    let mut tasks = Vec::new();
+    if let Some(listener) = internal {
+        eprintln!(
+            "internal hand-over API on http://{}/v1/records",
+            listener.local_addr()?
+        );
+        let mut rx = rx.clone();
+        tasks.push(tokio::spawn(serve(
+            listener,
+            internal_app(k.clone()),
+            header_timeout,
+            drain,
+            async move {
+                let _ = rx.wait_for(|v| *v).await;
+            },
+        )));
+    }
+    let mut rx2 = rx.clone();
+    serve(
+        public,
+        app(k.clone(), sessions),
+        header_timeout,
+        drain,
+        async move {
+            let _ = rx2.wait_for(|v| *v).await;
+        },
+    )
+    .await;
+    for t in tasks {
+        let _ = t.await;
+    }
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// Deletes acknowledged records once their retention period has passed.
+fn spawn_retention(k: Arc<Kiosk>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            let store = k.store.clone();
+            let cutoff = chrono::Utc::now()
+                - chrono::Duration::days(i64::from(k.config.kiosk.retention_days));
+            match tokio::task::spawn_blocking(move || store.purge_acked(cutoff)).await {
+                Ok(Ok(n)) if n > 0 => {
+                    tracing::info!(purged = n, "retention: purged acknowledged records")
+                }
+                Ok(Ok(_)) => {}
+                _ => tracing::error!("retention purge failed"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    eprintln!("shutting down: finishing requests in flight");
+}
