@@ -291,7 +291,8 @@ fn write_generated(site: &Site, tree: &Tree, info: &SiteInfo, out: &Output) -> R
             theme::glossary_page(info, title, intro_view.as_ref(), &site.glossary).into_string();
         out.write_generated("glossary/index.html", html.as_bytes())?;
     }
-    let mut all: Vec<Link> = site.pages.iter().map(link).collect();
+    // Titles only: on a large site the A to Z list would otherwise dwarf every other page.
+    let mut all: Vec<Link> = site.pages.iter().map(|lp| Link { summary: None, ..link(lp) }).collect();
     all.sort_by(|a, b| {
         a.title
             .to_lowercase()
