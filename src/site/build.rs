@@ -292,7 +292,14 @@ fn write_generated(site: &Site, tree: &Tree, info: &SiteInfo, out: &Output) -> R
         out.write_generated("glossary/index.html", html.as_bytes())?;
     }
     // Titles only: on a large site the A to Z list would otherwise dwarf every other page.
-    let mut all: Vec<Link> = site.pages.iter().map(|lp| Link { summary: None, ..link(lp) }).collect();
+    let mut all: Vec<Link> = site
+        .pages
+        .iter()
+        .map(|lp| Link {
+            summary: None,
+            ..link(lp)
+        })
+        .collect();
     all.sort_by(|a, b| {
         a.title
             .to_lowercase()
