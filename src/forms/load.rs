@@ -177,6 +177,9 @@ impl Checker<'_> {
     }
 }
 
+/// The kiosk serves these under `/forms/<form>/`, so no page may take them.
+const RESERVED_PAGE_IDS: &[&str] = &["check", "submit", "keepalive"];
+
 fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form {
     let id_span = def.id.span();
     let id = def.id.into_inner();
@@ -197,6 +200,13 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
     let mut question_lines: HashMap<String, usize> = HashMap::new();
     for (pi, page) in def.pages.into_iter().enumerate() {
         let built = build_page(ck, page, sources, (pi, &mut conditions));
+        if RESERVED_PAGE_IDS.contains(&built.0.id.as_str()) {
+            let message = format!(
+                "page \"{}\": this id is reserved for the kiosk's own pages",
+                built.0.id
+            );
+            ck.report(&built.1, message);
+        }
         if let Some(first) = page_lines.get(&built.0.id) {
             let message = format!(
                 "page \"{}\": duplicate page id (first used at line {first})",

@@ -316,3 +316,12 @@ fn loader_never_panics_on_damaged_definitions() {
         );
     }
 }
+
+#[test]
+fn page_ids_the_kiosk_uses_are_refused() {
+    let pages = "[[pages]]\nid = \"check\"\ntitle = \"Check\"\n[[pages.questions]]\nid = \"foo\"\nlabel = \"Foo\"\ntype = \"text\"\n";
+    assert_problem(
+        pages,
+        "forms/test.toml:8: page \"check\": this id is reserved for the kiosk's own pages",
+    );
+}
