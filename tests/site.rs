@@ -325,3 +325,60 @@ fn server_answers_search_without_javascript() {
     let page = reqwest::blocking::get(format!("http://{addr}/guides/")).expect("get");
     assert_eq!(page.status().as_u16(), 200);
 }
+
+#[test]
+fn preview_rebuilds_when_a_page_changes() {
+    let src = tempfile::tempdir().expect("tempdir");
+    copy_dir(&fixture("demo"), src.path());
+    let toml = std::fs::read_to_string(src.path().join("prem.toml")).expect("toml");
+    std::fs::write(
+        src.path().join("prem.toml"),
+        toml.replace(
+            "../../../themes",
+            &format!("{}/themes", env!("CARGO_MANIFEST_DIR")),
+        ),
+    )
+    .expect("write");
+    let out = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prem"))
+        .args(["preview", "--addr", &format!("127.0.0.1:{port}"), "--site"])
+        .arg(src.path())
+        .arg("--out")
+        .arg(out.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn preview");
+    let get = |path: &str| {
+        reqwest::blocking::get(format!("http://127.0.0.1:{port}{path}"))
+            .ok()
+            .and_then(|r| r.text().ok())
+    };
+    let wait_for = |path: &str, want: &str| {
+        for _ in 0..100 {
+            if get(path).is_some_and(|t| t.contains(want)) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    };
+    assert!(
+        wait_for("/guides/process/", "/_prem/reload.js"),
+        "preview pages carry the reload script"
+    );
+    let before = get("/_prem/version").expect("version");
+    let page = src.path().join("content/guides/process.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    std::fs::write(&page, text.replace("Refer.", "Refer promptly.")).expect("write");
+    let rebuilt = wait_for("/guides/process/", "Refer promptly.");
+    let after = get("/_prem/version").expect("version");
+    child.kill().ok();
+    child.wait().ok();
+    assert!(rebuilt, "the page was rebuilt");
+    assert_ne!(before, after, "the version moved on, so open pages reload");
+}
