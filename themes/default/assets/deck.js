@@ -48,4 +48,5 @@
   });
   window.addEventListener('hashchange', function () { go(fromHash(), false); });
   go(fromHash(), false);
+  if (window.location.hash) { slides[current].scrollIntoView({ block: 'start' }); }
 })();
