@@ -25,6 +25,7 @@ pub fn base(site: &SiteInfo, title: &str, current: &str, scripts: &[&str], main:
                 title { (full_title) }
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
+                link rel="icon" type="image/svg+xml" href=(asset(site, "favicon.svg"));
                 link rel="stylesheet" href=(asset(site, "govuk-frontend.min.css"));
                 link rel="stylesheet" href=(asset(site, "prem.css"));
                 @for s in scripts { script src=(asset(site, s)) defer {} }
