@@ -16,14 +16,16 @@
     return Math.min(Math.max(n, 0), slides.length - 1);
   }
 
-  function go(n, focus) {
+  function go(n, focus, keepUrl) {
     current = Math.min(Math.max(n, 0), slides.length - 1);
     slides.forEach(function (s, i) {
       s.hidden = i !== current;
       s.classList.toggle('app-slide--current', i === current);
     });
     var hash = '#slide-' + (current + 1);
-    if (window.location.hash !== hash) { history.replaceState(null, '', hash); }
+    // On first load the URL is left alone: writing a fragment then would make
+    // the browser move focus to the slide and skip past the skip link.
+    if (!keepUrl && window.location.hash !== hash) { history.replaceState(null, '', hash); }
     if (focus) { slides[current].focus({ preventScroll: true }); }
   }
 
@@ -46,7 +48,9 @@
     e.preventDefault();
     go(next, true);
   });
-  window.addEventListener('hashchange', function () { go(fromHash(), false); });
-  go(fromHash(), false);
-  if (window.location.hash) { slides[current].scrollIntoView({ block: 'start' }); }
+  window.addEventListener('hashchange', function () {
+    // Other fragments (the skip link's #main-content) are not slide moves.
+    if (/^#slide-\d+$/.test(window.location.hash)) { go(fromHash(), false); }
+  });
+  go(fromHash(), false, true);
 })();
