@@ -154,25 +154,7 @@ fn out_of_order_pages_redirect_and_change_links_return_to_check() {
     );
 
     // Complete it, then change the first answer from "Check your answers".
-    let mut answers = prem::forms::Answers::default();
-    while let Some(page) = forms::first_unanswered_page(form, &answers) {
-        let href = forms::page_href(&form.id, &page.id);
-        let token = csrf(
-            &client
-                .get(h.url(&href))
-                .send()
-                .expect("get")
-                .text()
-                .expect("text"),
-        );
-        let mut pairs = fill(form, page, &answers);
-        answers.record(
-            page,
-            forms::validate_page(form, page, &answers, &pairs).expect("valid"),
-        );
-        pairs.push(("csrf".into(), token));
-        client.post(h.url(&href)).form(&pairs).send().expect("post");
-    }
+    let (answers, _) = answer_until(&h, &client, &form.id, |_| false);
     let check = client
         .get(h.url(&format!("/forms/{}/check/", form.id)))
         .send()
@@ -229,31 +211,8 @@ fn add_another_keeps_items_and_respects_removal() {
     let h = Harness::start(|_| {});
     let client = Harness::client();
     let form = h.form("child-referral");
-    let (repeat_page, mut answers) = {
-        let mut answers = prem::forms::Answers::default();
-        loop {
-            let page = forms::first_unanswered_page(form, &answers).expect("a repeat page exists");
-            if page.repeat.is_some() {
-                break (page, answers);
-            }
-            let href = forms::page_href(&form.id, &page.id);
-            let token = csrf(
-                &client
-                    .get(h.url(&href))
-                    .send()
-                    .expect("get")
-                    .text()
-                    .expect("text"),
-            );
-            let mut pairs = fill(form, page, &answers);
-            answers.record(
-                page,
-                forms::validate_page(form, page, &answers, &pairs).expect("valid"),
-            );
-            pairs.push(("csrf".into(), token));
-            client.post(h.url(&href)).form(&pairs).send().expect("post");
-        }
-    };
+    let (mut answers, repeat_page) = answer_until(&h, &client, &form.id, |p| p.repeat.is_some());
+    let repeat_page = repeat_page.expect("a repeat page exists");
     let href = forms::page_href(&form.id, &repeat_page.id);
     for n in 1..=2 {
         let html = client
@@ -504,25 +463,7 @@ fn double_submit_stores_one_record_with_one_reference() {
     let h = Harness::start(|_| {});
     let client = Harness::client();
     let form = h.form("extraordinary-request");
-    let mut answers = prem::forms::Answers::default();
-    while let Some(page) = forms::first_unanswered_page(form, &answers) {
-        let href = forms::page_href(&form.id, &page.id);
-        let token = csrf(
-            &client
-                .get(h.url(&href))
-                .send()
-                .expect("get")
-                .text()
-                .expect("text"),
-        );
-        let mut pairs = fill(form, page, &answers);
-        answers.record(
-            page,
-            forms::validate_page(form, page, &answers, &pairs).expect("valid"),
-        );
-        pairs.push(("csrf".into(), token));
-        client.post(h.url(&href)).form(&pairs).send().expect("post");
-    }
+    let (answers, _) = answer_until(&h, &client, &form.id, |_| false);
     let token = csrf(
         &client
             .get(h.url(&format!("/forms/{}/check/", form.id)))

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::KioskError;
 use super::ratelimit::RateLimiter;
-use crate::site::serve::CSP;
+use crate::site::serve::insert_security_headers;
 
 #[derive(Clone, Copy)]
 pub struct HeaderPolicy {
@@ -29,19 +29,7 @@ pub async fn security_headers(
     let is_form = req.uri().path().starts_with("/forms/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    insert_security_headers(h);
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),

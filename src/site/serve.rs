@@ -80,7 +80,12 @@ async fn search_page(State(s): State<Served>, Query(q): Query<SearchQuery>) -> R
 
 /// The security headers the preview sends; the kiosk sends these and more.
 pub async fn security_headers(mut res: Response) -> Response {
-    let h = res.headers_mut();
+    insert_security_headers(res.headers_mut());
+    res
+}
+
+/// The headers every page of the site carries, wherever it is served from.
+pub fn insert_security_headers(h: &mut axum::http::HeaderMap) {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -94,5 +99,4 @@ pub async fn security_headers(mut res: Response) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    res
 }

@@ -200,19 +200,23 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Completes a whole form through the HTTP flow and returns the reference.
-pub fn complete_form(h: &Harness, client: &reqwest::blocking::Client, form_id: &str) -> String {
+/// Answers pages over HTTP, as the flow asks for them, until `stop` says so
+/// (returning that page) or the form is complete (returning `None`).
+pub fn answer_until<'f>(
+    h: &'f Harness,
+    client: &reqwest::blocking::Client,
+    form_id: &str,
+    stop: impl Fn(&Page) -> bool,
+) -> (Answers, Option<&'f Page>) {
     let form = h.form(form_id);
-    let start = client
-        .get(h.url(&format!("/forms/{form_id}/")))
-        .send()
-        .expect("start");
-    assert_eq!(start.status(), 200);
     let mut answers = Answers::default();
-    let mut guard = 0;
-    while let Some(page) = forms::first_unanswered_page(form, &answers) {
-        guard += 1;
-        assert!(guard < 60, "{form_id}: too many pages");
+    for _ in 0..60 {
+        let Some(page) = forms::first_unanswered_page(form, &answers) else {
+            return (answers, None);
+        };
+        if stop(page) {
+            return (answers, Some(page));
+        }
         let href = forms::page_href(form_id, &page.id);
         let html = client
             .get(h.url(&href))
@@ -240,6 +244,17 @@ pub fn complete_form(h: &Harness, client: &reqwest::blocking::Client, form_id: &
             res.text().unwrap_or_default()
         );
     }
+    panic!("{form_id}: too many pages");
+}
+
+/// Completes a whole form through the HTTP flow and returns the reference.
+pub fn complete_form(h: &Harness, client: &reqwest::blocking::Client, form_id: &str) -> String {
+    let start = client
+        .get(h.url(&format!("/forms/{form_id}/")))
+        .send()
+        .expect("start");
+    assert_eq!(start.status(), 200);
+    answer_until(h, client, form_id, |_| false);
     let check = client
         .get(h.url(&format!("/forms/{form_id}/check/")))
         .send()
