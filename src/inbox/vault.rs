@@ -61,12 +61,6 @@ impl DataKey {
         DataKey(key)
     }
 
-    /// A key for tests that need no file.
-    #[cfg(test)]
-    pub(crate) fn for_tests() -> DataKey {
-        DataKey::derive(&rand::random())
-    }
-
     /// `nonce | ciphertext`, bound to `aad`.
     pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
         let nonce: [u8; NONCE_LEN] = rand::random();
