@@ -4,6 +4,7 @@
 //! every post, and an error type that never shows internals.
 
 mod auth;
+mod decisions;
 mod referrals;
 
 use std::net::SocketAddr;
