@@ -17,6 +17,7 @@ pub struct Config {
     pub partnership: PartnershipConfig,
     pub build: BuildConfig,
     pub kiosk: KioskConfig,
+    pub inbox: InboxConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -99,6 +100,67 @@ pub struct Recipient {
     pub public_key: PathBuf,
     #[serde(default)]
     pub forms: Vec<String>,
+}
+
+/// The reviewers' inbox (`prem inbox serve`): a separate instance on the police side.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InboxConfig {
+    /// Listener for reviewers; an internal address, never the kiosk's.
+    pub addr: String,
+    /// The inbox's own data directory (its sled database and wrapped data key).
+    pub data_dir: PathBuf,
+    /// The reviewers' private key file written by `prem keygen`.
+    pub secret_key: PathBuf,
+    /// Read the passphrase from this file (for running as a service) instead of asking.
+    pub passphrase_file: Option<PathBuf>,
+    /// Kiosks to pull sealed records from.
+    pub kiosks: Vec<KioskSource>,
+    /// Seconds between automatic pulls.
+    pub pull_interval_secs: u64,
+    /// Reviewer sessions end after this many minutes without activity.
+    pub session_idle_minutes: u32,
+    /// Failed sign-ins (password or code) before an account is locked.
+    pub lockout_attempts: u32,
+    /// How long a locked account stays locked, whatever is typed.
+    pub lockout_minutes: u32,
+    /// Referrals received longer ago than this are deleted by `prem inbox purge`.
+    pub retention_days: u32,
+    /// Sign-in posts allowed per client per minute.
+    pub posts_per_minute: u32,
+    /// Cookies are `Secure` and `__Host-` prefixed; turned off only for plain-HTTP localhost.
+    pub secure_cookies: bool,
+    /// Send HSTS: set when the inbox is reached over TLS.
+    pub hsts: bool,
+}
+
+/// One kiosk's internal hand-over API and the file holding the token `prem token add` printed.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskSource {
+    pub name: String,
+    pub url: String,
+    pub token_file: PathBuf,
+}
+
+impl Default for InboxConfig {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8090".into(),
+            data_dir: "inbox-data".into(),
+            secret_key: "keys/reviewer.key".into(),
+            passphrase_file: None,
+            kiosks: Vec::new(),
+            pull_interval_secs: 300,
+            session_idle_minutes: 15,
+            lockout_attempts: 5,
+            lockout_minutes: 15,
+            retention_days: 365,
+            posts_per_minute: 30,
+            secure_cookies: true,
+            hsts: false,
+        }
+    }
 }
 
 impl Default for SiteConfig {
@@ -215,6 +277,27 @@ impl Config {
             p.parse::<std::net::IpAddr>().map_err(|_| {
                 anyhow::anyhow!("kiosk.trusted_proxies: \"{p}\" is not an IP address")
             })?;
+        }
+        let i = &self.inbox;
+        if i.session_idle_minutes == 0
+            || i.lockout_attempts == 0
+            || i.pull_interval_secs == 0
+            || i.posts_per_minute == 0
+        {
+            bail!("inbox.session_idle_minutes, lockout_attempts, pull_interval_secs and posts_per_minute must be above 0");
+        }
+        for k in &i.kiosks {
+            if k.name.is_empty()
+                || !k
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                bail!(
+                    "inbox.kiosks: name \"{}\" must be letters, digits, '-' or '_'",
+                    k.name
+                );
+            }
         }
         if self.site.theme.contains(['/', '\\']) || self.site.theme.starts_with('.') {
             bail!(

@@ -4,14 +4,14 @@
 //! that can open what it stored: taking over this process reveals nothing
 //! submitted before.
 
-mod csrf;
+pub(crate) mod csrf;
 mod error;
 mod flow;
 mod internal;
 mod keys;
-mod middleware;
-mod pages;
-mod ratelimit;
+pub(crate) mod middleware;
+pub(crate) mod pages;
+pub(crate) mod ratelimit;
 mod run;
 mod server;
 mod submit;
@@ -41,6 +41,7 @@ pub use error::{ErrorKind, ErrorPage, KioskError};
 pub use keys::{load_recipients, RecipientKey};
 pub use run::{load_forms, prepare, run, serve_on, ServeOptions};
 pub use server::serve;
+pub use submit::SCHEMA_VERSION;
 
 /// Everything the handlers share.
 pub struct Kiosk {

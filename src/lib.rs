@@ -10,6 +10,7 @@ pub mod content;
 pub mod criteria;
 pub mod forms;
 pub mod glossary;
+pub mod inbox;
 pub mod kiosk;
 pub mod markdown;
 pub mod preview;

@@ -67,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         action: StoreAction,
     },
+    /// The reviewers' inbox: pull, open, review and decide referrals.
+    Inbox {
+        #[command(subcommand)]
+        action: InboxAction,
+    },
     /// Serve the site on localhost and rebuild when content or themes change.
     Preview {
         #[arg(long, default_value = "127.0.0.1:1111")]
@@ -89,9 +94,77 @@ enum TokenAction {
 }
 
 #[derive(Subcommand)]
+enum InboxAction {
+    /// Serve reviewers (default 127.0.0.1:8090) and pull from the kiosks on a timer.
+    Serve {
+        /// Refuse development shortcuts (also set by PREM_ENV=production).
+        #[arg(long)]
+        production: bool,
+    },
+    /// Pull new sealed records from every kiosk now.
+    Pull,
+    /// Manage reviewer accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Check the audit trail's hash chain (exit 1 naming the first bad entry).
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Delete referrals older than inbox.retention_days, auditing each.
+    Purge,
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an account and print its temporary password once.
+    Add {
+        name: String,
+        /// reviewer, chair, business-support or admin.
+        #[arg(long)]
+        role: String,
+        /// The local authority a business-support account works for.
+        #[arg(long)]
+        la: Option<String>,
+    },
+    /// Disable an account.
+    Disable { name: String },
+    /// New temporary password; the authenticator app must be set up again.
+    Reset { name: String },
+    /// List accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Verify the hash chain.
+    Verify,
+}
+
+#[derive(Subcommand)]
 enum StoreAction {
     /// Rebuild the index from the spool files.
     Rebuild,
+}
+
+fn inbox(site: &std::path::Path, action: InboxAction) -> anyhow::Result<ExitCode> {
+    use prem::inbox::cli;
+    match action {
+        InboxAction::Serve { production } => cli::serve(site, production),
+        InboxAction::Pull => cli::pull(site),
+        InboxAction::User { action } => match action {
+            UserAction::Add { name, role, la } => cli::user_add(site, &name, &role, la.as_deref()),
+            UserAction::Disable { name } => cli::user_disable(site, &name),
+            UserAction::Reset { name } => cli::user_reset(site, &name),
+            UserAction::List => cli::user_list(site),
+        },
+        InboxAction::Audit {
+            action: AuditAction::Verify,
+        } => cli::audit_verify(site),
+        InboxAction::Purge => cli::purge(site),
+    }
 }
 
 fn main() -> ExitCode {
@@ -115,6 +188,7 @@ fn main() -> ExitCode {
             TokenAction::Revoke { name } => prem::cli::token_revoke(&cli.site, &name),
             TokenAction::List => prem::cli::token_list(&cli.site),
         },
+        Command::Inbox { action } => inbox(&cli.site, action),
         Command::Store {
             action: StoreAction::Rebuild,
         } => prem::cli::store_rebuild(&cli.site),

@@ -18,7 +18,7 @@
 //! The sealed record is opaque here: this module never sees plaintext answers and never logs
 //! record contents, references or session ids.
 
-mod dir;
+pub(crate) mod dir;
 mod frame;
 mod index;
 mod session;

@@ -1,0 +1,156 @@
+//! `prem inbox`: the reviewers' side. It pulls sealed referrals from the kiosks, opens them with
+//! the reviewers' private key, keeps them encrypted at rest under a local data key, and lets
+//! signed-in reviewers decide each one within seven working days, with every step in a
+//! tamper-evident audit trail.
+//!
+//! It runs as its own instance with its own data directory, bound to an internal address: the
+//! kiosk never holds anything that opens a referral, and the inbox never opens the kiosk's
+//! database (it pulls over the kiosk's authenticated internal listener instead).
+//!
+//! Start-up unlocks two things with one passphrase: the reviewers' private key and the inbox's
+//! data key (see `vault`). A wrong passphrase stops everything with one line. Accounts are
+//! managed only from the command line (`prem inbox user ...`).
+
+pub mod accounts;
+pub mod audit;
+pub mod cli;
+pub mod deadline;
+pub mod export;
+pub mod model;
+pub mod pull;
+pub mod store;
+pub mod totp;
+pub mod vault;
+pub mod views;
+pub mod web;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::forms::FormSet;
+use crate::kiosk::ratelimit::RateLimiter;
+use crate::seal::{KdfParams, SecretKey};
+use crate::theme::{Link, SiteInfo};
+
+pub use accounts::{Permission, Role, User};
+pub use model::{Case, Outcome, RecordKey, Referral, Status};
+pub use pull::{pull_all, PullReport};
+pub use store::{InboxDb, InboxStore};
+
+/// Argon2id costs: the data key's wrapping and account passwords. Tests use cheap ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Costs {
+    pub key: KdfParams,
+    pub password: KdfParams,
+}
+
+impl Costs {
+    pub const DEFAULT: Costs = Costs {
+        key: KdfParams::DEFAULT,
+        password: accounts::PASSWORD_COST,
+    };
+    /// Fast and weak: for tests only.
+    pub const INSECURE_FOR_TESTS: Costs = Costs {
+        key: KdfParams::INSECURE_FOR_TESTS,
+        password: KdfParams::INSECURE_FOR_TESTS,
+    };
+}
+
+/// Everything the inbox's handlers, timers and commands share.
+pub struct Inbox {
+    pub config: Arc<Config>,
+    /// The site folder: relative paths in `prem.toml` start here.
+    pub root: PathBuf,
+    pub store: Arc<InboxStore>,
+    pub secret: SecretKey,
+    pub forms: FormSet,
+    pub site: SiteInfo,
+    pub policy: accounts::Policy,
+    pub limiter: Arc<RateLimiter>,
+    pub http: reqwest::Client,
+    /// One pull at a time, whether from the timer or a button.
+    pub(crate) pulling: tokio::sync::Mutex<()>,
+    pub last_pull: Mutex<Option<(DateTime<Utc>, Vec<PullReport>)>>,
+}
+
+/// Reads the passphrase from `inbox.passphrase_file`, or asks on the terminal.
+pub fn passphrase(config: &Config, root: &Path) -> Result<zeroize::Zeroizing<String>> {
+    match &config.inbox.passphrase_file {
+        Some(file) => {
+            let path = root.join(file);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("{}: cannot read the passphrase file", path.display()))?;
+            Ok(zeroize::Zeroizing::new(
+                text.trim_end_matches(['\r', '\n']).to_string(),
+            ))
+        }
+        None => Ok(zeroize::Zeroizing::new(
+            rpassword::prompt_password("passphrase for the reviewers' private key: ")
+                .context("cannot read the passphrase")?,
+        )),
+    }
+}
+
+/// Opens and unlocks the inbox's store alone (for commands that need no private key).
+pub fn open_store(
+    config: &Config,
+    root: &Path,
+    passphrase: &[u8],
+    costs: Costs,
+) -> Result<InboxStore> {
+    InboxDb::open(&root.join(&config.inbox.data_dir))?.unlock(passphrase, costs.key)
+}
+
+/// Unlocks the private key and the store and loads the forms: ready to pull and serve.
+pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Result<Arc<Inbox>> {
+    let secret = crate::seal::read_secret_key(&root.join(&config.inbox.secret_key), passphrase)?;
+    let store = open_store(&config, root, passphrase, costs)?;
+    let forms = crate::kiosk::load_forms(&config, root)?;
+    let site = SiteInfo {
+        name: format!("{} inbox", config.site.name),
+        title: "Referral inbox".into(),
+        language: config.site.language.clone(),
+        contact_mailbox: config.partnership.contact_mailbox.clone(),
+        contact_role: config.partnership.contact_role.clone(),
+        asset_version: "inbox1".into(),
+        live_reload: false,
+        nav: vec![
+            Link {
+                title: "Referrals".into(),
+                url: "/".into(),
+                summary: None,
+            },
+            Link {
+                title: "Audit trail".into(),
+                url: "/audit/".into(),
+                summary: None,
+            },
+        ],
+        forms_link: false,
+    };
+    let policy = accounts::Policy {
+        attempts: config.inbox.lockout_attempts,
+        lock_for: chrono::Duration::minutes(i64::from(config.inbox.lockout_minutes)),
+        cost: costs.password,
+    };
+    Ok(Arc::new(Inbox {
+        limiter: Arc::new(RateLimiter::new(
+            config.inbox.posts_per_minute,
+            &config.kiosk.trusted_proxies,
+        )),
+        http: pull::client()?,
+        root: root.to_path_buf(),
+        store: Arc::new(store),
+        secret,
+        forms,
+        site,
+        policy,
+        config: Arc::new(config),
+        pulling: tokio::sync::Mutex::new(()),
+        last_pull: Mutex::new(None),
+    }))
+}

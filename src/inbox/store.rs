@@ -1,0 +1,268 @@
+//! The inbox's own data directory: one lock, one sled database, every sensitive value sealed
+//! under the data key.
+//!
+//! ```text
+//! <data_dir>/prem.lock   exclusive lock (shared with the kiosk's store code; its empty
+//!                        spool/ folder is unused here)
+//! <data_dir>/data.key    the data key, wrapped under the passphrase (see `vault`)
+//! <data_dir>/index/      sled: referrals, users, kiosks, audit, sessions
+//! ```
+//!
+//! Referrals are keyed by kiosk name and submission id, and inserted only if absent, which is
+//! what makes a repeated pull harmless. Every change is flushed before it is reported done:
+//! the pull acknowledges a record to the kiosk only after `insert_new` has returned.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::audit::AuditLog;
+use super::model::{RecordKey, Referral};
+use super::vault::DataKey;
+use crate::seal::KdfParams;
+use crate::store::dir::{self, DirLock};
+use crate::store::SledSessionStore;
+
+/// The database, opened and locked but not yet unlocked: enough to check the audit trail.
+pub struct InboxDb {
+    db: sled::Db,
+    lock: Arc<DirLock>,
+    dir: PathBuf,
+}
+
+impl InboxDb {
+    /// Opens (creating if needed) `dir`. Fails with one line if another process holds it.
+    pub fn open(dir: &Path) -> Result<InboxDb> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create inbox data directory {}", dir.display()))?;
+        let lock = dir::lock(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let db = dir::open_sled(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(InboxDb {
+            db,
+            lock,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn audit(&self) -> Result<AuditLog> {
+        Ok(AuditLog::new(self.db.open_tree("audit")?))
+    }
+
+    /// Unwraps (or on first start creates) the data key with the passphrase.
+    pub fn unlock(self, passphrase: &[u8], params: KdfParams) -> Result<InboxStore> {
+        let key = DataKey::load_or_create(&self.dir.join("data.key"), passphrase, params)?;
+        Ok(InboxStore {
+            referrals: self.db.open_tree("referrals")?,
+            kiosks: self.db.open_tree("kiosks")?,
+            users: self.db.open_tree("users")?,
+            audit: self.audit()?,
+            key,
+            update: Mutex::new(()),
+            db: self.db,
+            lock: self.lock,
+        })
+    }
+}
+
+/// Per kiosk: the highest sequence number seen and the ranges never received.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskState {
+    pub high: u64,
+    pub gaps: Vec<(u64, u64)>,
+}
+
+impl KioskState {
+    /// Records that `seq` arrived; returns the gap it opened, if any.
+    pub fn note(&mut self, seq: u64) -> Option<(u64, u64)> {
+        if seq > self.high {
+            let gap = (seq > self.high + 1).then(|| (self.high + 1, seq - 1));
+            gap.inspect(|g| self.gaps.push(*g));
+            self.high = seq;
+            return gap;
+        }
+        let mut gaps = Vec::new();
+        for (a, b) in self.gaps.drain(..) {
+            if (a..=b).contains(&seq) {
+                if a < seq {
+                    gaps.push((a, seq - 1));
+                }
+                if seq < b {
+                    gaps.push((seq + 1, b));
+                }
+            } else {
+                gaps.push((a, b));
+            }
+        }
+        self.gaps = gaps;
+        None
+    }
+}
+
+/// The unlocked store every part of the inbox works through.
+pub struct InboxStore {
+    db: sled::Db,
+    lock: Arc<DirLock>,
+    key: DataKey,
+    referrals: sled::Tree,
+    kiosks: sled::Tree,
+    users: sled::Tree,
+    pub audit: AuditLog,
+    /// Serialises read-modify-write changes (one process holds the directory).
+    update: Mutex<()>,
+}
+
+impl InboxStore {
+    /// Reviewer sessions, on their own tree, encrypted by the kiosk's session store code.
+    pub fn sessions(&self) -> Result<SledSessionStore> {
+        Ok(SledSessionStore::new(
+            self.db.open_tree("sessions")?,
+            self.lock.clone(),
+        ))
+    }
+
+    fn get_sealed<T: DeserializeOwned>(&self, tree: &sled::Tree, key: &[u8]) -> Result<Option<T>> {
+        let Some(v) = tree.get(key)? else {
+            return Ok(None);
+        };
+        let plain = self.key.open(key, &v)?;
+        Ok(Some(serde_json::from_slice(&plain)?))
+    }
+
+    fn seal<T: Serialize>(&self, key: &[u8], value: &T) -> Result<Vec<u8>> {
+        let plain = zeroize::Zeroizing::new(serde_json::to_vec(value)?);
+        self.key.seal(key, &plain)
+    }
+
+    pub fn contains(&self, key: &RecordKey) -> Result<bool> {
+        Ok(self.referrals.contains_key(key.db_key())?)
+    }
+
+    /// Stores a newly opened referral durably; `false` if it was already there (unchanged).
+    pub fn insert_new(&self, referral: &Referral) -> Result<bool> {
+        let key = referral.key.db_key();
+        let value = self.seal(&key, referral)?;
+        let swapped = self
+            .referrals
+            .compare_and_swap(&key, None::<&[u8]>, Some(value))?;
+        self.referrals.flush()?;
+        Ok(swapped.is_ok())
+    }
+
+    pub fn get(&self, key: &RecordKey) -> Result<Option<Referral>> {
+        self.get_sealed(&self.referrals, &key.db_key())
+            .with_context(|| format!("referral {}", key.path()))
+    }
+
+    /// Every referral, opened. Fine for the hundreds a panel sees in a retention period.
+    pub fn all(&self) -> Result<Vec<Referral>> {
+        let mut out = Vec::new();
+        for kv in self.referrals.iter() {
+            let (k, v) = kv?;
+            let plain = self.key.open(&k, &v)?;
+            out.push(serde_json::from_slice(&plain)?);
+        }
+        Ok(out)
+    }
+
+    /// Changes one referral under the update lock and flushes it.
+    pub fn update(
+        &self,
+        key: &RecordKey,
+        change: impl FnOnce(&mut Referral) -> Result<()>,
+    ) -> Result<Referral> {
+        let _guard = self.update.lock().unwrap_or_else(|e| e.into_inner());
+        let mut referral = self.get(key)?.context("no such referral")?;
+        change(&mut referral)?;
+        let k = key.db_key();
+        self.referrals.insert(&k, self.seal(&k, &referral)?)?;
+        self.referrals.flush()?;
+        Ok(referral)
+    }
+
+    /// Deletes referrals received before `cutoff`, auditing each deletion before it happens
+    /// (a crash in between leaves an entry for a record still there, which the next purge
+    /// deletes and records again: never a deletion without an entry).
+    pub fn purge_older_than(&self, cutoff: DateTime<Utc>, actor: &str) -> Result<usize> {
+        let mut purged = 0;
+        for referral in self.all()? {
+            if referral.received_at < cutoff {
+                self.audit.record(actor, "purge", &referral.key.path())?;
+                self.referrals.remove(referral.key.db_key())?;
+                self.referrals.flush()?;
+                purged += 1;
+            }
+        }
+        Ok(purged)
+    }
+
+    pub fn kiosk_state(&self, kiosk: &str) -> Result<KioskState> {
+        Ok(match self.kiosks.get(kiosk.as_bytes())? {
+            Some(v) => serde_json::from_slice(&v)?,
+            None => KioskState::default(),
+        })
+    }
+
+    /// Notes a sequence number from `kiosk`; returns a gap it revealed.
+    pub fn note_sequence(&self, kiosk: &str, seq: u64) -> Result<Option<(u64, u64)>> {
+        let _guard = self.update.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.kiosk_state(kiosk)?;
+        let before = state.clone();
+        let gap = state.note(seq);
+        if state != before {
+            self.kiosks
+                .insert(kiosk.as_bytes(), serde_json::to_vec(&state)?)?;
+            self.kiosks.flush()?;
+        }
+        Ok(gap)
+    }
+
+    pub(crate) fn get_user<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
+        self.get_sealed(&self.users, name.as_bytes())
+    }
+
+    pub(crate) fn put_user<T: Serialize>(&self, name: &str, user: &T) -> Result<()> {
+        self.users
+            .insert(name.as_bytes(), self.seal(name.as_bytes(), user)?)?;
+        self.users.flush()?;
+        Ok(())
+    }
+
+    /// Runs a read-modify-write on users under the same lock as referrals.
+    pub(crate) fn locked<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R> {
+        let _guard = self.update.lock().unwrap_or_else(|e| e.into_inner());
+        f()
+    }
+
+    pub fn user_names(&self) -> Result<Vec<String>> {
+        self.users
+            .iter()
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?).into_owned()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequence_gaps_open_and_close() {
+        let mut s = KioskState::default();
+        assert_eq!(s.note(1), None);
+        assert_eq!(s.note(2), None);
+        assert_eq!(s.note(6), Some((3, 5)));
+        assert_eq!(s.gaps, vec![(3, 5)]);
+        assert_eq!(s.note(4), None);
+        assert_eq!(s.gaps, vec![(3, 3), (5, 5)]);
+        s.note(3);
+        s.note(5);
+        assert!(s.gaps.is_empty());
+        assert_eq!(s.note(2), None, "a repeat changes nothing");
+        assert_eq!(s.high, 6);
+    }
+}

@@ -1,0 +1,229 @@
+//! One referral: its answers in the form's own order and wording, the case (decision,
+//! escalation stages, statuses) and the forms to move it on; and its A4 print view for the
+//! meeting pack.
+
+use chrono::NaiveDate;
+use maud::{html, Markup};
+
+use super::{csrf_field, page, Chrome};
+use crate::forms::{self, Form};
+use crate::inbox::model::{Kind, Referral, Signed, Stage, StageResult, Status};
+
+pub struct ReferralView<'a> {
+    pub referral: &'a Referral,
+    /// The form definition, when this inbox still has it.
+    pub form: Option<&'a Form>,
+    pub deadline: NaiveDate,
+    pub overdue: bool,
+    pub can_decide: bool,
+    pub can_escalate: bool,
+    pub can_set_status: bool,
+    pub can_export: bool,
+}
+
+/// The answers, grouped by page, without the kiosk's change links.
+fn answers(v: &ReferralView) -> Markup {
+    let s = &v.referral.submission;
+    let Some(form) = v.form else {
+        // No definition to give the wording: show the raw question ids rather than nothing.
+        return html! {
+            p.govuk-body { "This form is no longer defined here; answers are shown by question id." }
+            dl.govuk-summary-list {
+                @for (q, a) in &s.answers.values {
+                    div.govuk-summary-list__row {
+                        dt.govuk-summary-list__key { (q) }
+                        dd.govuk-summary-list__value { (format!("{a:?}")) }
+                    }
+                }
+            }
+        };
+    };
+    let rows = forms::check_answers_rows(form, &s.answers);
+    let mut sections: Vec<(&str, Vec<&forms::CheckRow>)> = Vec::new();
+    for row in &rows {
+        match sections.last_mut() {
+            Some((p, list)) if *p == row.page => list.push(row),
+            _ => sections.push((&row.page, vec![row])),
+        }
+    }
+    html! {
+        @if form.version != s.form_version {
+            p.govuk-body { "Submitted on version " (s.form_version) " of this form; shown with the wording of version " (form.version) "." }
+        }
+        @for (_, section) in &sections {
+            @if let Some(first) = section.first() { h3.govuk-heading-s { (first.section) } }
+            dl.govuk-summary-list {
+                @for row in section {
+                    div.govuk-summary-list__row {
+                        dt.govuk-summary-list__key { (row.key) }
+                        dd.govuk-summary-list__value {
+                            @for line in &row.value { p.govuk-body { (line) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn signed(s: &Signed) -> Markup {
+    html! {
+        p.govuk-body-s { "By " (s.by) " on " (s.at.format("%-d %B %Y at %H:%M UTC")) }
+        p.govuk-body { (s.rationale) }
+    }
+}
+
+fn stage(title: &str, st: &Stage) -> Markup {
+    html! {
+        h3.govuk-heading-s { (title) }
+        p.govuk-body { "Due by " (st.deadline.format("%-d %B %Y")) }
+        @match &st.outcome {
+            Some((result, s)) => { p.govuk-body { strong { (result.label()) } } (signed(s)) }
+            None => { p.govuk-body { "Not held yet." } }
+        }
+    }
+}
+
+fn case(v: &ReferralView) -> Markup {
+    let c = &v.referral.case;
+    html! {
+        h2.govuk-heading-l { "Decision" }
+        dl.govuk-summary-list {
+            div.govuk-summary-list__row { dt.govuk-summary-list__key { "Status" } dd.govuk-summary-list__value { (c.status.label()) } }
+            div.govuk-summary-list__row {
+                dt.govuk-summary-list__key { "Decision due" }
+                dd.govuk-summary-list__value {
+                    (v.deadline.format("%-d %B %Y"))
+                    @if v.overdue { " " strong.govuk-tag.govuk-tag--red { "Overdue" } }
+                }
+            }
+        }
+        @if let Some((outcome, s)) = &c.decision {
+            h3.govuk-heading-s { "Threshold decision: " (outcome.label()) }
+            (signed(s))
+        }
+        @if let Some(st) = &c.stage1 { (stage("Stage 1: face-to-face discussion with the chair", st)) }
+        @if let Some(st) = &c.stage2 { (stage("Stage 2: senior LA manager with the DCI or superintendent", st)) }
+        @if !c.history.is_empty() {
+            h3.govuk-heading-s { "History" }
+            ul.govuk-list {
+                @for (status, s) in &c.history {
+                    li { (status.label()) " — " (s.by) ", " (s.at.format("%-d %b %Y %H:%M")) @if !s.rationale.is_empty() { ": " (s.rationale) } }
+                }
+            }
+        }
+    }
+}
+
+fn radios(name: &str, legend: &str, options: &[(&str, &str)]) -> Markup {
+    html! {
+        div.govuk-form-group {
+            fieldset.govuk-fieldset {
+                legend.govuk-fieldset__legend.govuk-fieldset__legend--s { (legend) }
+                div.govuk-radios {
+                    @for (value, label) in options {
+                        @let id = format!("{name}-{value}");
+                        div.govuk-radios__item {
+                            input.govuk-radios__input id=(id) name=(name) type="radio" value=(value) required;
+                            label.govuk-label.govuk-radios__label for=(id) { (label) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn rationale(label: &str) -> Markup {
+    html! {
+        div.govuk-form-group {
+            label.govuk-label for="rationale" { (label) }
+            textarea.govuk-textarea id="rationale" name="rationale" rows="5" maxlength="5000" required {}
+        }
+    }
+}
+
+fn actions(c: &Chrome, v: &ReferralView) -> Markup {
+    let r = v.referral;
+    let base = format!("/referrals/{}", r.key.path());
+    let stage1_open = r.case.stage1.as_ref().is_some_and(|s| s.outcome.is_none());
+    let stage2_open = r.case.stage2.as_ref().is_some_and(|s| s.outcome.is_none());
+    html! {
+        @if r.kind() == Kind::Referral && r.case.status == Status::New && v.can_decide {
+            form method="post" action={ (base) "/decision" } {
+                (csrf_field(c.csrf))
+                (radios("outcome", "Does this referral meet the threshold?", &[("accept", "Accept"), ("not-accepted", "Not accepted"), ("escalate", "Escalate: the referrer disputes or it needs the chair")]))
+                (rationale("Rationale (required)"))
+                button.govuk-button type="submit" { "Record decision" }
+            }
+        }
+        @if (stage1_open || stage2_open) && v.can_escalate {
+            form method="post" action={ (base) "/escalation" } {
+                (csrf_field(c.csrf))
+                @if stage1_open {
+                    (radios("result", "Outcome of the face-to-face discussion with the chair", &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label()), ("unresolved", StageResult::Unresolved.label())]))
+                } @else {
+                    (radios("result", "Outcome of the meeting with the DCI or superintendent", &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label())]))
+                }
+                (rationale("What was agreed, and why (required)"))
+                button.govuk-button type="submit" { "Record outcome" }
+            }
+        }
+        @if r.kind() != Kind::Referral && v.can_set_status && !matches!(r.case.status, Status::Closed) {
+            form method="post" action={ (base) "/status" } {
+                (csrf_field(c.csrf))
+                (radios("status", "Move to", &[("reviewed", "Reviewed"), ("actioned", "Actioned"), ("closed", "Closed")]))
+                (rationale("Note (required)"))
+                button.govuk-button type="submit" { "Update status" }
+            }
+        }
+        @if v.can_export {
+            ul.govuk-list {
+                li { a.govuk-link href={ (base) "/print" } { "Print view (A4, for the meeting pack)" } }
+                li { a.govuk-link href={ (base) "/export.json" } { "Download as JSON" } }
+            }
+        }
+    }
+}
+
+fn heading(v: &ReferralView) -> Markup {
+    let r = v.referral;
+    html! {
+        span.govuk-caption-l { (r.submission.form_title) }
+        h1.govuk-heading-xl {
+            (r.submission.reference)
+            @if r.urgent() { " " strong.govuk-tag.govuk-tag--red { "Urgent" } }
+        }
+        p.govuk-body {
+            "Submitted " (r.submission.submitted_at) "; received " (r.received_at.format("%-d %B %Y at %H:%M UTC"))
+            " from kiosk " (r.key.kiosk) " (sequence " (r.sequence) ")."
+        }
+    }
+}
+
+pub fn referral_page(c: &Chrome, v: &ReferralView) -> Markup {
+    let main = html! {
+        (heading(v))
+        div.govuk-grid-row {
+            div.govuk-grid-column-two-thirds {
+                h2.govuk-heading-l { "Answers" }
+                (answers(v))
+            }
+            div.govuk-grid-column-one-third { (case(v)) div.app-no-print { (actions(c, v)) } }
+        }
+    };
+    page(c, &v.referral.submission.reference, "/", main)
+}
+
+/// The print view: the same content without forms, laid out for A4 by the print stylesheet.
+pub fn print_page(c: &Chrome, v: &ReferralView) -> Markup {
+    let main = html! {
+        div.app-print-a4 {
+            (heading(v))
+            (case(v))
+            h2.govuk-heading-l { "Answers" }
+            (answers(v))
+        }
+    };
+    page(c, &v.referral.submission.reference, "/", main)
+}

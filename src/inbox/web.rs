@@ -1,0 +1,373 @@
+//! The inbox's HTTP side: one router behind the kiosk's hardening (security headers, request
+//! logs, body limit, timeouts, the hyper server with a header-read timeout), plus what a
+//! signed-in service needs on top: `Cache-Control: no-store` on everything, a rate limit on
+//! every post, and an error type that never shows internals.
+
+mod auth;
+mod decisions;
+mod referrals;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use super::views::{self, Chrome};
+use super::Inbox;
+use crate::kiosk::middleware::{log_requests, security_headers, HeaderPolicy};
+use crate::kiosk::KioskError;
+
+pub use auth::require;
+
+/// Appended to the theme's stylesheet: the A4 print layout and the inbox's few extras.
+const INBOX_CSS: &str = include_str!("inbox.css");
+
+/// Every way a request can fail. Internal detail is logged with a correlation id, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    /// Not signed in (or the session ended): go to the sign-in page.
+    #[error("sign-in required")]
+    SignIn,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("csrf token missing or wrong")]
+    Csrf,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("too many requests")]
+    TooMany,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl From<anyhow::Error> for InboxError {
+    fn from(e: anyhow::Error) -> Self {
+        InboxError::Internal(e)
+    }
+}
+
+impl From<KioskError> for InboxError {
+    fn from(e: KioskError) -> Self {
+        match e {
+            KioskError::Csrf | KioskError::Expired => InboxError::Csrf,
+            KioskError::Internal(e) | KioskError::NotStored(e) => InboxError::Internal(e),
+            _ => InboxError::BadRequest("the request could not be read"),
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for InboxError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        InboxError::Internal(e.into())
+    }
+}
+
+impl From<tower_sessions::session::Error> for InboxError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        InboxError::Internal(e.into())
+    }
+}
+
+/// Carried to [`render_errors`], which has the site to render the page with.
+#[derive(Clone)]
+struct ErrorPage {
+    title: &'static str,
+    text: String,
+    correlation: Option<String>,
+}
+
+impl IntoResponse for InboxError {
+    fn into_response(self) -> Response {
+        let (status, title, text) = match &self {
+            Self::SignIn => return Redirect::to("/login").into_response(),
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "You cannot do that",
+                "Your role does not allow this. Ask an inbox administrator if you need it."
+                    .to_string(),
+            ),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing here, or nothing you may see.".to_string(),
+            ),
+            Self::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Your session has changed",
+                "The page you sent from was out of date. Go back, reload the page and try again."
+                    .to_string(),
+            ),
+            Self::BadRequest(why) => (
+                StatusCode::BAD_REQUEST,
+                "Something was missing",
+                format!("{why}. Go back and try again."),
+            ),
+            Self::TooMany => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many attempts",
+                "Wait a minute, then try again.".to_string(),
+            ),
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem",
+                "Nothing you sent was lost. Try again in a moment.".to_string(),
+            ),
+        };
+        let correlation = match &self {
+            Self::Internal(e) => {
+                let id = hex::encode(rand::random::<[u8; 6]>());
+                tracing::error!(correlation = %id, error = %format!("{e:#}"), "request failed");
+                Some(id)
+            }
+            Self::Csrf => {
+                tracing::warn!("post refused: csrf token missing or wrong");
+                None
+            }
+            _ => None,
+        };
+        let mut res = status.into_response();
+        res.extensions_mut().insert(ErrorPage {
+            title,
+            text,
+            correlation,
+        });
+        res
+    }
+}
+
+async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let page = match (res.extensions().get::<ErrorPage>(), res.status()) {
+        (Some(p), _) => p.clone(),
+        (None, StatusCode::PAYLOAD_TOO_LARGE) => ErrorPage {
+            title: "Too much text",
+            text: "What you sent was too long.".into(),
+            correlation: None,
+        },
+        (None, StatusCode::REQUEST_TIMEOUT) => ErrorPage {
+            title: "That took too long",
+            text: "Try again.".into(),
+            correlation: None,
+        },
+        _ => return res,
+    };
+    let chrome = Chrome {
+        site: &inbox.site,
+        marking: &inbox.config.kiosk.protective_marking,
+        user: None,
+        csrf: "",
+    };
+    let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
+        .into_response();
+    *out.status_mut() = res.status();
+    out
+}
+
+/// A form post decoded into `T`; anything malformed (repeated or unknown fields) is a 400.
+pub struct Posted<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Posted<T> {
+    type Rejection = InboxError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|f| Posted(f.0))
+            .map_err(|_| InboxError::BadRequest("the form could not be read"))
+    }
+}
+
+/// Runs blocking store or crypto work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T, InboxError> {
+    Ok(tokio::task::spawn_blocking(f).await??)
+}
+
+async fn no_store(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+async fn rate_limit_posts(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
+    if req.method() == Method::POST {
+        if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied()
+        {
+            if inbox
+                .limiter
+                .check(inbox.limiter.client(peer, req.headers()))
+                .is_err()
+            {
+                tracing::warn!(route = %req.uri().path(), "post refused: rate limit");
+                return InboxError::TooMany.into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// The theme's assets; `prem.css` gets the inbox's rules appended.
+async fn asset(State(inbox): State<Arc<Inbox>>, Path(name): Path<String>) -> Response {
+    let plain = !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !plain {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let theme = inbox
+        .root
+        .join(&inbox.config.build.themes_dir)
+        .join(&inbox.config.site.theme);
+    let path = match name.as_str() {
+        "govuk-frontend.min.css" => theme.join("vendor/govuk-frontend").join(&name),
+        _ => theme.join("assets").join(&name),
+    };
+    let Ok(mut bytes) = tokio::fs::read(&path).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if name == "prem.css" {
+        bytes.extend_from_slice(b"\n");
+        bytes.extend_from_slice(INBOX_CSS.as_bytes());
+    }
+    let kind = match name.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The inbox's router. `secure_cookies` is decided by the caller (off only on plain-HTTP localhost).
+pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Router {
+    let c = &inbox.config.inbox;
+    let idle = tower_sessions::cookie::time::Duration::minutes(i64::from(c.session_idle_minutes));
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(if c.secure_cookies {
+            "__Host-prem-inbox"
+        } else {
+            "prem-inbox"
+        })
+        .with_secure(c.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+    let timeout = Duration::from_secs(inbox.config.kiosk.request_timeout_secs);
+    Router::new()
+        .merge(auth::router())
+        .merge(referrals::router())
+        .layer(session_layer)
+        .layer(from_fn(no_store))
+        .route("/assets/{name}", get(asset))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(from_fn_with_state(inbox.clone(), rate_limit_posts))
+        .layer(RequestBodyLimitLayer::new(inbox.config.kiosk.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(from_fn_with_state(inbox.clone(), render_errors))
+        .layer(from_fn_with_state(
+            HeaderPolicy { hsts: c.hsts },
+            security_headers,
+        ))
+        .layer(from_fn(log_requests))
+        .with_state(inbox)
+}
+
+/// Serves until `shutdown`, with the pull timer, the daily retention purge and the session purge.
+pub async fn serve_on(
+    inbox: Arc<Inbox>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let sessions = inbox.store.sessions()?;
+    let purge_sessions = sessions.spawn_purge_task(Duration::from_secs(60));
+    let timers = spawn_timers(inbox.clone());
+    eprintln!("inbox on http://{}/", listener.local_addr()?);
+    let header_timeout = Duration::from_secs(inbox.config.kiosk.header_timeout_secs);
+    let drain = Duration::from_secs(inbox.config.kiosk.request_timeout_secs);
+    crate::kiosk::serve(
+        listener,
+        app(inbox, sessions),
+        header_timeout,
+        drain,
+        shutdown,
+    )
+    .await;
+    purge_sessions.abort();
+    timers.abort();
+    Ok(())
+}
+
+/// Pulls every `pull_interval_secs`; purges past retention once a day.
+fn spawn_timers(inbox: Arc<Inbox>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        // The first pull waits one interval: at start an operator can pull at once with the
+        // button or `prem inbox pull`, and tests decide when pulls happen.
+        let every = Duration::from_secs(inbox.config.inbox.pull_interval_secs);
+        let mut pull = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        let mut purge = tokio::time::interval(Duration::from_secs(24 * 3600));
+        loop {
+            tokio::select! {
+                _ = pull.tick() => { pull_all_logged(inbox.clone()).await; }
+                _ = purge.tick() => {
+                    let i = inbox.clone();
+                    match blocking(move || super::cli::purge_now(&i.store, &i.config, "system")).await {
+                        Ok(n) if n > 0 => tracing::info!(purged = n, "retention purge"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "retention purge failed"),
+                    }
+                }
+            }
+        }
+    })
+}
+
+async fn pull_all_logged(inbox: Arc<Inbox>) {
+    let _ = super::pull::pull_all(inbox, "system").await;
+}
+
+/// Binds `inbox.addr` and serves until Ctrl-C or SIGTERM.
+pub fn run(inbox: Arc<Inbox>) -> Result<()> {
+    let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    rt.block_on(async move {
+        let addr: SocketAddr = inbox.config.inbox.addr.parse().with_context(|| {
+            format!(
+                "inbox.addr \"{}\" is not an address like 127.0.0.1:8090",
+                inbox.config.inbox.addr
+            )
+        })?;
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!("cannot listen on {addr}: is another server using that port?")
+        })?;
+        serve_on(inbox, listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    })
+}

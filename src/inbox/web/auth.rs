@@ -1,0 +1,306 @@
+//! Signing in and out, and the check every other handler starts with.
+//!
+//! Password first, then the authenticator code (or enrolment the first time). The session id
+//! is cycled after each factor, so an id seen before sign-in is worthless after it, and the
+//! CSRF token is replaced once signed in. Failures of either factor count towards the lockout.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::Utc;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{blocking, InboxError, Posted};
+use crate::inbox::accounts::{self, Permission, Refused, User};
+use crate::inbox::views::{self, Chrome};
+use crate::inbox::{totp, Inbox};
+use crate::kiosk::csrf;
+
+const USER: &str = "user";
+const PENDING: &str = "pending";
+const ENROL: &str = "enrol-secret";
+const SIGNED_IN_AT: &str = "signed-in-at";
+/// Signed-in sessions end after this long even when active.
+const ABSOLUTE_HOURS: i64 = 10;
+
+type Shared = State<Arc<Inbox>>;
+
+pub fn router() -> Router<Arc<Inbox>> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/login/code", get(code_form).post(code))
+        .route("/login/enrol", get(enrol_form).post(enrol))
+        .route("/logout", post(logout))
+}
+
+/// The signed-in user, if allowed `action`; otherwise sign-in or 403 (recorded in the audit).
+pub async fn require(
+    inbox: &Arc<Inbox>,
+    session: &Session,
+    action: Permission,
+) -> Result<User, InboxError> {
+    let Some(name) = session.get::<String>(USER).await? else {
+        return Err(InboxError::SignIn);
+    };
+    let at = session.get::<i64>(SIGNED_IN_AT).await?.unwrap_or(0);
+    if Utc::now().timestamp() - at > ABSOLUTE_HOURS * 3600 {
+        session.flush().await?;
+        return Err(InboxError::SignIn);
+    }
+    let store = inbox.store.clone();
+    let user = blocking(move || accounts::get(&store, &name)).await?;
+    let Some(user) = user.filter(|u| !u.disabled) else {
+        session.flush().await?;
+        return Err(InboxError::SignIn);
+    };
+    if !user.role.may(action) {
+        audit(inbox, &user.name, &format!("denied:{action:?}"), "").await?;
+        return Err(InboxError::Forbidden);
+    }
+    Ok(user)
+}
+
+pub async fn audit(
+    inbox: &Arc<Inbox>,
+    actor: &str,
+    action: &str,
+    record: &str,
+) -> Result<(), InboxError> {
+    let (store, actor, action, record) = (
+        inbox.store.clone(),
+        actor.to_string(),
+        action.to_string(),
+        record.to_string(),
+    );
+    blocking(move || store.audit.record(&actor, &action, &record).map(|_| ())).await
+}
+
+fn chrome<'a>(inbox: &'a Inbox, token: &'a str) -> Chrome<'a> {
+    Chrome {
+        site: &inbox.site,
+        marking: &inbox.config.kiosk.protective_marking,
+        user: None,
+        csrf: token,
+    }
+}
+
+const WRONG: &str = "The user name, password or code is wrong, or the account is locked for a while after too many attempts";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginPost {
+    csrf: String,
+    name: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodePost {
+    csrf: String,
+    code: String,
+}
+
+async fn login_form(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
+    if session.get::<String>(USER).await?.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let token = csrf::token(&session).await?;
+    Ok(views::login_page(&chrome(&inbox, &token), None).into_response())
+}
+
+/// An account name as typed, made safe for the audit trail (it may be an attacker's junk).
+fn audit_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(40)
+        .collect()
+}
+
+async fn login(
+    State(inbox): Shared,
+    session: Session,
+    Posted(form): Posted<LoginPost>,
+) -> Result<Response, InboxError> {
+    csrf::verify(&session, Some(&form.csrf)).await?;
+    let (i, name, password) = (
+        inbox.clone(),
+        form.name.trim().to_string(),
+        zeroize::Zeroizing::new(form.password),
+    );
+    let n = name.clone();
+    let result =
+        blocking(move || accounts::check_password(&i.store, &n, &password, &i.policy, Utc::now()))
+            .await?;
+    match result {
+        Ok(user) => {
+            session.cycle_id().await?;
+            session.remove::<String>(USER).await?;
+            session.insert(PENDING, &user.name).await?;
+            Ok(Redirect::to(if user.enrolled() {
+                "/login/code"
+            } else {
+                "/login/enrol"
+            })
+            .into_response())
+        }
+        Err(refused) => {
+            let action = if refused == Refused::Locked {
+                "login-locked"
+            } else {
+                "login-failed"
+            };
+            audit(&inbox, &audit_name(&name), action, "").await?;
+            let token = csrf::token(&session).await?;
+            let page = views::login_page(&chrome(&inbox, &token), Some(WRONG));
+            Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response())
+        }
+    }
+}
+
+async fn pending(session: &Session) -> Result<String, InboxError> {
+    session
+        .get::<String>(PENDING)
+        .await?
+        .ok_or(InboxError::SignIn)
+}
+
+async fn code_form(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
+    let _ = pending(&session).await?;
+    let token = csrf::token(&session).await?;
+    Ok(views::code_page(&chrome(&inbox, &token), None).into_response())
+}
+
+async fn enrol_secret(session: &Session) -> Result<Vec<u8>, InboxError> {
+    if let Some(hex_secret) = session.get::<String>(ENROL).await? {
+        return hex::decode(hex_secret).map_err(|e| InboxError::Internal(e.into()));
+    }
+    let secret = totp::new_secret();
+    session.insert(ENROL, hex::encode(secret)).await?;
+    Ok(secret.to_vec())
+}
+
+async fn enrol_page(
+    inbox: &Inbox,
+    session: &Session,
+    error: Option<&str>,
+) -> Result<Response, InboxError> {
+    let name = pending(session).await?;
+    let secret = enrol_secret(session).await?;
+    let token = csrf::token(session).await?;
+    let uri = totp::otpauth_uri(&inbox.site.name, &name, &secret);
+    let page = views::enrol_page(
+        &chrome(inbox, &token),
+        &totp::base32_encode(&secret),
+        &uri,
+        error,
+    );
+    Ok(page.into_response())
+}
+
+async fn enrol_form(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
+    enrol_page(&inbox, &session, None).await
+}
+
+async fn code(
+    State(inbox): Shared,
+    session: Session,
+    Posted(form): Posted<CodePost>,
+) -> Result<Response, InboxError> {
+    second_factor(inbox, session, form, false).await
+}
+
+async fn enrol(
+    State(inbox): Shared,
+    session: Session,
+    Posted(form): Posted<CodePost>,
+) -> Result<Response, InboxError> {
+    second_factor(inbox, session, form, true).await
+}
+
+async fn second_factor(
+    inbox: Arc<Inbox>,
+    session: Session,
+    form: CodePost,
+    enrolling: bool,
+) -> Result<Response, InboxError> {
+    csrf::verify(&session, Some(&form.csrf)).await?;
+    let name = pending(&session).await?;
+    let secret = if enrolling {
+        Some(enrol_secret(&session).await?)
+    } else {
+        None
+    };
+    let (i, n) = (inbox.clone(), name.clone());
+    let result = blocking(move || {
+        accounts::check_code(
+            &i.store,
+            &n,
+            &form.code,
+            secret.as_deref(),
+            &i.policy,
+            Utc::now(),
+        )
+    })
+    .await?;
+    match result {
+        Ok(user) => {
+            session.cycle_id().await?;
+            for key in [PENDING, ENROL, "csrf"] {
+                session.remove::<serde_json::Value>(key).await?;
+            }
+            session.insert(USER, &user.name).await?;
+            session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await?;
+            if enrolling {
+                audit(&inbox, &user.name, "totp-enrolled", "").await?;
+            }
+            audit(&inbox, &user.name, "login", "").await?;
+            Ok(Redirect::to("/").into_response())
+        }
+        Err(refused) => {
+            let action = if refused == Refused::Locked {
+                "login-locked"
+            } else {
+                "login-failed-code"
+            };
+            audit(&inbox, &name, action, "").await?;
+            if refused == Refused::Locked {
+                session.remove::<String>(PENDING).await?;
+            }
+            let res = if enrolling {
+                enrol_page(&inbox, &session, Some(WRONG)).await?
+            } else {
+                let token = csrf::token(&session).await?;
+                views::code_page(&chrome(&inbox, &token), Some(WRONG)).into_response()
+            };
+            Ok((axum::http::StatusCode::UNAUTHORIZED, res).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogoutPost {
+    csrf: String,
+}
+
+async fn logout(
+    State(inbox): Shared,
+    session: Session,
+    Posted(form): Posted<LogoutPost>,
+) -> Result<Response, InboxError> {
+    csrf::verify(&session, Some(&form.csrf)).await?;
+    if let Some(name) = session.get::<String>(USER).await? {
+        audit(&inbox, &name, "logout", "").await?;
+    }
+    session.flush().await?;
+    Ok((
+        [("clear-site-data", "\"cookies\", \"storage\"")],
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
