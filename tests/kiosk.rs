@@ -463,7 +463,7 @@ fn double_submit_stores_one_record_with_one_reference() {
     let h = Harness::start(|_| {});
     let client = Harness::client();
     let form = h.form("extraordinary-request");
-    let (answers, _) = answer_until(&h, &client, &form.id, |_| false);
+    answer_until(&h, &client, &form.id, |_| false);
     let token = csrf(
         &client
             .get(h.url(&format!("/forms/{}/check/", form.id)))
