@@ -38,6 +38,9 @@ const LOAD: Duration = Duration::from_millis(2500);
 /// gets more time, up to `LOAD_CAP`), so the test always proves something.
 const MIN_ACKED: usize = 2 * CLIENTS;
 const LOAD_CAP: Duration = Duration::from_secs(15);
+/// With 16 clients a debug build acknowledges about 20 submissions a second; no
+/// acknowledgement for this long before the kill means the kiosk had stalled.
+const STALL: Duration = Duration::from_secs(3);
 
 /// A site folder for `--site`: the repository's own content, forms and theme
 /// (symlinked), and its prem.toml with a throwaway reviewer key added.
@@ -289,6 +292,9 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
     let mut server = site.serve("first", None);
 
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+    // When the last acknowledgement came, to tell a kiosk still working at the kill from one
+    // that had stalled (a stalled one would pass the durability checks vacuously).
+    let last_ack = Arc::new(Mutex::new(Instant::now()));
     let stop = Arc::new(AtomicBool::new(false));
     let killed = Arc::new(AtomicBool::new(false));
     let failures_while_up = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -297,11 +303,15 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
         .map(|_| {
             let (base, form) = (server.base.clone(), form.clone());
             let (acked, stop, killed) = (acked.clone(), stop.clone(), killed.clone());
+            let last_ack = last_ack.clone();
             let (failures, lost) = (failures_while_up.clone(), lost_at_kill.clone());
             thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match complete(&base, &form) {
-                        Ok(r) => acked.lock().expect("acked").push(r),
+                        Ok(r) => {
+                            acked.lock().expect("acked").push(r);
+                            *last_ack.lock().expect("last ack") = Instant::now();
+                        }
                         // The server is gone: in-flight forms end here.
                         Err(_) if killed.load(Ordering::SeqCst) => {
                             lost.fetch_add(1, Ordering::SeqCst);
@@ -323,6 +333,7 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
     {
         thread::sleep(Duration::from_millis(20));
     }
+    let stalled = last_ack.lock().expect("last ack").elapsed();
     killed.store(true, Ordering::SeqCst);
     server.kill();
     stop.store(true, Ordering::SeqCst);
@@ -336,6 +347,13 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
         server.log_text()
     );
     let acked = acked.lock().expect("acked").clone();
+    assert!(
+        stalled < STALL,
+        "the kiosk had stopped acknowledging submissions {stalled:.1?} before the kill \
+         ({} acknowledged in all)\n{}",
+        acked.len(),
+        server.log_text()
+    );
     eprintln!(
         "{} submissions acknowledged in {:.1?} by {CLIENTS} clients; {} forms in flight at the kill",
         acked.len(),
