@@ -1,0 +1,429 @@
+//! The durability promise under the worst stop: many browsers submit the
+//! extraordinary-request form at once against the real `prem serve` binary,
+//! the process is killed with SIGKILL mid-load, and every reference a browser
+//! was shown must then be in the data directory, open with the reviewers'
+//! private key and hold the right form. The kiosk must also start again on the
+//! same directory and keep accepting (and handing over) submissions.
+
+mod common;
+
+use std::io::Read as _;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{csrf, fill, reference_in, root, PASSPHRASE};
+
+/// The page's CSRF token, or what was wrong with the page.
+fn token_in(html: &str, what: &str) -> Result<String, String> {
+    if html.contains("name=\"csrf\" value=\"") {
+        Ok(csrf(html))
+    } else {
+        Err(format!("{what}: no CSRF field on the page"))
+    }
+}
+use prem::forms::{self, Answers, Form};
+use prem::seal::{KdfParams, SecretKey};
+use prem::store::{SpoolStore, SubmissionStore};
+
+const FORM: &str = "extraordinary-request";
+const CLIENTS: usize = 16;
+/// How long the load runs before the kill, once the server is up.
+const LOAD: Duration = Duration::from_millis(2500);
+/// Kill no earlier than this many acknowledged submissions (a slow machine
+/// gets more time, up to `LOAD_CAP`), so the test always proves something.
+const MIN_ACKED: usize = 2 * CLIENTS;
+const LOAD_CAP: Duration = Duration::from_secs(15);
+/// With 16 clients a debug build acknowledges about 20 submissions a second; no
+/// acknowledgement for this long before the kill means the kiosk had stalled.
+const STALL: Duration = Duration::from_secs(3);
+
+/// A site folder for `--site`: the repository's own content, forms and theme
+/// (symlinked), and its prem.toml with a throwaway reviewer key added.
+struct Site {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    data: PathBuf,
+    out: PathBuf,
+    logs: PathBuf,
+    secret: SecretKey,
+}
+
+impl Site {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("site");
+        std::fs::create_dir_all(&dir).expect("site dir");
+        for name in ["content", "forms", "themes"] {
+            std::os::unix::fs::symlink(root().join(name), dir.join(name)).expect("symlink");
+        }
+        let keys = tmp.path().join("keys");
+        std::fs::create_dir_all(&keys).expect("keys dir");
+        let (public, secret_path) = prem::seal::keygen_with_params(
+            &keys,
+            "police",
+            PASSPHRASE.as_bytes(),
+            KdfParams::INSECURE_FOR_TESTS,
+        )
+        .expect("keygen");
+        let secret =
+            prem::seal::read_secret_key(&secret_path, PASSPHRASE.as_bytes()).expect("secret");
+        let mut toml = std::fs::read_to_string(root().join("prem.toml")).expect("prem.toml");
+        toml.push_str(&format!(
+            "\n[[kiosk.recipients]]\nname = \"police\"\npublic_key = '{}'\n",
+            public.display()
+        ));
+        std::fs::write(dir.join("prem.toml"), toml).expect("write prem.toml");
+        let logs = tmp.path().join("logs");
+        std::fs::create_dir_all(&logs).expect("logs dir");
+        Site {
+            data: tmp.path().join("data"),
+            out: tmp.path().join("public"),
+            logs,
+            dir,
+            secret,
+            _tmp: tmp,
+        }
+    }
+
+    /// `prem --site DIR <args>` with this site's data and output folders.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_prem"));
+        cmd.arg("--site")
+            .arg(&self.dir)
+            .args(args)
+            .env_remove("PREM_ENV")
+            .env_remove("PREM_SITE")
+            .env("PREM_KIOSK_DATA_DIR", &self.data)
+            .env("PREM_BUILD_OUTPUT_DIR", &self.out)
+            .env("PREM_KIOSK_POSTS_PER_MINUTE", "1000000")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Starts `prem serve` and waits until it answers.
+    fn serve(&self, run: &str, internal: Option<u16>) -> Server {
+        let port = free_port();
+        let addr = format!("127.0.0.1:{port}");
+        let mut args = vec!["serve".to_owned(), "--addr".to_owned(), addr.clone()];
+        if let Some(i) = internal {
+            args.extend(["--internal-addr".to_owned(), format!("127.0.0.1:{i}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let log = self.logs.join(format!("{run}.log"));
+        let child = self
+            .command(&args)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("spawn prem serve");
+        let mut server = Server {
+            child,
+            base: format!("http://{addr}"),
+            log,
+        };
+        server.wait_ready();
+        server
+    }
+}
+
+/// A running `prem serve`, SIGKILLed if the test ends early.
+struct Server {
+    child: Child,
+    base: String,
+    log: PathBuf,
+}
+
+impl Server {
+    fn wait_ready(&mut self) {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .expect("client");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                panic!("prem serve exited with {status}:\n{}", self.log_text());
+            }
+            if client
+                .get(format!("{}/healthz", self.base))
+                .send()
+                .is_ok_and(|r| r.status() == 200)
+            {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "prem serve did not answer within 60 s:\n{}",
+                self.log_text()
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn log_text(&self) -> String {
+        let mut s = String::new();
+        if let Ok(mut f) = std::fs::File::open(&self.log) {
+            let _ = f.read_to_string(&mut s);
+        }
+        s
+    }
+
+    /// SIGKILL (what `Child::kill` sends on Unix) and reap.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+fn form() -> Form {
+    let config = prem::config::Config::load_with_env(&root(), std::iter::empty()).expect("config");
+    prem::kiosk::load_forms(&config, &root())
+        .expect("forms load")
+        .get(FORM)
+        .expect("form exists")
+        .clone()
+}
+
+/// One browser completing the form: start page, every question page, check
+/// your answers, submit. `Ok(reference)` only when the confirmation page came
+/// back whole; any other outcome is `Err` with what happened.
+fn complete(base: &str, form: &Form) -> Result<String, String> {
+    let client = reqwest::blocking::Client::builder()
+        .cookie_store(true)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let get = |path: &str| -> Result<String, String> {
+        let res = client
+            .get(format!("{base}{path}"))
+            .send()
+            .map_err(|e| format!("GET {path}: {e}"))?;
+        if res.status() != 200 {
+            return Err(format!("GET {path}: {}", res.status()));
+        }
+        res.text().map_err(|e| format!("GET {path}: {e}"))
+    };
+    get(&format!("/forms/{FORM}/"))?;
+    let mut answers = Answers::default();
+    let mut guard = 0;
+    while let Some(page) = forms::first_unanswered_page(form, &answers) {
+        guard += 1;
+        if guard > 20 {
+            return Err("too many pages".into());
+        }
+        let href = forms::page_href(FORM, &page.id);
+        let token = token_in(&get(&href)?, &href)?;
+        let mut pairs = fill(form, page, &answers);
+        let valid = forms::validate_page(form, page, &answers, &pairs)
+            .map_err(|e| format!("{href}: own answers invalid: {e:?}"))?;
+        answers.record(page, valid);
+        pairs.push(("csrf".into(), token));
+        let res = client
+            .post(format!("{base}{href}"))
+            .form(&pairs)
+            .send()
+            .map_err(|e| format!("POST {href}: {e}"))?;
+        if res.status() != 200 || res.url().path() == href {
+            return Err(format!("POST {href}: refused ({})", res.status()));
+        }
+    }
+    let check = get(&format!("/forms/{FORM}/check/"))?;
+    let token = token_in(&check, "check your answers")?;
+    let res = client
+        .post(format!("{base}/forms/{FORM}/submit/"))
+        .form(&[("csrf", token.as_str()), ("declaration", "yes")])
+        .send()
+        .map_err(|e| format!("submit: {e}"))?;
+    let status = res.status();
+    let body = res.text().map_err(|e| format!("submit body: {e}"))?;
+    match reference_in(&body) {
+        Some(r) if status == 200 => Ok(r),
+        _ => Err(format!("submit: {status} without a reference")),
+    }
+}
+
+/// Every record in the data directory, by reference, opened with the
+/// reviewers' key: (form id, sequence). Panics on any record that does not
+/// open or says the wrong thing.
+fn open_all(data: &Path, secret: &SecretKey) -> std::collections::HashMap<String, (String, u64)> {
+    let store = SpoolStore::open(data).expect("the data directory opens after SIGKILL");
+    let records = store.list_unacked(1_000_000).expect("list");
+    let mut out = std::collections::HashMap::new();
+    for r in records {
+        let bytes = store.read(&r.submission_id).expect("read record");
+        let (header, plain) = prem::seal::open(&bytes, secret)
+            .unwrap_or_else(|e| panic!("{}: does not open: {e}", r.reference));
+        assert_eq!(header.sequence, r.sequence);
+        let json: serde_json::Value = serde_json::from_slice(&plain).expect("sealed JSON");
+        assert_eq!(json["reference"], r.reference.as_str(), "reference inside");
+        let form = json["form"].as_str().expect("form id").to_owned();
+        assert!(
+            out.insert(r.reference.clone(), (form, r.sequence)).is_none(),
+            "{}: stored twice",
+            r.reference
+        );
+    }
+    out
+}
+
+#[test]
+fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_restarts() {
+    let site = Site::new();
+    let form = Arc::new(form());
+    let mut server = site.serve("first", None);
+
+    let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+    // When the last acknowledgement came, to tell a kiosk still working at the kill from one
+    // that had stalled (a stalled one would pass the durability checks vacuously).
+    let last_ack = Arc::new(Mutex::new(Instant::now()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let killed = Arc::new(AtomicBool::new(false));
+    let failures_while_up = Arc::new(Mutex::new(Vec::<String>::new()));
+    let lost_at_kill = Arc::new(AtomicUsize::new(0));
+    let workers: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let (base, form) = (server.base.clone(), form.clone());
+            let (acked, stop, killed) = (acked.clone(), stop.clone(), killed.clone());
+            let last_ack = last_ack.clone();
+            let (failures, lost) = (failures_while_up.clone(), lost_at_kill.clone());
+            thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    match complete(&base, &form) {
+                        Ok(r) => {
+                            acked.lock().expect("acked").push(r);
+                            *last_ack.lock().expect("last ack") = Instant::now();
+                        }
+                        // The server is gone: in-flight forms end here.
+                        Err(_) if killed.load(Ordering::SeqCst) => {
+                            lost.fetch_add(1, Ordering::SeqCst);
+                            break;
+                        }
+                        Err(e) => {
+                            failures.lock().expect("failures").push(e);
+                            break;
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+
+    let start = Instant::now();
+    while start.elapsed() < LOAD
+        || (acked.lock().expect("acked").len() < MIN_ACKED && start.elapsed() < LOAD_CAP)
+    {
+        thread::sleep(Duration::from_millis(20));
+    }
+    let stalled = last_ack.lock().expect("last ack").elapsed();
+    killed.store(true, Ordering::SeqCst);
+    server.kill();
+    stop.store(true, Ordering::SeqCst);
+    for w in workers {
+        w.join().expect("client thread");
+    }
+    let failures = failures_while_up.lock().expect("failures").clone();
+    assert!(
+        failures.is_empty(),
+        "requests failed while the server was up: {failures:?}\n{}",
+        server.log_text()
+    );
+    let acked = acked.lock().expect("acked").clone();
+    assert!(
+        stalled < STALL,
+        "the kiosk had stopped acknowledging submissions {stalled:.1?} before the kill \
+         ({} acknowledged in all)\n{}",
+        acked.len(),
+        server.log_text()
+    );
+    eprintln!(
+        "{} submissions acknowledged in {:.1?} by {CLIENTS} clients; {} forms in flight at the kill",
+        acked.len(),
+        start.elapsed(),
+        lost_at_kill.load(Ordering::SeqCst)
+    );
+    assert!(
+        acked.len() >= CLIENTS,
+        "too few submissions to prove anything: {}",
+        acked.len()
+    );
+
+    // Every acknowledged reference is on disk and opens with the private key.
+    let stored = open_all(&site.data, &site.secret);
+    for r in &acked {
+        let (form_id, _) = stored
+            .get(r)
+            .unwrap_or_else(|| panic!("acknowledged {r} was lost by the SIGKILL"));
+        assert_eq!(form_id, FORM, "{r}");
+    }
+    assert!(stored.len() >= acked.len());
+    let mut seqs: Vec<u64> = stored.values().map(|(_, s)| *s).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len(), stored.len(), "sequence numbers are distinct");
+
+    // The CLI can take the directory after the crash (here: make an inbox token) ...
+    let out = site
+        .command(&["token", "add", "crash-test"])
+        .output()
+        .expect("prem token add");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).expect("utf8").trim().to_owned();
+    assert!(!token.is_empty());
+
+    // ... and the kiosk starts again on it, takes a new submission and hands
+    // every record over on the internal API.
+    let internal = free_port();
+    let mut again = site.serve("restart", Some(internal));
+    let after = complete(&again.base, &form).expect("a submission after the restart");
+    let listed: serde_json::Value = reqwest::blocking::Client::new()
+        .get(format!("http://127.0.0.1:{internal}/v1/records?limit=1000"))
+        .bearer_auth(&token)
+        .send()
+        .expect("internal list")
+        .json()
+        .expect("json");
+    let listed: std::collections::HashSet<&str> = listed["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter_map(|r| r["reference"].as_str())
+        .collect();
+    assert!(stored.len() < 1000, "more records than one page of the list");
+    assert_eq!(listed.len(), stored.len() + 1, "every record is listed");
+    assert!(listed.contains(after.as_str()));
+    for r in &acked {
+        assert!(listed.contains(r.as_str()), "{r} not handed over");
+    }
+
+    // The post-restart submission is as durable as the others.
+    again.kill();
+    let final_store = open_all(&site.data, &site.secret);
+    assert_eq!(
+        final_store.get(&after).map(|(f, _)| f.as_str()),
+        Some(FORM)
+    );
+    assert_eq!(final_store.len(), stored.len() + 1);
+}
