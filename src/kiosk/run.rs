@@ -46,10 +46,8 @@ pub fn prepare(mut config: Config, root: &Path, opts: &ServeOptions) -> Result<A
         bail!("kiosk.secure_cookies cannot be off in production");
     }
     let addr = public_addr(&config)?;
-    if !opts.production && addr.ip().is_loopback() && config.kiosk.secure_cookies {
-        eprintln!("note: plain HTTP on localhost, so session cookies are not marked Secure (production always marks them)");
-        config.kiosk.secure_cookies = false;
-    }
+    let plain_localhost =
+        !opts.production && addr.ip().is_loopback() && config.kiosk.secure_cookies;
     if let Some(i) = internal_addr(&config)? {
         if i.port() == addr.port()
             && (i.ip() == addr.ip() || i.ip().is_unspecified() || addr.ip().is_unspecified())
@@ -60,10 +58,16 @@ pub fn prepare(mut config: Config, root: &Path, opts: &ServeOptions) -> Result<A
             );
         }
     }
-    let built = build_site(&config, root)?;
-    let forms = load_forms(&config, root)?;
+    // Checks that can fail on a broken installation come first, so a failed
+    // start prints one line and nothing before it.
     let recipients = keys::load_recipients(&config, root, opts.production)?;
     let store = Arc::new(open_store(&config, root)?);
+    let forms = load_forms(&config, root)?;
+    let built = build_site(&config, root)?;
+    if plain_localhost {
+        eprintln!("note: plain HTTP on localhost, so session cookies are not marked Secure (production always marks them)");
+        config.kiosk.secure_cookies = false;
+    }
     Ok(Arc::new(Kiosk {
         limiter: Arc::new(RateLimiter::new(
             config.kiosk.posts_per_minute,
@@ -99,21 +103,28 @@ fn internal_addr(config: &Config) -> Result<Option<SocketAddr>> {
 }
 
 pub fn run(config: Config, root: &Path, opts: ServeOptions) -> Result<()> {
+    // Ports first: a port in use is the most common start-up failure.
+    let public = bind(public_addr(&config)?, "")?;
+    let internal = internal_addr(&config)?
+        .map(|a| bind(a, " (internal)"))
+        .transpose()?;
     let kiosk = prepare(config, root, &opts)?;
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(async move {
-        let addr = public_addr(&kiosk.config)?;
-        let public = tokio::net::TcpListener::bind(addr).await.with_context(|| {
-            format!("cannot listen on {addr}: is another server using that port?")
-        })?;
-        let internal = match internal_addr(&kiosk.config)? {
-            Some(a) => Some(tokio::net::TcpListener::bind(a).await.with_context(|| {
-                format!("cannot listen on {a} (internal): is another server using that port?")
-            })?),
-            None => None,
-        };
+        let public = tokio::net::TcpListener::from_std(public)?;
+        let internal = internal
+            .map(tokio::net::TcpListener::from_std)
+            .transpose()?;
         serve_on(kiosk, public, internal, shutdown_signal()).await
     })
+}
+
+fn bind(addr: SocketAddr, what: &str) -> Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(addr).with_context(|| {
+        format!("cannot listen on {addr}{what}: is another server using that port?")
+    })?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
 }
 
 fn build_site(config: &Config, root: &Path) -> Result<(std::path::PathBuf, crate::site::Built)> {
