@@ -115,9 +115,17 @@ pub fn serve(
 }
 
 /// Logs go to stderr as one line per event; `RUST_LOG` adjusts the level.
+/// sled's own log lines (e.g. about a damaged file) are silenced unless
+/// `RUST_LOG` names sled: the store reports such problems itself, once.
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let wanted = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    let directives = if wanted.contains("sled") {
+        wanted
+    } else {
+        format!("{wanted},sled=off")
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sled=off"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
