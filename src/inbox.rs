@@ -34,7 +34,7 @@ use crate::config::Config;
 use crate::forms::FormSet;
 use crate::kiosk::ratelimit::RateLimiter;
 use crate::seal::{KdfParams, SecretKey};
-use crate::theme::{Link, SiteInfo};
+use crate::theme::SiteInfo;
 
 pub use accounts::{Permission, Role, User};
 pub use model::{Case, Outcome, RecordKey, Referral, Status};
@@ -118,18 +118,8 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
         contact_role: config.partnership.contact_role.clone(),
         asset_version: "inbox1".into(),
         live_reload: false,
-        nav: vec![
-            Link {
-                title: "Referrals".into(),
-                url: "/".into(),
-                summary: None,
-            },
-            Link {
-                title: "Audit trail".into(),
-                url: "/audit/".into(),
-                summary: None,
-            },
-        ],
+        // The inbox draws its own navigation (`views::page`), per user.
+        nav: Vec::new(),
         forms_link: false,
     };
     let policy = accounts::Policy {

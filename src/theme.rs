@@ -16,7 +16,8 @@ use crate::markdown::Heading;
 
 pub use deck::{deck_page, handout_page, presenter_page, DeckView};
 pub use layout::{
-    base, glossary_page, home_page, not_found_page, page, search_page, search_results, section_page,
+    app_base, base, glossary_page, home_page, not_found_page, page, search_page, search_results,
+    section_page,
 };
 
 /// Site-wide facts every page shows.
@@ -42,6 +43,22 @@ pub struct Link {
     pub title: String,
     pub url: String,
     pub summary: Option<String>,
+}
+
+/// One entry of an application's own navigation (see `app_base`).
+#[derive(Debug, Clone, Copy)]
+pub enum NavItem<'a> {
+    Link {
+        title: &'a str,
+        url: &'a str,
+    },
+    /// A button that posts a small form (e.g. sign out, with its CSRF token): works without
+    /// JavaScript, and a link cannot change state.
+    Post {
+        title: &'a str,
+        action: &'a str,
+        fields: &'a [(&'a str, &'a str)],
+    },
 }
 
 /// Everything a content page's layout needs.

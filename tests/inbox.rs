@@ -256,6 +256,21 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         .text()
         .expect("text");
     assert!(list.contains("OFFICIAL-SENSITIVE"));
+    // The inbox's own navigation, none of the guidance site's links.
+    assert!(
+        list.contains("href=\"/\"") && list.contains("action=\"/logout\""),
+        "{list}"
+    );
+    for dead in ["/search/", "/glossary/", "/roadshow/", "/forms/"] {
+        assert!(
+            !list.contains(&format!("href=\"{dead}")),
+            "no guidance link {dead}"
+        );
+    }
+    assert!(
+        !list.contains("href=\"/audit/\""),
+        "reviewers do not read the audit trail"
+    );
     let urgent = stored
         .iter()
         .find(|r| r.urgent())
@@ -644,6 +659,16 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
         403,
         "admins do not read referrals"
     );
+    let admin_list = admin
+        .get(ih.url("/"))
+        .send()
+        .expect("list")
+        .text()
+        .expect("text");
+    assert!(
+        admin_list.contains("href=\"/audit/\""),
+        "admins get the audit trail in the menu"
+    );
     let audit = admin.get(ih.url("/audit/")).send().expect("audit");
     assert_eq!(audit.status(), 200);
     assert!(audit.text().expect("text").contains("denied:Decide"));
@@ -709,6 +734,15 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
         .send()
         .expect("post");
     assert_eq!(res.status(), 403);
+
+    // Sign out from the menu: the session ends.
+    let res = post_form(&own, &ih, "/", "/logout", &[]);
+    assert_eq!(res.url().path(), "/login");
+    assert_eq!(
+        own.get(ih.url("/")).send().expect("list").url().path(),
+        "/login"
+    );
+    assert!(audit_actions(ih.inbox()).iter().any(|a| a == "logout"));
 }
 
 #[test]

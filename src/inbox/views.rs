@@ -7,13 +7,13 @@ mod referral;
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
-use super::accounts::User;
+use super::accounts::{Permission, User};
 use super::audit::Entry;
 use super::model::Status;
 use super::pull::PullReport;
 use crate::kiosk::csrf::FIELD as CSRF_FIELD;
 use crate::kiosk::pages::marking;
-use crate::theme::{self, SiteInfo};
+use crate::theme::{self, NavItem, SiteInfo};
 
 pub use auth::{code_page, enrol_page, login_page};
 pub use referral::{print_page, referral_page, ReferralView};
@@ -31,27 +31,45 @@ pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
 }
 
-/// The site's frame with the marking above and below, and the sign-out button.
+/// The inbox's own frame (no guidance links): the marking above and below, and once signed in
+/// the navigation (the list, the audit trail for those who may read it, sign out).
 pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
+    let sign_out = [(CSRF_FIELD, c.csrf)];
+    let mut nav = Vec::new();
+    if let Some(u) = c.user {
+        nav.push(NavItem::Link {
+            title: "Inbox",
+            url: "/",
+        });
+        if u.role.may(Permission::ReadAudit) {
+            nav.push(NavItem::Link {
+                title: "Audit trail",
+                url: "/audit/",
+            });
+        }
+        nav.push(NavItem::Post {
+            title: "Sign out",
+            action: "/logout",
+            fields: &sign_out,
+        });
+    }
     let body = html! {
         (marking(c.marking))
         @if let Some(u) = c.user {
-            div.app-inbox-user.app-no-print {
-                p.govuk-body-s {
-                    "Signed in as " strong { (u.name) } " (" (u.role.label())
-                    @if let Some(la) = &u.la { ", " (la) }
-                    ")"
-                }
-                form method="post" action="/logout" {
-                    (csrf_field(c.csrf))
-                    button.govuk-button.govuk-button--secondary type="submit" { "Sign out" }
-                }
+            p.govuk-body-s.app-inbox-user.app-no-print {
+                "Signed in as " strong { (u.name) } " (" (u.role.label())
+                @if let Some(la) = &u.la { ", " (la) }
+                ")"
             }
         }
         (main)
         (marking(c.marking))
     };
-    theme::base(c.site, title, current, &[], body)
+    let footer = html! {
+        p.govuk-body-s { "For help with your account or your access, ask an inbox administrator." }
+        p.govuk-body-s { "Every sign-in, view, decision and export is recorded in the audit trail." }
+    };
+    theme::app_base(c.site, title, current, &nav, footer, body)
 }
 
 /// One row of the inbox list.

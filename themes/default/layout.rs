@@ -5,13 +5,104 @@
 use maud::{html, Markup, DOCTYPE};
 
 use super::{
-    asset, breadcrumbs, link_list, on_this_page, review_info, side_nav, trusted, Link, PageView,
-    SiteInfo,
+    asset, breadcrumbs, link_list, on_this_page, review_info, side_nav, trusted, Link, NavItem,
+    PageView, SiteInfo,
 };
 use crate::glossary::{self, Glossary};
 
 /// The frame around every page: skip link, header, navigation, footer.
 pub fn base(site: &SiteInfo, title: &str, current: &str, scripts: &[&str], main: Markup) -> Markup {
+    frame(
+        site,
+        title,
+        scripts,
+        service_nav(site, current),
+        footer(site),
+        main,
+    )
+}
+
+/// The frame for an application served beside the guidance (the inbox): the same head, skip
+/// link and header, but the application's own navigation (`nav`, none when empty) and footer
+/// text (`footer`) instead of the guidance site's links.
+pub fn app_base(
+    site: &SiteInfo,
+    title: &str,
+    current: &str,
+    nav: &[NavItem],
+    footer: Markup,
+    main: Markup,
+) -> Markup {
+    let nav = html! {
+        @if !nav.is_empty() {
+            div.govuk-service-navigation.app-no-print {
+                div.govuk-width-container {
+                    nav.govuk-service-navigation__wrapper aria-label="Menu" {
+                        ul.govuk-service-navigation__list #navigation {
+                            @for item in nav { (app_nav_item(item, current)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let footer = html! {
+        footer.govuk-footer.app-no-print {
+            div.govuk-width-container {
+                div.govuk-footer__meta {
+                    div.govuk-footer__meta-item.govuk-footer__meta-item--grow { (footer) }
+                }
+            }
+        }
+    };
+    frame(site, title, &[], nav, footer, main)
+}
+
+fn app_nav_item(item: &NavItem, current: &str) -> Markup {
+    match item {
+        NavItem::Link { title, url } => {
+            let active = if *url == "/" {
+                current == "/"
+            } else {
+                current.starts_with(url)
+            };
+            nav_item(title, url, active)
+        }
+        NavItem::Post {
+            title,
+            action,
+            fields,
+        } => html! {
+            li.govuk-service-navigation__item {
+                form.app-nav-form method="post" action=(action) {
+                    @for (name, value) in *fields { input type="hidden" name=(name) value=(value); }
+                    button.govuk-service-navigation__link.app-nav-button type="submit" { (title) }
+                }
+            }
+        },
+    }
+}
+
+fn nav_item(title: &str, url: &str, active: bool) -> Markup {
+    html! {
+        li.govuk-service-navigation__item.govuk-service-navigation__item--active[active] {
+            @if active {
+                a.govuk-service-navigation__link href=(url) aria-current="true" { strong.govuk-service-navigation__active-fallback { (title) } }
+            } @else {
+                a.govuk-service-navigation__link href=(url) { (title) }
+            }
+        }
+    }
+}
+
+fn frame(
+    site: &SiteInfo,
+    title: &str,
+    scripts: &[&str],
+    nav: Markup,
+    footer: Markup,
+    main: Markup,
+) -> Markup {
     let full_title = if title == site.title {
         title.to_string()
     } else {
@@ -34,11 +125,11 @@ pub fn base(site: &SiteInfo, title: &str, current: &str, scripts: &[&str], main:
             body.govuk-template__body {
                 a.govuk-skip-link href="#main-content" { "Skip to main content" }
                 (header(site))
-                (service_nav(site, current))
+                (nav)
                 div.govuk-width-container {
                     main.govuk-main-wrapper #main-content tabindex="-1" { (main) }
                 }
-                (footer(site))
+                (footer)
             }
         }
     }
@@ -77,14 +168,7 @@ fn service_nav(site: &SiteInfo, current: &str) -> Markup {
                 nav.govuk-service-navigation__wrapper aria-label="Menu" {
                     ul.govuk-service-navigation__list #navigation {
                         @for (title, url) in items {
-                            @let active = url != "/" && current.starts_with(url);
-                            li.govuk-service-navigation__item.govuk-service-navigation__item--active[active] {
-                                @if active {
-                                    a.govuk-service-navigation__link href=(url) aria-current="true" { strong.govuk-service-navigation__active-fallback { (title) } }
-                                } @else {
-                                    a.govuk-service-navigation__link href=(url) { (title) }
-                                }
-                            }
+                            (nav_item(title, url, url != "/" && current.starts_with(url)))
                         }
                     }
                 }
