@@ -153,16 +153,25 @@ impl Drop for InboxHarness {
     }
 }
 
-/// Signs in over HTTP: password, then TOTP enrolment with a code computed from the page.
-fn sign_in(ih: &InboxHarness, name: &str, password: &str) -> reqwest::blocking::Client {
-    let client = Harness::client();
+/// The password a test user chooses in place of their temporary one.
+fn own_password(name: &str) -> String {
+    format!("{name} chose this long password")
+}
+
+/// Posts the sign-in form; the response lands on the next step.
+fn post_login(
+    client: &reqwest::blocking::Client,
+    ih: &InboxHarness,
+    name: &str,
+    password: &str,
+) -> reqwest::blocking::Response {
     let page = client
         .get(ih.url("/login"))
         .send()
         .expect("login")
         .text()
         .expect("text");
-    let res = client
+    client
         .post(ih.url("/login"))
         .form(&[
             ("csrf", csrf(&page).as_str()),
@@ -170,8 +179,40 @@ fn sign_in(ih: &InboxHarness, name: &str, password: &str) -> reqwest::blocking::
             ("password", password),
         ])
         .send()
-        .expect("post login");
-    assert_eq!(res.url().path(), "/login/enrol", "password accepted");
+        .expect("post login")
+}
+
+/// Posts the new-password form (the client is at that step).
+fn post_new_password(
+    client: &reqwest::blocking::Client,
+    ih: &InboxHarness,
+    password: &str,
+    confirm: &str,
+) -> reqwest::blocking::Response {
+    let page = client
+        .get(ih.url("/login/password"))
+        .send()
+        .expect("password page")
+        .text()
+        .expect("text");
+    client
+        .post(ih.url("/login/password"))
+        .form(&[
+            ("csrf", csrf(&page).as_str()),
+            ("password", password),
+            ("confirm", confirm),
+        ])
+        .send()
+        .expect("post password")
+}
+
+/// Enrols an authenticator from the secret on the page `res` landed on; returns the secret.
+fn enrol(
+    client: &reqwest::blocking::Client,
+    ih: &InboxHarness,
+    res: reqwest::blocking::Response,
+) -> Vec<u8> {
+    assert_eq!(res.url().path(), "/login/enrol", "at enrolment");
     let page = res.text().expect("text");
     assert!(page.contains("otpauth://totp/"), "{page}");
     let start = page.find("id=\"secret\">").expect("secret shown") + 12;
@@ -184,6 +225,18 @@ fn sign_in(ih: &InboxHarness, name: &str, password: &str) -> reqwest::blocking::
         .send()
         .expect("post code");
     assert_eq!(res.url().path(), "/", "signed in");
+    secret
+}
+
+/// Signs in over HTTP the first time: the temporary password, a new password of the user's
+/// own ([`own_password`]), then TOTP enrolment with a code computed from the page.
+fn sign_in(ih: &InboxHarness, name: &str, password: &str) -> reqwest::blocking::Client {
+    let client = Harness::client();
+    let res = post_login(&client, ih, name, password);
+    assert_eq!(res.url().path(), "/login/password", "password accepted");
+    let mine = own_password(name);
+    let res = post_new_password(&client, ih, &mine, &mine);
+    enrol(&client, ih, res);
     client
 }
 
@@ -419,6 +472,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
     for a in [
         "receive",
         "login",
+        "password-changed",
         "totp-enrolled",
         "view",
         "decision:accept",
@@ -835,4 +889,169 @@ fn an_edited_audit_entry_is_caught_by_audit_verify() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert!(stderr.contains("audit entry 2 was changed"), "{stderr}");
+}
+
+#[test]
+fn a_temporary_password_must_be_replaced_before_anything_else() {
+    let h = Harness::start(|_| {});
+    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let temporary = ih.add_user("rev.new", Role::Reviewer, None);
+    let client = Harness::client();
+    let res = post_login(&client, &ih, "rev.new", &temporary);
+    assert_eq!(res.url().path(), "/login/password");
+    let page = res.text().expect("text");
+    assert!(
+        page.contains("Choose a new password") && page.contains("OFFICIAL-SENSITIVE"),
+        "{page}"
+    );
+
+    // No step can be skipped: enrolment, the code page and the inbox all send you back.
+    for path in ["/login/enrol", "/login/code"] {
+        let res = client.get(ih.url(path)).send().expect("get");
+        assert_eq!(res.url().path(), "/login/password", "{path}");
+    }
+    let page = client
+        .get(ih.url("/login/password"))
+        .send()
+        .expect("page")
+        .text()
+        .expect("text");
+    let res = client
+        .post(ih.url("/login/enrol"))
+        .form(&[("csrf", csrf(&page).as_str()), ("code", "123456")])
+        .send()
+        .expect("post enrol");
+    assert_eq!(res.url().path(), "/login/password", "enrolment refused");
+    assert_eq!(
+        client.get(ih.url("/")).send().expect("list").url().path(),
+        "/login"
+    );
+    let user = accounts::get(&ih.inbox().store, "rev.new")
+        .expect("get")
+        .expect("user");
+    assert!(user.must_change_password() && !user.enrolled());
+    let policy = ih.inbox().policy;
+    let enrolling = [7u8; 20];
+    let code = totp::code(&enrolling, Utc::now().timestamp());
+    assert!(
+        matches!(
+            accounts::check_code(
+                &ih.inbox().store,
+                "rev.new",
+                &code,
+                Some(&enrolling),
+                &policy,
+                Utc::now()
+            )
+            .expect("check"),
+            Err(accounts::Refused::Wrong)
+        ),
+        "the second factor waits for the new password, even with a right code"
+    );
+
+    // Too short, typed differently, or the temporary one again: refused, with the reason.
+    for (new, confirm, why) in [
+        ("", "", "Enter a new password"),
+        ("short pw 11", "short pw 11", "at least 12 characters"),
+        (
+            "a long enough password",
+            "a long enough passw0rd",
+            "do not match",
+        ),
+        (
+            temporary.as_str(),
+            temporary.as_str(),
+            "different from the temporary password",
+        ),
+    ] {
+        let res = post_new_password(&client, &ih, new, confirm);
+        assert_eq!(res.status(), 400, "{why}");
+        assert_eq!(res.url().path(), "/login/password");
+        let page = res.text().expect("text");
+        assert!(
+            page.contains(why) && page.contains("govuk-error-summary"),
+            "{why}: {page}"
+        );
+        assert!(page.contains("<title>Error: "), "error title");
+    }
+    // Exactly 12 characters (not bytes) is enough.
+    let mine = "twelve chårs";
+    assert_eq!(mine.chars().count(), 12);
+    let res = post_new_password(&client, &ih, mine, mine);
+    let secret = enrol(&client, &ih, res);
+    let user = accounts::get(&ih.inbox().store, "rev.new")
+        .expect("get")
+        .expect("user");
+    assert!(!user.must_change_password() && user.enrolled());
+    let actions = audit_actions(ih.inbox());
+    assert_eq!(
+        actions.iter().filter(|a| *a == "password-changed").count(),
+        1,
+        "{actions:?}"
+    );
+    let changed = ih
+        .inbox()
+        .store
+        .audit
+        .recent(10_000)
+        .expect("audit")
+        .into_iter()
+        .find(|e| e.action == "password-changed")
+        .expect("entry");
+    assert_eq!(
+        (changed.actor.as_str(), changed.record.as_str()),
+        ("rev.new", "rev.new")
+    );
+
+    // The temporary password is gone; the new one leads straight to the code.
+    let other = Harness::client();
+    assert_eq!(post_login(&other, &ih, "rev.new", &temporary).status(), 401);
+    let res = post_login(&other, &ih, "rev.new", mine);
+    assert_eq!(res.url().path(), "/login/code");
+    assert_eq!(
+        other
+            .get(ih.url("/login/password"))
+            .send()
+            .expect("get")
+            .url()
+            .path(),
+        "/login/code",
+        "no password change without a temporary password"
+    );
+    let page = other
+        .get(ih.url("/login/code"))
+        .send()
+        .expect("code page")
+        .text()
+        .expect("text");
+    // This time step's code was used at enrolment; the next step's is accepted too.
+    let code = totp::code(&secret, Utc::now().timestamp() + 30);
+    let res = other
+        .post(ih.url("/login/code"))
+        .form(&[("csrf", csrf(&page).as_str()), ("code", code.as_str())])
+        .send()
+        .expect("post code");
+    assert_eq!(res.url().path(), "/", "signed in with the new password");
+
+    // A reset brings the forced change back, and the second factor must be enrolled again.
+    let again = accounts::reset(&ih.inbox().store, "rev.new", CHEAP).expect("reset");
+    let third = Harness::client();
+    assert_eq!(
+        post_login(&third, &ih, "rev.new", mine).status(),
+        401,
+        "the old password no longer works after a reset"
+    );
+    let res = post_login(&third, &ih, "rev.new", &again);
+    assert_eq!(res.url().path(), "/login/password");
+    let res = post_new_password(&third, &ih, &again, &again);
+    assert_eq!(res.status(), 400, "not the new temporary password either");
+    let res = post_new_password(&third, &ih, mine, mine);
+    enrol(&third, &ih, res);
+    assert_eq!(
+        audit_actions(ih.inbox())
+            .iter()
+            .filter(|a| *a == "password-changed")
+            .count(),
+        2
+    );
 }

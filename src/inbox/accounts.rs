@@ -84,6 +84,10 @@ pub struct User {
     /// The one LA a business-support account works for.
     pub la: Option<String>,
     password_hash: String,
+    /// Set by `user add` and `user reset`: the password is a temporary one, which must be
+    /// replaced at the next sign-in, before anything else (even enrolling the second factor).
+    #[serde(default)]
+    temporary_password: bool,
     /// Hex; `None` until enrolled (and again after a reset).
     totp_secret: Option<String>,
     totp_last_step: u64,
@@ -101,6 +105,48 @@ impl std::fmt::Debug for User {
 impl User {
     pub fn enrolled(&self) -> bool {
         self.totp_secret.is_some()
+    }
+
+    /// Signed in with a temporary password that has not been replaced yet.
+    pub fn must_change_password(&self) -> bool {
+        self.temporary_password
+    }
+}
+
+/// The shortest password a user may choose (in characters).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// The longest (in bytes): hashing costs the same, but a bound keeps posts small.
+pub const MAX_PASSWORD_BYTES: usize = 256;
+
+/// Why a new password was not accepted; each names the field to correct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    Missing,
+    TooShort,
+    TooLong,
+    SameAsTemporary,
+    Mismatch,
+}
+
+impl PasswordProblem {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Missing => "Enter a new password",
+            Self::TooShort => "Your new password must be at least 12 characters long",
+            Self::TooLong => "Your new password must be 256 characters or fewer",
+            Self::SameAsTemporary => {
+                "Your new password must be different from the temporary password"
+            }
+            Self::Mismatch => "The two passwords do not match: type the same password twice",
+        }
+    }
+
+    /// The form field the message belongs to.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Mismatch => "confirm",
+            _ => "password",
+        }
     }
 }
 
@@ -181,6 +227,7 @@ pub fn add(
         role,
         la: la.map(Into::into),
         password_hash: hash_password(&password, cost)?,
+        temporary_password: true,
         totp_secret: None,
         totp_last_step: 0,
         failures: 0,
@@ -207,13 +254,14 @@ pub fn disable(store: &InboxStore, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// A new temporary password, the TOTP secret forgotten (so it must be enrolled again), the
+/// A new temporary password (to be replaced at the next sign-in), the TOTP secret forgotten (so it must be enrolled again), the
 /// lock lifted and the account re-enabled.
 pub fn reset(store: &InboxStore, name: &str, cost: KdfParams) -> Result<Zeroizing<String>> {
     let password = temporary_password();
     let hash = hash_password(&password, cost)?;
     change(store, name, |u| {
         u.password_hash = hash;
+        u.temporary_password = true;
         u.totp_secret = None;
         u.totp_last_step = 0;
         u.failures = 0;
@@ -308,6 +356,10 @@ pub fn check_code(
         Ok(u) => u,
         Err(refused) => return Ok(Err(refused)),
     };
+    if user.temporary_password {
+        // The password step comes first; a session that skipped it is stale.
+        return Ok(Err(Refused::Wrong));
+    }
     let secret = match (enrolling, &user.totp_secret) {
         (Some(s), None) => s.to_vec(),
         (None, Some(hex_secret)) => hex::decode(hex_secret)?,
@@ -325,5 +377,52 @@ pub fn check_code(
         }
         Ok(())
     })?;
+    Ok(Ok(user))
+}
+
+/// Replaces a temporary password with the user's own, after they signed in with it: at least
+/// [`MIN_PASSWORD_CHARS`] characters, typed twice, and not the temporary one. Audited.
+pub fn change_temporary_password(
+    store: &InboxStore,
+    name: &str,
+    new: &str,
+    confirm: &str,
+    cost: KdfParams,
+) -> Result<Result<User, PasswordProblem>> {
+    let Some(user) = store.get_user::<User>(name)? else {
+        bail!("no user named {name:?}");
+    };
+    if !user.temporary_password {
+        bail!("{name} has no temporary password to change");
+    }
+    let problem = if new.is_empty() {
+        Some(PasswordProblem::Missing)
+    } else if new.chars().count() < MIN_PASSWORD_CHARS {
+        Some(PasswordProblem::TooShort)
+    } else if new.len() > MAX_PASSWORD_BYTES {
+        Some(PasswordProblem::TooLong)
+    } else if new != confirm {
+        Some(PasswordProblem::Mismatch)
+    } else if hasher(cost)?
+        .verify_password(new.as_bytes(), user.password_hash.as_str())
+        .is_ok()
+    {
+        Some(PasswordProblem::SameAsTemporary)
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        return Ok(Err(p));
+    }
+    let hash = hash_password(new, cost)?;
+    let user = change(store, name, |u| {
+        if !u.temporary_password {
+            bail!("{name}'s password was changed meanwhile");
+        }
+        u.password_hash = hash;
+        u.temporary_password = false;
+        Ok(())
+    })?;
+    store.audit.record(name, "password-changed", name)?;
     Ok(Ok(user))
 }

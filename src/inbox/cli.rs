@@ -89,7 +89,9 @@ pub fn user_add(site: &Path, name: &str, role: &str, la: Option<&str>) -> Result
         role.label(),
         *password
     );
-    println!("They set up their authenticator app at first sign-in.");
+    println!(
+        "At first sign-in they choose their own password, then set up their authenticator app."
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -107,7 +109,7 @@ pub fn user_reset(site: &Path, name: &str) -> Result<ExitCode> {
         "reset {name}. New temporary password, shown once:\n{}",
         *password
     );
-    println!("They must set up their authenticator app again at next sign-in.");
+    println!("At next sign-in they choose a new password of their own, then set up their authenticator app again.");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -121,6 +123,8 @@ pub fn user_list(site: &Path) -> Result<ExitCode> {
                 u.la.as_deref().unwrap_or("-"),
                 if u.disabled {
                     "disabled"
+                } else if u.must_change_password() {
+                    "temporary password"
                 } else if u.enrolled() {
                     "active"
                 } else {

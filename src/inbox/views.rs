@@ -15,7 +15,7 @@ use crate::kiosk::csrf::FIELD as CSRF_FIELD;
 use crate::kiosk::pages::marking;
 use crate::theme::{self, NavItem, SiteInfo};
 
-pub use auth::{code_page, enrol_page, login_page};
+pub use auth::{code_page, enrol_page, login_page, password_page};
 pub use referral::{print_page, referral_page, ReferralView};
 
 /// What every page needs: the site, the marking, and (once signed in) who is looking.
@@ -24,6 +24,41 @@ pub struct Chrome<'a> {
     pub marking: &'a str,
     pub user: Option<&'a User>,
     pub csrf: &'a str,
+}
+
+/// A message for one field of a form, shown in the error summary and beside the field.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldError<'a> {
+    /// The id of the field (or of the first input of a group) the summary links to.
+    pub field: &'a str,
+    pub message: &'a str,
+}
+
+/// GOV.UK's error summary: each message links to its field. Empty without errors.
+pub fn error_summary(errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.govuk-error-summary data-module="govuk-error-summary" {
+                div role="alert" {
+                    h2.govuk-error-summary__title { "There is a problem" }
+                    div.govuk-error-summary__body {
+                        ul.govuk-list.govuk-error-summary__list {
+                            @for e in errors { li { a href={ "#" (e.field) } { (e.message) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A page title, starting "Error: " when the page shows errors (so it is heard first).
+pub fn title_for(title: &str, errors: &[FieldError]) -> String {
+    if errors.is_empty() {
+        title.to_string()
+    } else {
+        format!("Error: {title}")
+    }
 }
 
 /// The hidden CSRF field every form carries.

@@ -1,7 +1,9 @@
 //! Signing in and out, and the check every other handler starts with.
 //!
-//! Password first, then the authenticator code (or enrolment the first time). The session id
-//! is cycled after each factor, so an id seen before sign-in is worthless after it, and the
+//! Password first; after a temporary password (a new account, or `user reset`), a new password
+//! of the user's own; then the authenticator code (or enrolment the first time). Each step
+//! checks the ones before it on the server, so none can be skipped. The session id
+//! is cycled after each step, so an id seen before sign-in is worthless after it, and the
 //! CSRF token is replaced once signed in. Failures of either factor count towards the lockout.
 
 use std::sync::Arc;
@@ -32,6 +34,7 @@ type Shared = State<Arc<Inbox>>;
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()
         .route("/login", get(login_form).post(login))
+        .route("/login/password", get(password_form).post(change_password))
         .route("/login/code", get(code_form).post(code))
         .route("/login/enrol", get(enrol_form).post(enrol))
         .route("/logout", post(logout))
@@ -100,6 +103,14 @@ struct LoginPost {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct PasswordPost {
+    csrf: String,
+    password: String,
+    confirm: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CodePost {
     csrf: String,
     code: String,
@@ -141,12 +152,7 @@ async fn login(
             session.cycle_id().await?;
             session.remove::<String>(USER).await?;
             session.insert(PENDING, &user.name).await?;
-            Ok(Redirect::to(if user.enrolled() {
-                "/login/code"
-            } else {
-                "/login/enrol"
-            })
-            .into_response())
+            Ok(Redirect::to(next_step(&user)).into_response())
         }
         Err(refused) => {
             let action = if refused == Refused::Locked {
@@ -162,6 +168,17 @@ async fn login(
     }
 }
 
+/// Where someone who has given the right password goes next.
+fn next_step(user: &User) -> &'static str {
+    if user.must_change_password() {
+        "/login/password"
+    } else if user.enrolled() {
+        "/login/code"
+    } else {
+        "/login/enrol"
+    }
+}
+
 async fn pending(session: &Session) -> Result<String, InboxError> {
     session
         .get::<String>(PENDING)
@@ -169,8 +186,77 @@ async fn pending(session: &Session) -> Result<String, InboxError> {
         .ok_or(InboxError::SignIn)
 }
 
+/// The half-signed-in user, if `step` is the one they are at; otherwise where they should be.
+async fn at_step(
+    inbox: &Arc<Inbox>,
+    session: &Session,
+    step: &str,
+) -> Result<Result<User, Redirect>, InboxError> {
+    let name = pending(session).await?;
+    let store = inbox.store.clone();
+    let Some(user) = blocking(move || accounts::get(&store, &name))
+        .await?
+        .filter(|u| !u.disabled)
+    else {
+        session.flush().await?;
+        return Err(InboxError::SignIn);
+    };
+    let next = next_step(&user);
+    Ok(if next == step {
+        Ok(user)
+    } else {
+        Err(Redirect::to(next))
+    })
+}
+
+async fn password_form(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
+    if let Err(elsewhere) = at_step(&inbox, &session, "/login/password").await? {
+        return Ok(elsewhere.into_response());
+    }
+    let token = csrf::token(&session).await?;
+    Ok(views::password_page(&chrome(&inbox, &token), &[]).into_response())
+}
+
+async fn change_password(
+    State(inbox): Shared,
+    session: Session,
+    Posted(form): Posted<PasswordPost>,
+) -> Result<Response, InboxError> {
+    csrf::verify(&session, Some(&form.csrf)).await?;
+    let user = match at_step(&inbox, &session, "/login/password").await? {
+        Ok(user) => user,
+        Err(elsewhere) => return Ok(elsewhere.into_response()),
+    };
+    let (i, name) = (inbox.clone(), user.name.clone());
+    let (new, confirm) = (
+        zeroize::Zeroizing::new(form.password),
+        zeroize::Zeroizing::new(form.confirm),
+    );
+    let result = blocking(move || {
+        accounts::change_temporary_password(&i.store, &name, &new, &confirm, i.policy.cost)
+    })
+    .await?;
+    match result {
+        Ok(user) => {
+            session.cycle_id().await?;
+            Ok(Redirect::to(next_step(&user)).into_response())
+        }
+        Err(problem) => {
+            let token = csrf::token(&session).await?;
+            let errors = [views::FieldError {
+                field: problem.field(),
+                message: problem.message(),
+            }];
+            let page = views::password_page(&chrome(&inbox, &token), &errors);
+            Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
+        }
+    }
+}
+
 async fn code_form(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
-    let _ = pending(&session).await?;
+    if let Err(elsewhere) = at_step(&inbox, &session, "/login/code").await? {
+        return Ok(elsewhere.into_response());
+    }
     let token = csrf::token(&session).await?;
     Ok(views::code_page(&chrome(&inbox, &token), None).into_response())
 }
@@ -203,6 +289,9 @@ async fn enrol_page(
 }
 
 async fn enrol_form(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
+    if let Err(elsewhere) = at_step(&inbox, &session, "/login/enrol").await? {
+        return Ok(elsewhere.into_response());
+    }
     enrol_page(&inbox, &session, None).await
 }
 
@@ -229,7 +318,15 @@ async fn second_factor(
     enrolling: bool,
 ) -> Result<Response, InboxError> {
     csrf::verify(&session, Some(&form.csrf)).await?;
-    let name = pending(&session).await?;
+    let step = if enrolling {
+        "/login/enrol"
+    } else {
+        "/login/code"
+    };
+    let name = match at_step(&inbox, &session, step).await? {
+        Ok(user) => user.name,
+        Err(elsewhere) => return Ok(elsewhere.into_response()),
+    };
     let secret = if enrolling {
         Some(enrol_secret(&session).await?)
     } else {
