@@ -39,6 +39,7 @@ use crate::store::{SledSessionStore, SpoolStore};
 
 pub use error::{ErrorKind, ErrorPage, KioskError};
 pub use keys::{load_recipients, RecipientKey};
+pub(crate) use run::shutdown_signal;
 pub use run::{load_forms, prepare, run, serve_on, ServeOptions};
 pub use server::serve;
 pub use submit::SCHEMA_VERSION;

@@ -1055,3 +1055,70 @@ fn a_temporary_password_must_be_replaced_before_anything_else() {
         2
     );
 }
+
+/// `prem inbox serve` stops cleanly on SIGTERM (what systemd and `docker stop` send), not
+/// only on Ctrl-C.
+#[cfg(unix)]
+#[test]
+fn inbox_serve_stops_gracefully_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let h = Harness::start(|_| {});
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(&site).expect("site");
+    // The forms' criteria lists are read from the site folder's content/_data.
+    std::os::unix::fs::symlink(root().join("content"), site.join("content")).expect("symlink");
+    let pass = tmp.path().join("pass");
+    write_private(&pass, &format!("{PASSPHRASE}\n"));
+    let mut config = Config::load_with_env(&root(), std::iter::empty()).expect("config");
+    config.build.forms_dir = root().join("forms");
+    config.build.themes_dir = root().join("themes");
+    config.inbox.addr = "127.0.0.1:0".into();
+    config.inbox.secret_key = h.tmp.path().join("keys/police.key");
+    config.inbox.passphrase_file = Some(pass);
+    config.inbox.data_dir = tmp.path().join("inbox-data");
+    std::fs::write(
+        site.join("prem.toml"),
+        toml::to_string(&config).expect("toml"),
+    )
+    .expect("write prem.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prem"))
+        .args(["--site", site.to_str().expect("utf-8"), "inbox", "serve"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run prem inbox serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut log = Vec::new();
+    let addr = loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            panic!("prem inbox serve did not start:\n{}", log.join("\n"));
+        };
+        if let Some(rest) = line.strip_prefix("inbox on http://") {
+            break rest.trim_end_matches('/').to_string();
+        }
+        log.push(line);
+    };
+    let res = Harness::client()
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .expect("healthz");
+    assert_eq!(res.status(), 200);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "exit status {status:?}: {rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("shutting down"))
+            && rest.last().is_some_and(|l| l == "stopped"),
+        "{rest:?}"
+    );
+}

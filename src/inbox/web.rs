@@ -321,6 +321,7 @@ pub async fn serve_on(
     .await;
     purge_sessions.abort();
     timers.abort();
+    eprintln!("stopped");
     Ok(())
 }
 
@@ -365,9 +366,6 @@ pub fn run(inbox: Arc<Inbox>) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!("cannot listen on {addr}: is another server using that port?")
         })?;
-        serve_on(inbox, listener, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        serve_on(inbox, listener, crate::kiosk::shutdown_signal()).await
     })
 }

@@ -219,7 +219,9 @@ fn spawn_retention(k: Arc<Kiosk>) {
     });
 }
 
-async fn shutdown_signal() {
+/// Resolves at Ctrl-C or (on Unix) SIGTERM, as sent by systemd or `docker stop`; servers then
+/// stop accepting and drain requests in flight. Shared by the kiosk and the inbox.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
