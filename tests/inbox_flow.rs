@@ -1,0 +1,254 @@
+//! The inbox end to end: a real kiosk (tests/common's Harness) and a real inbox, both on
+//! loopback with real sled directories; every form submitted, pulled, opened and listed; a
+//! reviewer signing in over HTTP, deciding, escalating, exporting; the whole audit trail; and
+//! retention on both sides.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, Utc};
+use common::inbox::{audit_actions, post_form, sign_in, InboxHarness};
+use common::{complete_form, contains, Harness, MARKER};
+use prem::inbox::accounts::Role;
+use prem::inbox::audit::Verdict;
+use prem::store::SubmissionStore;
+
+#[test]
+fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
+    let h = Harness::start(|_| {});
+    let kiosk_client = Harness::client();
+    let forms: Vec<String> = h.kiosk.forms.iter().map(|f| f.id.clone()).collect();
+    let mut refs = BTreeSet::new();
+    for form in &forms {
+        refs.insert(complete_form(&h, &kiosk_client, form));
+    }
+    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    ih.pull();
+    let stored = ih.inbox().store.all().expect("all");
+    let got: BTreeSet<String> = stored
+        .iter()
+        .map(|r| r.submission.reference.clone())
+        .collect();
+    assert_eq!(got, refs, "every form pulled and opened");
+    assert!(
+        h.kiosk.store.list_unacked(100).expect("list").is_empty(),
+        "all acknowledged"
+    );
+    assert!(
+        !contains(&common::all_bytes(&ih.data_dir), MARKER.as_bytes()),
+        "encrypted at rest"
+    );
+
+    let password = ih.add_user("rev.one", Role::Reviewer, None);
+    let client = sign_in(&ih, "rev.one", &password);
+    let list = client
+        .get(ih.url("/"))
+        .send()
+        .expect("list")
+        .text()
+        .expect("text");
+    assert!(list.contains("OFFICIAL-SENSITIVE"));
+    // The inbox's own navigation, none of the guidance site's links.
+    assert!(
+        list.contains("href=\"/\"") && list.contains("action=\"/logout\""),
+        "{list}"
+    );
+    for dead in ["/search/", "/glossary/", "/roadshow/", "/forms/"] {
+        assert!(
+            !list.contains(&format!("href=\"{dead}")),
+            "no guidance link {dead}"
+        );
+    }
+    assert!(
+        !list.contains("href=\"/audit/\""),
+        "reviewers do not read the audit trail"
+    );
+    let urgent = stored
+        .iter()
+        .find(|r| r.urgent())
+        .expect("an extraordinary request");
+    let first_ref = refs
+        .iter()
+        .map(|r| list.find(r.as_str()).expect("listed"))
+        .min();
+    assert_eq!(
+        list.find(&urgent.submission.reference),
+        first_ref,
+        "urgent first"
+    );
+    let filtered = client
+        .get(ih.url("/?form=soft-intelligence"))
+        .send()
+        .expect("filter")
+        .text()
+        .expect("text");
+    assert_eq!(
+        refs.iter()
+            .filter(|r| filtered.contains(r.as_str()))
+            .count(),
+        1
+    );
+
+    // A referral page shows the answers in the form's wording, and a decision sticks.
+    let child = stored
+        .iter()
+        .find(|r| r.submission.form == "child-referral")
+        .expect("child");
+    let path = format!("/referrals/{}", child.key.path());
+    let page = client
+        .get(ih.url(&path))
+        .send()
+        .expect("view")
+        .text()
+        .expect("text");
+    let form = h.form("child-referral");
+    assert!(
+        page.contains(&form.pages[0].questions[0].label),
+        "form wording"
+    );
+    assert!(page.contains(MARKER) && page.contains("OFFICIAL-SENSITIVE"));
+    let res = post_form(
+        &client,
+        &ih,
+        &path,
+        &format!("{path}/decision"),
+        &[
+            ("outcome", "accept"),
+            ("rationale", "Meets criteria 1 and 3."),
+        ],
+    );
+    assert_eq!(res.status(), 200);
+    let page = res.text().expect("text");
+    assert!(
+        page.contains("Threshold decision: Accept") && page.contains("rev.one"),
+        "{page}"
+    );
+    let res = post_form(
+        &client,
+        &ih,
+        &path,
+        &format!("{path}/decision"),
+        &[("outcome", "accept"), ("rationale", "")],
+    );
+    assert_eq!(
+        res.status(),
+        400,
+        "a rationale is required (and one decision only)"
+    );
+
+    // Escalation: stage 1 unresolved, then stage 2 decides.
+    let adult = stored
+        .iter()
+        .find(|r| r.submission.form == "adult-referral")
+        .expect("adult");
+    let apath = format!("/referrals/{}", adult.key.path());
+    post_form(
+        &client,
+        &ih,
+        &apath,
+        &format!("{apath}/decision"),
+        &[("outcome", "escalate"), ("rationale", "Referrer disputes.")],
+    );
+    post_form(
+        &client,
+        &ih,
+        &apath,
+        &format!("{apath}/escalation"),
+        &[
+            ("result", "unresolved"),
+            ("rationale", "No agreement with the chair."),
+        ],
+    );
+    let page = post_form(
+        &client,
+        &ih,
+        &apath,
+        &format!("{apath}/escalation"),
+        &[("result", "accept"), ("rationale", "DCI agreed.")],
+    )
+    .text()
+    .expect("text");
+    assert!(
+        page.contains("Stage 2") && page.contains("Accepted"),
+        "{page}"
+    );
+
+    // Soft intelligence moves by status.
+    let soft = stored
+        .iter()
+        .find(|r| r.submission.form == "soft-intelligence")
+        .expect("soft");
+    let spath = format!("/referrals/{}", soft.key.path());
+    let page = post_form(
+        &client,
+        &ih,
+        &spath,
+        &format!("{spath}/status"),
+        &[("status", "reviewed"), ("rationale", "Passed to intel.")],
+    )
+    .text()
+    .expect("text");
+    assert!(page.contains("Reviewed"));
+
+    // Exports carry the marking.
+    let json: serde_json::Value = client
+        .get(ih.url(&format!("{path}/export.json")))
+        .send()
+        .expect("json")
+        .json()
+        .expect("json");
+    assert_eq!(json["protective_marking"], "OFFICIAL-SENSITIVE");
+    assert_eq!(json["case"]["status"], "accepted");
+    let print = client
+        .get(ih.url(&format!("{path}/print")))
+        .send()
+        .expect("print")
+        .text()
+        .expect("text");
+    assert!(print.contains("OFFICIAL-SENSITIVE") && print.contains("app-print-a4"));
+
+    let actions = audit_actions(ih.inbox());
+    for a in [
+        "receive",
+        "login",
+        "password-changed",
+        "totp-enrolled",
+        "view",
+        "decision:accept",
+        "decision:escalate",
+        "escalation-stage1:unresolved",
+        "escalation-stage2:accept",
+        "status:reviewed",
+        "export-json",
+        "export-print",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "audit has {a}: {actions:?}");
+    }
+    assert!(matches!(
+        ih.inbox().store.audit.verify().expect("verify"),
+        Verdict::Intact { .. }
+    ));
+
+    // Retention on both sides.
+    let later = Utc::now() + Duration::days(1);
+    assert_eq!(
+        h.kiosk.store.purge_acked(later).expect("kiosk purge"),
+        refs.len()
+    );
+    assert_eq!(
+        ih.inbox()
+            .store
+            .purge_older_than(later, "test")
+            .expect("inbox purge"),
+        refs.len()
+    );
+    assert!(ih.inbox().store.all().expect("all").is_empty());
+    assert_eq!(
+        audit_actions(ih.inbox())
+            .iter()
+            .filter(|a| *a == "purge")
+            .count(),
+        refs.len()
+    );
+}
