@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
@@ -22,10 +22,7 @@ const RELOAD_JS: &str = "(function(){var v=null;function poll(){fetch('/_prem/ve
 pub fn run(config: Config, opts: BuildOptions, addr: &str) -> Result<()> {
     let built = rebuild(config, &opts)?
         .context("the site has problems: fix them and run prem preview again")?;
-    let served = Served {
-        out: opts.out.clone(),
-        built: Arc::new(RwLock::new(built)),
-    };
+    let served = Served::load(&opts.out, built)?;
     let version = Arc::new(AtomicU64::new(1));
     spawn_watcher(opts.clone(), served.clone(), version.clone());
     let app = router(served, version);
@@ -103,10 +100,12 @@ fn spawn_watcher(opts: BuildOptions, served: Served, version: Arc<AtomicU64>) {
             last = now;
             let result = Config::load(&opts.root).and_then(|c| rebuild(c, &opts));
             match result {
-                Ok(Some(built)) => {
-                    *served.built.write().unwrap_or_else(|e| e.into_inner()) = built;
-                    version.fetch_add(1, Ordering::Relaxed);
-                }
+                Ok(Some(built)) => match served.replace(built) {
+                    Ok(()) => {
+                        version.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(e) => eprintln!("error: {e:#}"),
+                },
                 Ok(None) => {}
                 Err(e) => eprintln!("error: {e:#}"),
             }

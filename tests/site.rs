@@ -294,10 +294,7 @@ fn build_command_writes_the_site_and_exits_zero() {
 fn server_answers_search_without_javascript() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let built = build(&fixture("demo"), tmp.path(), false);
-    let served = prem::site::serve::Served {
-        out: tmp.path().to_path_buf(),
-        built: std::sync::Arc::new(std::sync::RwLock::new(built)),
-    };
+    let served = prem::site::serve::Served::load(tmp.path(), built).expect("served");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let addr = rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

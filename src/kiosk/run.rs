@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -74,10 +74,7 @@ pub fn prepare(mut config: Config, root: &Path, opts: &ServeOptions) -> Result<A
             &config.kiosk.trusted_proxies,
         )),
         config: Arc::new(config),
-        served: Served {
-            out: built.0,
-            built: Arc::new(RwLock::new(built.1)),
-        },
+        served: Served::load(&built.0, built.1)?,
         forms,
         store,
         recipients,
@@ -194,6 +191,13 @@ pub async fn serve_on(
     .await;
     for t in tasks {
         let _ = t.await;
+    }
+    let sessions = k.store.sessions();
+    if tokio::task::spawn_blocking(move || sessions.flush_blocking())
+        .await
+        .is_err()
+    {
+        tracing::error!("could not flush drafts at shutdown");
     }
     eprintln!("stopped");
     Ok(())

@@ -37,6 +37,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Without this a kept-alive response waits for the client's delayed ACK.
+        let _ = stream.set_nodelay(true);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));

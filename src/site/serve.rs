@@ -1,17 +1,23 @@
 //! Serving a built site over HTTP: the static files, the 404 page, and
 //! `/search/?q=` answered on the server so search works without JavaScript.
 //! Used by `prem preview` and by the kiosk.
+//!
+//! The built files are held in memory and answered from there: a guidance
+//! site is small, and going to the file system (through tokio's blocking
+//! pool) for every request cost the kiosk most of its static throughput.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+use anyhow::{Context, Result};
+use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use tower_http::services::{ServeDir, ServeFile};
 
 use super::Built;
 use crate::search;
@@ -26,6 +32,139 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub struct Served {
     pub out: PathBuf,
     pub built: Arc<RwLock<Built>>,
+    files: Arc<RwLock<Arc<Files>>>,
+}
+
+impl Served {
+    /// Serves the build written to `out`.
+    pub fn load(out: &Path, built: Built) -> Result<Self> {
+        Ok(Self {
+            out: out.to_path_buf(),
+            built: Arc::new(RwLock::new(built)),
+            files: Arc::new(RwLock::new(Arc::new(Files::load(out)?))),
+        })
+    }
+
+    /// Swaps in a new build of the same output folder.
+    pub fn replace(&self, built: Built) -> Result<()> {
+        let files = Arc::new(Files::load(&self.out)?);
+        *self.built.write().unwrap_or_else(|e| e.into_inner()) = built;
+        *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
+        Ok(())
+    }
+
+    fn files(&self) -> Arc<Files> {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Every file of a build, by URL path without the leading slash.
+struct Files {
+    by_path: HashMap<String, (HeaderValue, Bytes)>,
+    not_found: Bytes,
+}
+
+impl Files {
+    fn load(out: &Path) -> Result<Self> {
+        let mut by_path = HashMap::new();
+        let mut stack = vec![out.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in
+                std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+            {
+                let path = entry?.path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.starts_with('.') {
+                    continue;
+                }
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(out)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                by_path.insert(rel, (content_type(name), Bytes::from(bytes)));
+            }
+        }
+        let not_found = by_path
+            .get("404.html")
+            .map(|(_, b)| b.clone())
+            .unwrap_or_else(|| Bytes::from_static(b"Page not found"));
+        Ok(Self { by_path, not_found })
+    }
+}
+
+fn content_type(name: &str) -> HeaderValue {
+    let ext = name.rsplit('.').next().unwrap_or("");
+    HeaderValue::from_static(match ext {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "txt" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    })
+}
+
+async fn static_file(State(s): State<Served>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let files = s.files();
+    let decoded = urlencoding::decode(uri.path())
+        .map(|p| p.into_owned())
+        .unwrap_or_default();
+    let rel = decoded.trim_start_matches('/');
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    if let Some((ct, body)) = files.by_path.get(&key) {
+        let cache =
+            if key.starts_with("assets/") && uri.query().is_some_and(|q| q.starts_with("v=")) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+        return (
+            [
+                (header::CONTENT_TYPE, ct.clone()),
+                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+            ],
+            body.clone(),
+        )
+            .into_response();
+    }
+    if !rel.is_empty()
+        && !rel.ends_with('/')
+        && files.by_path.contains_key(&format!("{rel}/index.html"))
+    {
+        return Redirect::permanent(&format!("/{rel}/")).into_response();
+    }
+    (
+        StatusCode::NOT_FOUND,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        files.not_found.clone(),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -34,16 +173,11 @@ struct SearchQuery {
 }
 
 pub fn router(served: Served) -> Router {
-    let not_found = ServeFile::new(served.out.join("404.html"));
-    let files = ServeDir::new(&served.out)
-        .append_index_html_on_directories(true)
-        .not_found_service(not_found);
     Router::new()
         .route("/search/", get(search_page))
         .route("/search", get(search_page))
+        .fallback(static_file)
         .with_state(served)
-        // `not_found_service` (unlike `fallback`) answers with status 404.
-        .fallback_service(files)
 }
 
 async fn search_page(State(s): State<Served>, Query(q): Query<SearchQuery>) -> Response {

@@ -139,6 +139,11 @@ impl SledSessionStore {
     }
 
     /// Delete every expired draft; returns how many. Uses only the plaintext expiry, no keys.
+    /// Writes every saved draft to disk; called once at shutdown.
+    pub fn flush_blocking(&self) -> sled::Result<usize> {
+        self.tree.flush()
+    }
+
     pub fn delete_expired(&self) -> session_store::Result<usize> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let mut removed = 0;
@@ -181,8 +186,13 @@ impl SledSessionStore {
         })
     }
 
+    /// Drafts are not flushed on every save: sled's own flusher writes them
+    /// within half a second, and a clean shutdown flushes them all, so a
+    /// restart loses none. (Flushing on every save cost several fsyncs per
+    /// submission, and sled 0.34's `flush_async` deadlocks when called
+    /// concurrently, spacejam/sled#1308.) Acknowledged submissions never
+    /// depend on this: the spool store makes them durable itself.
     async fn flush(&self) -> session_store::Result<()> {
-        self.tree.flush_async().await.map_err(backend)?;
         Ok(())
     }
 
