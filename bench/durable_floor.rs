@@ -28,7 +28,10 @@ fn args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let mut value = || it.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        let mut value = || {
+            it.next()
+                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
+        };
         match flag.as_str() {
             "--dir" => a.dir = value().into(),
             "--clients" => a.clients = value().parse().unwrap_or_else(|_| usage("bad --clients")),
@@ -67,9 +70,18 @@ fn put(spool: &Path, db: &sled::Tree, client: usize, n: u64, record: &[u8]) -> s
     };
     let mut batch = sled::Batch::default();
     batch.insert([b"r".as_slice(), &id].concat(), vec![b'x'; 200]);
-    batch.insert(format!("fPREM-2026-{client:03}{n:03}").into_bytes(), id.to_vec());
-    batch.insert([b"u".as_slice(), &n.to_be_bytes(), &id[..8]].concat(), id.to_vec());
-    batch.insert([b"i".as_slice(), &[7u8; 24], &id[..8]].concat(), id.to_vec());
+    batch.insert(
+        format!("fPREM-2026-{client:03}{n:03}").into_bytes(),
+        id.to_vec(),
+    );
+    batch.insert(
+        [b"u".as_slice(), &n.to_be_bytes(), &id[..8]].concat(),
+        id.to_vec(),
+    );
+    batch.insert(
+        [b"i".as_slice(), &[7u8; 24], &id[..8]].concat(),
+        id.to_vec(),
+    );
     batch.insert(b"mlast_seq".to_vec(), n.to_be_bytes().to_vec());
     db.apply_batch(batch).map_err(std::io::Error::other)?;
     db.flush().map_err(std::io::Error::other)?;

@@ -49,7 +49,10 @@ fn args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let mut value = || it.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        let mut value = || {
+            it.next()
+                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
+        };
         match flag.as_str() {
             "--url" => a.url = value().trim_end_matches('/').to_string(),
             "--clients" => a.clients = value().parse().unwrap_or_else(|_| usage("bad --clients")),
