@@ -38,6 +38,9 @@ const LOAD: Duration = Duration::from_millis(2500);
 /// gets more time, up to `LOAD_CAP`), so the test always proves something.
 const MIN_ACKED: usize = 2 * CLIENTS;
 const LOAD_CAP: Duration = Duration::from_secs(15);
+/// Kill at the latest here: a fast release build can acknowledge several hundred
+/// a second, and the hand-over API lists at most 1000 records per call.
+const MAX_ACKED: usize = 600;
 /// With 16 clients a debug build acknowledges about 20 submissions a second; no
 /// acknowledgement for this long before the kill means the kiosk had stalled.
 const STALL: Duration = Duration::from_secs(3);
@@ -277,7 +280,8 @@ fn open_all(data: &Path, secret: &SecretKey) -> std::collections::HashMap<String
         assert_eq!(json["reference"], r.reference.as_str(), "reference inside");
         let form = json["form"].as_str().expect("form id").to_owned();
         assert!(
-            out.insert(r.reference.clone(), (form, r.sequence)).is_none(),
+            out.insert(r.reference.clone(), (form, r.sequence))
+                .is_none(),
             "{}: stored twice",
             r.reference
         );
@@ -328,9 +332,14 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
         .collect();
 
     let start = Instant::now();
-    while start.elapsed() < LOAD
-        || (acked.lock().expect("acked").len() < MIN_ACKED && start.elapsed() < LOAD_CAP)
-    {
+    loop {
+        let n = acked.lock().expect("acked").len();
+        if n >= MAX_ACKED
+            || (start.elapsed() >= LOAD && n >= MIN_ACKED)
+            || start.elapsed() >= LOAD_CAP
+        {
+            break;
+        }
         thread::sleep(Duration::from_millis(20));
     }
     let stalled = last_ack.lock().expect("last ack").elapsed();
@@ -390,7 +399,10 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let token = String::from_utf8(out.stdout).expect("utf8").trim().to_owned();
+    let token = String::from_utf8(out.stdout)
+        .expect("utf8")
+        .trim()
+        .to_owned();
     assert!(!token.is_empty());
 
     // ... and the kiosk starts again on it, takes a new submission and hands
@@ -398,32 +410,51 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
     let internal = free_port();
     let mut again = site.serve("restart", Some(internal));
     let after = complete(&again.base, &form).expect("a submission after the restart");
-    let listed: serde_json::Value = reqwest::blocking::Client::new()
+    let listed_json: serde_json::Value = reqwest::blocking::Client::new()
         .get(format!("http://127.0.0.1:{internal}/v1/records?limit=1000"))
         .bearer_auth(&token)
         .send()
         .expect("internal list")
         .json()
         .expect("json");
-    let listed: std::collections::HashSet<&str> = listed["records"]
+    let listed: std::collections::HashSet<&str> = listed_json["records"]
         .as_array()
         .expect("records")
         .iter()
         .filter_map(|r| r["reference"].as_str())
         .collect();
-    assert!(stored.len() < 1000, "more records than one page of the list");
+    assert!(
+        stored.len() < 1000,
+        "more records than one page of the list"
+    );
     assert_eq!(listed.len(), stored.len() + 1, "every record is listed");
     assert!(listed.contains(after.as_str()));
     for r in &acked {
         assert!(listed.contains(r.as_str()), "{r} not handed over");
     }
+    // The ciphertext handed over is the record: the new one opens from the API.
+    let id = listed_json["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .find(|r| r["reference"] == after.as_str())
+        .and_then(|r| r["id"].as_str())
+        .expect("id of the new record")
+        .to_owned();
+    let sealed = reqwest::blocking::Client::new()
+        .get(format!("http://127.0.0.1:{internal}/v1/records/{id}"))
+        .bearer_auth(&token)
+        .send()
+        .expect("internal fetch")
+        .bytes()
+        .expect("bytes");
+    let (_, plain) = prem::seal::open(&sealed, &site.secret).expect("fetched record opens");
+    let json: serde_json::Value = serde_json::from_slice(&plain).expect("sealed JSON");
+    assert_eq!(json["reference"], after.as_str());
 
     // The post-restart submission is as durable as the others.
     again.kill();
     let final_store = open_all(&site.data, &site.secret);
-    assert_eq!(
-        final_store.get(&after).map(|(f, _)| f.as_str()),
-        Some(FORM)
-    );
+    assert_eq!(final_store.get(&after).map(|(f, _)| f.as_str()), Some(FORM));
     assert_eq!(final_store.len(), stored.len() + 1);
 }

@@ -57,7 +57,8 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(valid.page, page.id);
             answers.record(page, valid);
             let values = FieldValues::from_answers(page, &answers);
-            let html = forms::page_form(form, page, &answers, &values, &[], "t", "/a").into_string();
+            let html =
+                forms::page_form(form, page, &answers, &values, &[], "t", "/a").into_string();
             assert_escaped(&html);
             let _ = forms::check_answers_rows(form, &answers);
             assert_escaped(&forms::check_answers(form, &answers).into_string());
