@@ -252,3 +252,99 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         refs.len()
     );
 }
+
+#[test]
+fn a_refused_decision_shows_the_form_again_with_its_errors_and_unknown_pages_are_404() {
+    let h = Harness::start(|_| {});
+    let kiosk_client = Harness::client();
+    complete_form(&h, &kiosk_client, "child-referral");
+    complete_form(&h, &kiosk_client, "soft-intelligence");
+    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    ih.pull();
+    let stored = ih.inbox().store.all().expect("all");
+    let path_of = |form: &str| {
+        let r = stored
+            .iter()
+            .find(|r| r.submission.form == form)
+            .expect("stored");
+        format!("/referrals/{}", r.key.path())
+    };
+    let (path, spath) = (path_of("child-referral"), path_of("soft-intelligence"));
+    let client = sign_in(
+        &ih,
+        "rev.err",
+        &ih.add_user("rev.err", Role::Reviewer, None),
+    );
+
+    // No choice: the page again, the typed rationale kept, the summary linking to the radios.
+    let res = post_form(
+        &client,
+        &ih,
+        &path,
+        &format!("{path}/decision"),
+        &[("rationale", "Kept <as typed>")],
+    );
+    assert_eq!(res.status(), 400);
+    let page = res.text().expect("text");
+    for want in [
+        "<title>Error: ",
+        "There is a problem",
+        "href=\"#outcome-accept\"",
+        "id=\"outcome-accept\"",
+        "Choose whether the referral meets the threshold",
+        "Kept &lt;as typed&gt;</textarea>",
+        "OFFICIAL-SENSITIVE",
+    ] {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    // No rationale: the choice stays checked.
+    let page = post_form(
+        &client,
+        &ih,
+        &path,
+        &format!("{path}/decision"),
+        &[("outcome", "not-accepted"), ("rationale", "   ")],
+    )
+    .text()
+    .expect("text");
+    assert!(
+        page.contains("Enter the rationale for the decision")
+            && page.contains("href=\"#decision-rationale\"")
+            && page.contains("value=\"not-accepted\" checked"),
+        "{page}"
+    );
+    // A status without either: both errors.
+    let res = post_form(
+        &client,
+        &ih,
+        &spath,
+        &format!("{spath}/status"),
+        &[("rationale", "")],
+    );
+    assert_eq!(res.status(), 400);
+    let page = res.text().expect("text");
+    assert!(
+        page.contains("Choose the new status") && page.contains("Enter a note"),
+        "{page}"
+    );
+    // Nothing changed and nothing was decided.
+    assert!(ih
+        .inbox()
+        .store
+        .all()
+        .expect("all")
+        .iter()
+        .all(|r| r.case.history.is_empty()));
+    assert!(!audit_actions(ih.inbox())
+        .iter()
+        .any(|a| a.starts_with("decision") || a.starts_with("status")));
+
+    // An unknown page is a page, not an empty 404.
+    let res = client.get(ih.url("/no/such/page")).send().expect("404");
+    assert_eq!(res.status(), 404);
+    let page = res.text().expect("text");
+    assert!(
+        page.contains("Page not found") && page.contains("OFFICIAL-SENSITIVE"),
+        "{page}"
+    );
+}

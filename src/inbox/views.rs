@@ -16,7 +16,7 @@ use crate::kiosk::pages::marking;
 use crate::theme::{self, NavItem, SiteInfo};
 
 pub use auth::{code_page, enrol_page, login_page, password_page};
-pub use referral::{print_page, referral_page, ReferralView};
+pub use referral::{print_page, referral_page, CaseForm, ReferralView, RefusedPost};
 
 /// What every page needs: the site, the marking, and (once signed in) who is looking.
 pub struct Chrome<'a> {

@@ -280,6 +280,7 @@ pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Route
     Router::new()
         .merge(auth::router())
         .merge(referrals::router())
+        .fallback(|| async { InboxError::NotFound })
         .layer(session_layer)
         .layer(from_fn(no_store))
         .route("/assets/{name}", get(asset))

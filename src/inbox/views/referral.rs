@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
-use super::{csrf_field, page, Chrome};
+use super::{csrf_field, error_summary, page, title_for, Chrome, FieldError};
 use crate::forms::{self, Form};
 use crate::inbox::model::{Kind, Referral, Signed, Stage, StageResult, Status};
 
@@ -19,6 +19,78 @@ pub struct ReferralView<'a> {
     pub can_escalate: bool,
     pub can_set_status: bool,
     pub can_export: bool,
+    /// A post that was refused: shown again with its errors and what was typed.
+    pub posted: Option<RefusedPost<'a>>,
+}
+
+/// The forms that move a case on; each names its fields (ids are prefixed with the form's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseForm {
+    Decision,
+    Escalation,
+    Status,
+}
+
+impl CaseForm {
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Decision => "decision",
+            Self::Escalation => "escalation",
+            Self::Status => "status",
+        }
+    }
+
+    /// The radio group's name (what the post carries).
+    pub fn group(self) -> &'static str {
+        match self {
+            Self::Decision => "outcome",
+            Self::Escalation => "result",
+            Self::Status => "status",
+        }
+    }
+
+    /// The id of the first radio, where an error about the choice takes you.
+    pub fn choice_target(self) -> String {
+        let first = match self {
+            Self::Decision | Self::Escalation => "accept",
+            Self::Status => "reviewed",
+        };
+        format!("{}-{first}", self.group())
+    }
+
+    pub fn rationale_id(self) -> String {
+        format!("{}-rationale", self.id())
+    }
+
+    pub fn choose_message(self) -> &'static str {
+        match self {
+            Self::Decision => "Choose whether the referral meets the threshold",
+            Self::Escalation => "Choose the outcome of the meeting",
+            Self::Status => "Choose the new status",
+        }
+    }
+
+    pub fn rationale_message(self) -> &'static str {
+        match self {
+            Self::Decision => "Enter the rationale for the decision",
+            Self::Escalation => "Enter what was agreed, and why",
+            Self::Status => "Enter a note",
+        }
+    }
+}
+
+/// A refused post of one of the case forms.
+pub struct RefusedPost<'a> {
+    pub form: CaseForm,
+    pub choice: Option<&'a str>,
+    pub rationale: &'a str,
+    pub errors: Vec<FieldError<'a>>,
+}
+
+impl RefusedPost<'_> {
+    fn for_form(&self, form: CaseForm) -> Option<&Self> {
+        (self.form == form).then_some(self)
+    }
 }
 
 /// The answers, grouped by page, without the kiosk's change links.
@@ -115,16 +187,35 @@ fn case(v: &ReferralView) -> Markup {
     }
 }
 
-fn radios(name: &str, legend: &str, options: &[(&str, &str)]) -> Markup {
+fn error_message(id: &str, error: Option<&FieldError>) -> Markup {
     html! {
-        div.govuk-form-group {
-            fieldset.govuk-fieldset {
+        @if let Some(e) = error {
+            p.govuk-error-message id=(id) { span.govuk-visually-hidden { "Error:" } " " (e.message) }
+        }
+    }
+}
+
+fn radios(
+    form: CaseForm,
+    legend: &str,
+    options: &[(&str, &str)],
+    posted: Option<&RefusedPost>,
+) -> Markup {
+    let name = form.group();
+    let target = form.choice_target();
+    let error = posted.and_then(|p| p.errors.iter().find(|e| e.field == target));
+    let error_id = format!("{name}-error");
+    let chosen = posted.and_then(|p| p.choice);
+    html! {
+        div.govuk-form-group.govuk-form-group--error[error.is_some()] {
+            fieldset.govuk-fieldset aria-describedby=[error.map(|_| error_id.as_str())] {
                 legend.govuk-fieldset__legend.govuk-fieldset__legend--s { (legend) }
+                (error_message(&error_id, error))
                 div.govuk-radios {
                     @for (value, label) in options {
                         @let id = format!("{name}-{value}");
                         div.govuk-radios__item {
-                            input.govuk-radios__input id=(id) name=(name) type="radio" value=(value) required;
+                            input.govuk-radios__input id=(id) name=(name) type="radio" value=(value) checked[chosen == Some(*value)];
                             label.govuk-label.govuk-radios__label for=(id) { (label) }
                         }
                     }
@@ -134,11 +225,18 @@ fn radios(name: &str, legend: &str, options: &[(&str, &str)]) -> Markup {
     }
 }
 
-fn rationale(label: &str) -> Markup {
+fn rationale(form: CaseForm, label: &str, posted: Option<&RefusedPost>) -> Markup {
+    let id = form.rationale_id();
+    let error = posted.and_then(|p| p.errors.iter().find(|e| e.field == id));
+    let error_id = format!("{id}-error");
     html! {
-        div.govuk-form-group {
-            label.govuk-label for="rationale" { (label) }
-            textarea.govuk-textarea id="rationale" name="rationale" rows="5" maxlength="5000" required {}
+        div.govuk-form-group.govuk-form-group--error[error.is_some()] {
+            label.govuk-label for=(id) { (label) }
+            (error_message(&error_id, error))
+            textarea.govuk-textarea.govuk-textarea--error[error.is_some()] id=(id) name="rationale" rows="5"
+                maxlength="5000" aria-describedby=[error.map(|_| error_id.as_str())] {
+                @if let Some(p) = posted { (p.rationale) }
+            }
         }
     }
 }
@@ -148,32 +246,38 @@ fn actions(c: &Chrome, v: &ReferralView) -> Markup {
     let base = format!("/referrals/{}", r.key.path());
     let stage1_open = r.case.stage1.as_ref().is_some_and(|s| s.outcome.is_none());
     let stage2_open = r.case.stage2.as_ref().is_some_and(|s| s.outcome.is_none());
+    let posted = |form| v.posted.as_ref().and_then(|p| p.for_form(form));
+    let (decision, escalation, status) = (
+        posted(CaseForm::Decision),
+        posted(CaseForm::Escalation),
+        posted(CaseForm::Status),
+    );
     html! {
         @if r.kind() == Kind::Referral && r.case.status == Status::New && v.can_decide {
-            form method="post" action={ (base) "/decision" } {
+            form method="post" action={ (base) "/decision" } novalidate {
                 (csrf_field(c.csrf))
-                (radios("outcome", "Does this referral meet the threshold?", &[("accept", "Accept"), ("not-accepted", "Not accepted"), ("escalate", "Escalate: the referrer disputes or it needs the chair")]))
-                (rationale("Rationale (required)"))
+                (radios(CaseForm::Decision, "Does this referral meet the threshold?", &[("accept", "Accept"), ("not-accepted", "Not accepted"), ("escalate", "Escalate: the referrer disputes or it needs the chair")], decision))
+                (rationale(CaseForm::Decision, "Rationale (required)", decision))
                 button.govuk-button type="submit" { "Record decision" }
             }
         }
         @if (stage1_open || stage2_open) && v.can_escalate {
-            form method="post" action={ (base) "/escalation" } {
+            form method="post" action={ (base) "/escalation" } novalidate {
                 (csrf_field(c.csrf))
                 @if stage1_open {
-                    (radios("result", "Outcome of the face-to-face discussion with the chair", &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label()), ("unresolved", StageResult::Unresolved.label())]))
+                    (radios(CaseForm::Escalation, "Outcome of the face-to-face discussion with the chair", &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label()), ("unresolved", StageResult::Unresolved.label())], escalation))
                 } @else {
-                    (radios("result", "Outcome of the meeting with the DCI or superintendent", &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label())]))
+                    (radios(CaseForm::Escalation, "Outcome of the meeting with the DCI or superintendent", &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label())], escalation))
                 }
-                (rationale("What was agreed, and why (required)"))
+                (rationale(CaseForm::Escalation, "What was agreed, and why (required)", escalation))
                 button.govuk-button type="submit" { "Record outcome" }
             }
         }
         @if r.kind() != Kind::Referral && v.can_set_status && !matches!(r.case.status, Status::Closed) {
-            form method="post" action={ (base) "/status" } {
+            form method="post" action={ (base) "/status" } novalidate {
                 (csrf_field(c.csrf))
-                (radios("status", "Move to", &[("reviewed", "Reviewed"), ("actioned", "Actioned"), ("closed", "Closed")]))
-                (rationale("Note (required)"))
+                (radios(CaseForm::Status, "Move to", &[("reviewed", "Reviewed"), ("actioned", "Actioned"), ("closed", "Closed")], status))
+                (rationale(CaseForm::Status, "Note (required)", status))
                 button.govuk-button type="submit" { "Update status" }
             }
         }
@@ -202,7 +306,9 @@ fn heading(v: &ReferralView) -> Markup {
 }
 
 pub fn referral_page(c: &Chrome, v: &ReferralView) -> Markup {
+    let errors: &[FieldError] = v.posted.as_ref().map_or(&[], |p| &p.errors);
     let main = html! {
+        (error_summary(errors))
         (heading(v))
         div.govuk-grid-row {
             div.govuk-grid-column-two-thirds {
@@ -212,7 +318,12 @@ pub fn referral_page(c: &Chrome, v: &ReferralView) -> Markup {
             div.govuk-grid-column-one-third { (case(v)) div.app-no-print { (actions(c, v)) } }
         }
     };
-    page(c, &v.referral.submission.reference, "/", main)
+    page(
+        c,
+        &title_for(&v.referral.submission.reference, errors),
+        "/",
+        main,
+    )
 }
 
 /// The print view: the same content without forms, laid out for A4 by the print stylesheet.

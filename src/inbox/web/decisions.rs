@@ -1,10 +1,12 @@
 //! Moving a case on: the threshold decision, the two escalation stages, and the simple
-//! statuses of soft intelligence and extraordinary requests. Each needs a rationale, is signed
-//! with who and when, refuses to overwrite a change made meanwhile, and is audited.
+//! statuses of soft intelligence and extraordinary requests. Each needs a choice and a
+//! rationale (a post missing either gets the page back with the errors and what was typed), is
+//! signed with who and when, refuses to overwrite a change made meanwhile, and is audited.
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
@@ -13,11 +15,12 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::auth::{audit, require};
-use super::referrals::load;
+use super::referrals::{self, load};
 use super::{blocking, InboxError, Posted};
 use crate::inbox::accounts::{Permission, User};
 use crate::inbox::deadline::{self, Calendar};
 use crate::inbox::model::{Kind, Outcome, Referral, Signed, Stage, StageResult, Status};
+use crate::inbox::views::{self, CaseForm, FieldError, RefusedPost};
 use crate::inbox::Inbox;
 use crate::kiosk::csrf;
 
@@ -39,20 +42,58 @@ struct ChoicePost {
     rationale: String,
 }
 
-/// Checks the token and the rationale, and signs it with who and when.
-async fn signed(session: &Session, form: &ChoicePost, user: &User) -> Result<Signed, InboxError> {
-    csrf::verify(session, Some(&form.csrf)).await?;
-    let rationale = form.rationale.trim();
-    if rationale.is_empty() || rationale.len() > 5000 {
-        return Err(InboxError::BadRequest(
-            "A rationale is required (up to 5000 characters)",
+const MAX_RATIONALE: usize = 5000;
+
+/// What is missing or wrong in a post of `form`, given whether its choice was one on offer.
+fn problems(form: CaseForm, choice_ok: bool, rationale: &str) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    if !choice_ok {
+        out.push((form.choice_target(), form.choose_message()));
+    }
+    let rationale = rationale.trim();
+    if rationale.is_empty() {
+        out.push((form.rationale_id(), form.rationale_message()));
+    } else if rationale.chars().count() > MAX_RATIONALE {
+        out.push((
+            form.rationale_id(),
+            "The rationale must be 5000 characters or fewer",
         ));
     }
-    Ok(Signed {
+    out
+}
+
+/// The referral page again, with the refused post's errors and what was typed (400).
+async fn refused(
+    inbox: &Arc<Inbox>,
+    session: &Session,
+    user: &User,
+    r: &Referral,
+    form: CaseForm,
+    posted: &ChoicePost,
+    problems: &[(String, &'static str)],
+) -> Result<Response, InboxError> {
+    let token = csrf::token(session).await?;
+    let mut view = referrals::view(inbox, user, r);
+    view.posted = Some(RefusedPost {
+        form,
+        choice: posted.outcome.as_deref(),
+        rationale: &posted.rationale,
+        errors: problems
+            .iter()
+            .map(|(field, message)| FieldError { field, message })
+            .collect(),
+    });
+    let page = views::referral_page(&referrals::chrome(inbox, user, &token), &view);
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
+/// The rationale, signed with who and when.
+fn signed(form: &ChoicePost, user: &User) -> Signed {
+    Signed {
         by: user.name.clone(),
         at: Utc::now(),
-        rationale: rationale.into(),
-    })
+        rationale: form.rationale.trim().into(),
+    }
 }
 
 /// Applies `change` to the case and records `action` in the audit trail.
@@ -88,18 +129,28 @@ async fn decide(
     Posted(form): Posted<ChoicePost>,
 ) -> Result<Response, InboxError> {
     let user = require(&inbox, &session, Permission::Decide).await?;
-    let s = signed(&session, &form, &user).await?;
-    let outcome = form
-        .outcome
-        .as_deref()
-        .and_then(Outcome::parse)
-        .ok_or(InboxError::BadRequest("Choose a decision"))?;
+    csrf::verify(&session, Some(&form.csrf)).await?;
     let r = load(&inbox, &user, kiosk, id).await?;
     if r.kind() != Kind::Referral || r.case.status != Status::New {
         return Err(InboxError::BadRequest(
             "This referral is not waiting for a threshold decision",
         ));
     }
+    let outcome = form.outcome.as_deref().and_then(Outcome::parse);
+    let wrong = problems(CaseForm::Decision, outcome.is_some(), &form.rationale);
+    let Some(outcome) = outcome.filter(|_| wrong.is_empty()) else {
+        return refused(
+            &inbox,
+            &session,
+            &user,
+            &r,
+            CaseForm::Decision,
+            &form,
+            &wrong,
+        )
+        .await;
+    };
+    let s = signed(&form, &user);
     change_case(
         &inbox,
         r,
@@ -136,12 +187,7 @@ async fn escalate(
     Posted(form): Posted<ChoicePost>,
 ) -> Result<Response, InboxError> {
     let user = require(&inbox, &session, Permission::RecordEscalation).await?;
-    let s = signed(&session, &form, &user).await?;
-    let result = form
-        .outcome
-        .as_deref()
-        .and_then(StageResult::parse)
-        .ok_or(InboxError::BadRequest("Choose an outcome"))?;
+    csrf::verify(&session, Some(&form.csrf)).await?;
     let r = load(&inbox, &user, kiosk, id).await?;
     let stage1_open = r
         .case
@@ -153,11 +199,31 @@ async fn escalate(
         .stage2
         .as_ref()
         .is_some_and(|st| st.outcome.is_none());
-    if !(stage1_open || stage2_open) || (stage2_open && result == StageResult::Unresolved) {
+    if !(stage1_open || stage2_open) {
         return Err(InboxError::BadRequest(
             "There is no open escalation stage for that outcome",
         ));
     }
+    // Stage 2 decides: "unresolved" is not on offer there.
+    let result = form
+        .outcome
+        .as_deref()
+        .and_then(StageResult::parse)
+        .filter(|res| stage1_open || *res != StageResult::Unresolved);
+    let wrong = problems(CaseForm::Escalation, result.is_some(), &form.rationale);
+    let Some(result) = result.filter(|_| wrong.is_empty()) else {
+        return refused(
+            &inbox,
+            &session,
+            &user,
+            &r,
+            CaseForm::Escalation,
+            &form,
+            &wrong,
+        )
+        .await;
+    };
+    let s = signed(&form, &user);
     let action = format!(
         "escalation-stage{}:{result:?}",
         if stage1_open { 1 } else { 2 }
@@ -200,19 +266,23 @@ async fn set_status(
     Posted(form): Posted<ChoicePost>,
 ) -> Result<Response, InboxError> {
     let user = require(&inbox, &session, Permission::SetStatus).await?;
-    let s = signed(&session, &form, &user).await?;
-    let status = form
-        .outcome
-        .as_deref()
-        .and_then(Status::parse)
-        .filter(|st| matches!(st, Status::Reviewed | Status::Actioned | Status::Closed))
-        .ok_or(InboxError::BadRequest("Choose a status"))?;
+    csrf::verify(&session, Some(&form.csrf)).await?;
     let r = load(&inbox, &user, kiosk, id).await?;
     if r.kind() == Kind::Referral {
         return Err(InboxError::BadRequest(
             "Referrals move on by a threshold decision",
         ));
     }
+    let status = form
+        .outcome
+        .as_deref()
+        .and_then(Status::parse)
+        .filter(|st| matches!(st, Status::Reviewed | Status::Actioned | Status::Closed));
+    let wrong = problems(CaseForm::Status, status.is_some(), &form.rationale);
+    let Some(status) = status.filter(|_| wrong.is_empty()) else {
+        return refused(&inbox, &session, &user, &r, CaseForm::Status, &form, &wrong).await;
+    };
+    let s = signed(&form, &user);
     change_case(
         &inbox,
         r,

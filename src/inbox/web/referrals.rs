@@ -45,7 +45,7 @@ fn visible(user: &User, r: &Referral) -> bool {
     }
 }
 
-fn chrome<'a>(inbox: &'a Inbox, user: &'a User, token: &'a str) -> Chrome<'a> {
+pub(super) fn chrome<'a>(inbox: &'a Inbox, user: &'a User, token: &'a str) -> Chrome<'a> {
     Chrome {
         site: &inbox.site,
         marking: &inbox.config.kiosk.protective_marking,
@@ -155,7 +155,7 @@ pub(super) async fn load(
         .ok_or(InboxError::NotFound)
 }
 
-fn view<'a>(inbox: &'a Inbox, user: &User, r: &'a Referral) -> ReferralView<'a> {
+pub(super) fn view<'a>(inbox: &'a Inbox, user: &User, r: &'a Referral) -> ReferralView<'a> {
     let deadline = Calendar::england_and_wales().decision_deadline(r.received_at);
     ReferralView {
         referral: r,
@@ -167,6 +167,7 @@ fn view<'a>(inbox: &'a Inbox, user: &User, r: &'a Referral) -> ReferralView<'a> 
         can_escalate: user.role.may(Permission::RecordEscalation),
         can_set_status: user.role.may(Permission::SetStatus),
         can_export: user.role.may(Permission::Export),
+        posted: None,
     }
 }
 
