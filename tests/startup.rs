@@ -203,3 +203,137 @@ fn corrupt_index_fails_closed_and_rebuild_repairs_it() {
     );
     prem::store::SpoolStore::open(&site.data()).expect("opens after rebuild");
 }
+
+/// Starts `prem serve` for real and returns it with its base URL; stderr goes to `log`.
+fn serve(site: &Site, log: &Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut cmd = site.command(&["serve", "--addr", &addr]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log"))
+        .spawn()
+        .expect("spawn");
+    let base = format!("http://{addr}");
+    for _ in 0..600 {
+        if reqwest::blocking::get(format!("{base}/healthz")).is_ok_and(|r| r.status() == 200) {
+            return (child, base);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!(
+        "prem serve did not start:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+#[test]
+fn logs_carry_routes_and_statuses_but_no_answers_or_session_ids() {
+    let site = Site::with_real_key();
+    let log = site.tmp.path().join("serve.log");
+    let (mut child, base) = serve(
+        &site,
+        &log,
+        &[
+            ("RUST_LOG", "info"),
+            ("PREM_KIOSK_POSTS_PER_MINUTE", "100000"),
+        ],
+    );
+    let client = reqwest::blocking::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let config = prem::config::Config::load_with_env(&root(), std::iter::empty()).expect("config");
+    let forms = prem::kiosk::load_forms(&config, &root()).expect("forms");
+    let form = forms.get("extraordinary-request").expect("form");
+    let mut answers = prem::forms::Answers::default();
+    let mut cookie = String::new();
+    while let Some(page) = prem::forms::first_unanswered_page(form, &answers) {
+        let href = prem::forms::page_href(&form.id, &page.id);
+        let res = client.get(format!("{base}{href}")).send().expect("get");
+        if let Some(c) = res.headers().get("set-cookie") {
+            cookie = c
+                .to_str()
+                .expect("ascii")
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .split('=')
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
+        }
+        let token = common::csrf(&res.text().expect("text"));
+        let mut pairs = common::fill(form, page, &answers);
+        answers.record(
+            page,
+            prem::forms::validate_page(form, page, &answers, &pairs).expect("valid"),
+        );
+        pairs.push(("csrf".into(), token));
+        client
+            .post(format!("{base}{href}"))
+            .form(&pairs)
+            .send()
+            .expect("post");
+    }
+    let check = client
+        .get(format!("{base}/forms/{}/check/", form.id))
+        .send()
+        .expect("check")
+        .text()
+        .expect("text");
+    let sent = client
+        .post(format!("{base}/forms/{}/submit/", form.id))
+        .form(&[
+            ("csrf", common::csrf(&check).as_str()),
+            ("declaration", "yes"),
+        ])
+        .send()
+        .expect("submit")
+        .text()
+        .expect("text");
+    let reference = common::reference_in(&sent).expect("reference");
+    child.kill().ok();
+    child.wait().ok();
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(
+        text.contains("route=/forms/{form}/{page}/") && text.contains("status=303"),
+        "requests are logged:\n{text}"
+    );
+    assert!(
+        !text.contains(common::MARKER) && !text.contains("Testy"),
+        "no answers in the log"
+    );
+    assert!(
+        !cookie.is_empty() && !text.contains(&cookie),
+        "no session id in the log"
+    );
+    assert!(!text.contains(&reference), "no reference in the log");
+}
+
+#[test]
+fn slow_clients_are_cut_off_by_the_header_timeout() {
+    use std::io::{Read, Write};
+    let site = Site::with_real_key();
+    let log = site.tmp.path().join("serve.log");
+    let (mut child, base) = serve(&site, &log, &[("PREM_KIOSK_HEADER_TIMEOUT_SECS", "1")]);
+    let addr = base.trim_start_matches("http://");
+    let mut slow = std::net::TcpStream::connect(addr).expect("connect");
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .expect("partial headers");
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let _ = slow.read_to_end(&mut buf);
+    let waited = started.elapsed();
+    child.kill().ok();
+    child.wait().ok();
+    assert!(
+        waited < Duration::from_secs(5),
+        "the server closed the connection after {waited:?}"
+    );
+}
