@@ -212,7 +212,7 @@ fn serve(site: &Site, log: &Path, env: &[(&str, &str)]) -> (std::process::Child,
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let child = cmd
+    let mut child = cmd
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).expect("log"))
         .spawn()
@@ -224,6 +224,8 @@ fn serve(site: &Site, log: &Path, env: &[(&str, &str)]) -> (std::process::Child,
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    child.kill().ok();
+    child.wait().ok();
     panic!(
         "prem serve did not start:\n{}",
         std::fs::read_to_string(log).unwrap_or_default()
