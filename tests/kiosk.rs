@@ -584,3 +584,24 @@ fn internal_api_needs_a_token_and_hands_over_ciphertext() {
         401
     );
 }
+
+#[test]
+fn both_listeners_may_ask_for_any_free_port_but_never_share_one() {
+    // The harness's internal listener is 127.0.0.1:0; the public one asks for port 0 too.
+    let h = Harness::start(|c| c.kiosk.addr = "127.0.0.1:0".into());
+    assert_eq!(h.kiosk.config.kiosk.internal_addr, "127.0.0.1:0");
+    let mut config = (*h.kiosk.config).clone();
+    config.kiosk.addr = "127.0.0.1:18093".into();
+    config.kiosk.internal_addr = "0.0.0.0:18093".into();
+    let err = prem::kiosk::prepare(
+        config,
+        &root(),
+        &prem::kiosk::ServeOptions { production: false },
+    )
+    .err()
+    .expect("refused");
+    assert!(
+        format!("{err:#}").contains("must not share the public port 18093"),
+        "{err:#}"
+    );
+}

@@ -49,7 +49,9 @@ pub fn prepare(mut config: Config, root: &Path, opts: &ServeOptions) -> Result<A
     let plain_localhost =
         !opts.production && addr.ip().is_loopback() && config.kiosk.secure_cookies;
     if let Some(i) = internal_addr(&config)? {
+        // Port 0 asks the system for a free port, so two of them never clash.
         if i.port() == addr.port()
+            && i.port() != 0
             && (i.ip() == addr.ip() || i.ip().is_unspecified() || addr.ip().is_unspecified())
         {
             bail!(
