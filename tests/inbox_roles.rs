@@ -45,6 +45,16 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
         chair.get(ih.url("/audit/")).send().expect("audit").status(),
         403
     );
+    // The 403 and 404 pages keep the signed-in menu, so the chair can go on or sign out.
+    for (path, status) in [("/audit/", 403), ("/no/such/page", 404)] {
+        let res = chair.get(ih.url(path)).send().expect("error page");
+        assert_eq!(res.status(), status);
+        let page = res.text().expect("text");
+        assert!(
+            page.contains("action=\"/logout\"") && page.contains("Signed in as"),
+            "{path}: {page}"
+        );
+    }
 
     let admin = sign_in(
         &ih,

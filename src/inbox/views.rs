@@ -216,7 +216,7 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
             p.govuk-body { "No referrals match." }
         } @else {
             table.govuk-table {
-                caption.govuk-table__caption.govuk-table__caption--m { (v.rows.len()) " referrals, urgent first, then by deadline" }
+                caption.govuk-table__caption.govuk-table__caption--m { (v.rows.len()) @if v.rows.len() == 1 { " referral" } @else { " referrals" } ", urgent first, then by deadline" }
                 thead.govuk-table__head { tr.govuk-table__row {
                     @for h in ["Reference", "Form", "Presenting LA", "Owning LA", "Received", "Status", "Decision due"] {
                         th.govuk-table__header scope="col" { (h) }

@@ -21,7 +21,7 @@ use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use super::views::{self, Chrome};
 use super::Inbox;
@@ -148,7 +148,10 @@ impl IntoResponse for InboxError {
     }
 }
 
+/// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
+/// keeps the menu (and can sign out) on a 403 or 404.
 async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
+    let session = req.extensions().get::<Session>().cloned();
     let res = next.run(req).await;
     let page = match (res.extensions().get::<ErrorPage>(), res.status()) {
         (Some(p), _) => p.clone(),
@@ -164,11 +167,19 @@ async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next
         },
         _ => return res,
     };
+    let (mut user, mut token) = (None, String::new());
+    if let Some(session) = &session {
+        if let Ok(Some(u)) = auth::current_user(&inbox, session).await {
+            if let Ok(t) = crate::kiosk::csrf::token(session).await {
+                (user, token) = (Some(u), t);
+            }
+        }
+    }
     let chrome = Chrome {
         site: &inbox.site,
         marking: &inbox.config.kiosk.protective_marking,
-        user: None,
-        csrf: "",
+        user: user.as_ref(),
+        csrf: &token,
     };
     let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
         .into_response();
@@ -281,7 +292,6 @@ pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Route
         .merge(auth::router())
         .merge(referrals::router())
         .fallback(|| async { InboxError::NotFound })
-        .layer(session_layer)
         .layer(from_fn(no_store))
         .route("/assets/{name}", get(asset))
         .route("/healthz", get(|| async { "ok" }))
@@ -292,6 +302,8 @@ pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Route
             timeout,
         ))
         .layer(from_fn_with_state(inbox.clone(), render_errors))
+        // Sessions are loaded lazily: assets and health checks never read one.
+        .layer(session_layer)
         .layer(from_fn_with_state(
             HeaderPolicy { hsts: c.hsts },
             security_headers,

@@ -40,24 +40,36 @@ pub fn router() -> Router<Arc<Inbox>> {
         .route("/logout", post(logout))
 }
 
+/// The fully signed-in user of this session, if any (and still allowed in); a session past its
+/// absolute limit, or of a disabled account, is ended.
+pub async fn current_user(
+    inbox: &Arc<Inbox>,
+    session: &Session,
+) -> Result<Option<User>, InboxError> {
+    let Some(name) = session.get::<String>(USER).await? else {
+        return Ok(None);
+    };
+    let at = session.get::<i64>(SIGNED_IN_AT).await?.unwrap_or(0);
+    if Utc::now().timestamp() - at > ABSOLUTE_HOURS * 3600 {
+        session.flush().await?;
+        return Ok(None);
+    }
+    let store = inbox.store.clone();
+    let user = blocking(move || accounts::get(&store, &name)).await?;
+    let Some(user) = user.filter(|u| !u.disabled) else {
+        session.flush().await?;
+        return Ok(None);
+    };
+    Ok(Some(user))
+}
+
 /// The signed-in user, if allowed `action`; otherwise sign-in or 403 (recorded in the audit).
 pub async fn require(
     inbox: &Arc<Inbox>,
     session: &Session,
     action: Permission,
 ) -> Result<User, InboxError> {
-    let Some(name) = session.get::<String>(USER).await? else {
-        return Err(InboxError::SignIn);
-    };
-    let at = session.get::<i64>(SIGNED_IN_AT).await?.unwrap_or(0);
-    if Utc::now().timestamp() - at > ABSOLUTE_HOURS * 3600 {
-        session.flush().await?;
-        return Err(InboxError::SignIn);
-    }
-    let store = inbox.store.clone();
-    let user = blocking(move || accounts::get(&store, &name)).await?;
-    let Some(user) = user.filter(|u| !u.disabled) else {
-        session.flush().await?;
+    let Some(user) = current_user(inbox, session).await? else {
         return Err(InboxError::SignIn);
     };
     if !user.role.may(action) {
