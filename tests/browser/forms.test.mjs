@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, launchBrowser, openPage, axeCheck, formatViolations, cspViolations, faviconProblem } from './lib.mjs';
+import { REPO_ROOT, launchBrowser, openPage, axeCheck, formatViolations, cspViolations, faviconProblem, fillPage, continueButton } from './lib.mjs';
 
 const FORMS = ['child-referral', 'adult-referral', 'soft-intelligence', 'extraordinary-request'];
 
@@ -57,59 +57,6 @@ after(async () => {
   server?.kill('SIGTERM');
   if (tmp) await fs.rm(tmp, { recursive: true, force: true });
 });
-
-/** Fills every empty field on the page with obviously synthetic answers. */
-async function fillPage(page) {
-  const inputs = page.locator('input.govuk-input');
-  for (let i = 0; i < (await inputs.count()); i++) {
-    const input = inputs.nth(i);
-    if ((await input.inputValue()) !== '') continue;
-    const name = (await input.getAttribute('name')) || '';
-    const type = (await input.getAttribute('type')) || 'text';
-    const mode = (await input.getAttribute('inputmode')) || '';
-    // Blank "add another" slots stay blank; filling them would add an item.
-    if (/-\d+$/.test(name) && !name.endsWith('-1')) continue;
-    let value = 'Testy';
-    if (name.endsWith('-day')) value = '1';
-    else if (name.endsWith('-month')) value = '2';
-    else if (name.endsWith('-year')) value = '2024';
-    else if (type === 'email') value = 'testy.mctestface@example.com';
-    else if (type === 'tel') value = '01632 960001';
-    else if (mode === 'numeric') value = '2';
-    else if (name.includes('postcode')) value = 'NE1 4ST';
-    await input.fill(value);
-  }
-  const areas = page.locator('textarea.govuk-textarea');
-  for (let i = 0; i < (await areas.count()); i++) {
-    const area = areas.nth(i);
-    const name = (await area.getAttribute('name')) || '';
-    if (/-\d+$/.test(name) && !name.endsWith('-1')) continue;
-    if ((await area.inputValue()) === '') await area.fill('Testy McTestface, a synthetic person.');
-  }
-  // For each radio group, the last option (it leads to any follow-up page).
-  const radioNames = await page.locator('input.govuk-radios__input').evaluateAll((els) => [...new Set(els.map((e) => e.name))]);
-  for (const name of radioNames) {
-    const group = page.locator(`input.govuk-radios__input[name="${name}"]`);
-    if ((await group.evaluateAll((els) => els.some((e) => e.checked))) === false) await group.last().check();
-  }
-  const boxNames = await page.locator('input.govuk-checkboxes__input').evaluateAll((els) => [...new Set(els.map((e) => e.name))]);
-  for (const name of boxNames) {
-    if (name === 'remove') continue;
-    const group = page.locator(`input.govuk-checkboxes__input[name="${name}"]`);
-    if ((await group.evaluateAll((els) => els.some((e) => e.checked))) === false) await group.first().check();
-  }
-  const selects = page.locator('select.govuk-select');
-  for (let i = 0; i < (await selects.count()); i++) {
-    const options = await selects.nth(i).locator('option').evaluateAll((els) => els.map((e) => e.value).filter(Boolean));
-    if (options.length) await selects.nth(i).selectOption(options[0]);
-  }
-}
-
-async function continueButton(page) {
-  const named = page.locator('button[name="action"][value="continue"]');
-  if (await named.count()) return named;
-  return page.locator('main form button[type="submit"]').last();
-}
 
 async function assertAccessible(page, label) {
   const violations = await axeCheck(page);

@@ -1,0 +1,553 @@
+// The reviewers' inbox in real Chromium. Starts a real kiosk and a real inbox
+// (`prem serve` and `prem inbox serve` from the release build, each with its
+// own temporary site folder, prem.toml and data directory, and a throwaway
+// reviewer key made with `prem keygen`), submits a referral through the
+// kiosk's forms, makes inbox accounts with `prem inbox user add`, then signs
+// in through the browser (temporary password, new password, TOTP enrolment
+// with codes computed here) and checks EVERY inbox page with axe (WCAG 2.2 AA,
+// zero violations): sign-in, new password (and its errors), enrolment, code
+// entry (and a wrong code), the lockout message, the list (with filters),
+// a referral, its print view, the decision form with errors, escalation, the
+// audit trail, the 403 page and the 404 page. The inbox has no scripts, so
+// each page is also walked with JavaScript off: every form posts without it.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, launchBrowser, axeCheck, formatViolations, fillPage, continueButton } from './lib.mjs';
+
+const PASSPHRASE = 'browser-suite passphrase, not a secret';
+const LOCKOUT_ATTEMPTS = 3;
+const T = { timeout: Number(process.env.PREM_TEST_TIMEOUT_MS || 300_000) };
+
+let tmp;
+let kiosk;
+let inbox;
+let browser;
+/** name -> temporary password printed by `prem inbox user add` */
+const temporary = {};
+/** name -> { password, secret } once signed in for the first time */
+const accounts = {};
+/** pages checked with axe, for the summary at the end */
+const checked = [];
+
+// ---------------------------------------------------------------- processes
+
+/** `cargo run --release -q -- --site SITE ARGS`; resolves to stdout, rejects with the log. */
+function prem(site, args, { env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('cargo', ['run', '--release', '-q', '--', '--site', site, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, RUST_LOG: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`prem ${args.join(' ')} exited ${code}:\n${err}${out}`))));
+  });
+}
+
+/** Starts a long-running prem command; resolves when stderr matches every regex, with the matches. */
+function startPrem(site, args, patterns, { env = {} } = {}) {
+  const child = spawn('cargo', ['run', '--release', '-q', '--', '--site', site, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, RUST_LOG: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`prem ${args.join(' ')} did not start:\n${log}`)), 600_000);
+    child.stderr.on('data', (d) => {
+      log += d;
+      const found = patterns.map((re) => log.match(re));
+      if (found.every(Boolean)) {
+        clearTimeout(timer);
+        resolve(found.map((m) => m[1]));
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`prem ${args.join(' ')} exited with ${code}:\n${log}`));
+    });
+  });
+  return { child, ready, log: () => log };
+}
+
+/** Stops a server with SIGTERM (both drain and exit 0) and waits for it. */
+async function stop(server) {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', (code, signal) => resolve({ code, signal })));
+  server.child.kill('SIGTERM');
+  return exited;
+}
+
+async function writePrivate(file, text) {
+  await fs.writeFile(file, text, { mode: 0o600 });
+  await fs.chmod(file, 0o600);
+}
+
+/** A TOML string. JSON's escapes are valid in TOML basic strings. */
+const q = (s) => JSON.stringify(String(s));
+
+/**
+ * A site folder of its own: prem.toml with [build] pointing at the repo's
+ * content, forms and themes by absolute path. The data files (criteria,
+ * glossary) are read from SITE/content/_data whatever build.content_dir says,
+ * so `content` is also linked in.
+ */
+async function siteFolder(name, extra) {
+  const dir = path.join(tmp, name);
+  await fs.mkdir(dir, { recursive: true });
+  await fs.symlink(path.join(REPO_ROOT, 'content'), path.join(dir, 'content'));
+  const toml = `# Written by tests/browser/inbox.test.mjs
+[site]
+name = "PREM"
+title = "Partnership Reduction of Exploitation and Missing"
+base_url = "http://127.0.0.1:8080"
+language = "en-GB"
+
+[partnership]
+local_authorities = ["Gateshead", "Newcastle", "North Tyneside", "Northumberland", "South Tyneside", "Sunderland"]
+contact_mailbox = "prem-coordinator@example.org"
+contact_role = "PREM coordinator"
+
+[build]
+content_dir = ${q(path.join(REPO_ROOT, 'content'))}
+forms_dir = ${q(path.join(REPO_ROOT, 'forms'))}
+themes_dir = ${q(path.join(REPO_ROOT, 'themes'))}
+output_dir = ${q(path.join(dir, 'public'))}
+
+${extra}`;
+  await fs.writeFile(path.join(dir, 'prem.toml'), toml);
+  return dir;
+}
+
+// --------------------------------------------------------------------- TOTP
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const i = alphabet.indexOf(ch);
+    if (i < 0) throw new Error(`not base32: ${ch}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238: HMAC-SHA-1, 30-second steps, 6 digits. */
+function totp(secret, unix = Date.now() / 1000) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
+  const mac = createHmac('sha1', secret).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+// ------------------------------------------------------------------- set-up
+
+before(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'prem-inbox-'));
+  const pass = path.join(tmp, 'passphrase');
+  await writePrivate(pass, `${PASSPHRASE}\n`);
+  const keys = path.join(tmp, 'keys');
+  await fs.mkdir(keys);
+
+  // The kiosk, sealing to a reviewer key of our own.
+  const kioskSite = await siteFolder(
+    'kiosk-site',
+    `[kiosk]
+reference_prefix = "PREM"
+posts_per_minute = 100000
+
+[[kiosk.recipients]]
+name = "police"
+public_key = ${q(path.join(keys, 'police.pub'))}
+`,
+  );
+  await prem(kioskSite, ['keygen', '--name', 'police', '--out', keys, '--passphrase-file', pass]);
+  const kioskEnv = { PREM_KIOSK_DATA_DIR: path.join(tmp, 'kiosk-data'), PREM_BUILD_OUTPUT_DIR: path.join(tmp, 'public') };
+  const token = (await prem(kioskSite, ['token', 'add', 'inbox'], { env: kioskEnv })).trim();
+  assert.match(token, /^\S{20,}$/, 'a token');
+  const tokenFile = path.join(tmp, 'kiosk.token');
+  await writePrivate(tokenFile, `${token}\n`);
+  kiosk = startPrem(
+    kioskSite,
+    ['serve', '--addr', '127.0.0.1:0', '--internal-addr', '127.0.0.1:0'],
+    [/serving the site and forms on (http:\/\/[^/\s]+)\//, /internal hand-over API on (http:\/\/[^/\s]+)\//],
+    { env: kioskEnv },
+  );
+  const [kioskURL, internalURL] = await kiosk.ready;
+  kiosk.url = kioskURL;
+
+  // The inbox, pulling from the kiosk's internal listener.
+  const inboxSite = await siteFolder(
+    'inbox-site',
+    `[inbox]
+addr = "127.0.0.1:0"
+data_dir = ${q(path.join(tmp, 'inbox-data'))}
+secret_key = ${q(path.join(keys, 'police.key'))}
+passphrase_file = ${q(pass)}
+lockout_attempts = ${LOCKOUT_ATTEMPTS}
+posts_per_minute = 100000
+pull_interval_secs = 3600
+
+[[inbox.kiosks]]
+name = "kiosk1"
+url = ${q(internalURL)}
+token_file = ${q(tokenFile)}
+`,
+  );
+  for (const [name, role] of [
+    ['rev.one', 'reviewer'],
+    ['rev.nojs', 'reviewer'],
+    ['admin.one', 'admin'],
+    ['chair.one', 'chair'],
+    ['locked.out', 'reviewer'],
+  ]) {
+    const out = await prem(inboxSite, ['inbox', 'user', 'add', name, '--role', role]);
+    const m = out.match(/shown once:\n(\S+)\n/);
+    assert.ok(m, `temporary password in: ${out}`);
+    temporary[name] = m[1];
+  }
+  inbox = startPrem(inboxSite, ['inbox', 'serve'], [/inbox on (http:\/\/[^/\s]+)\//]);
+  [inbox.url] = await inbox.ready;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const stopped = await Promise.all([stop(inbox), stop(kiosk)]);
+  if (tmp && !process.env.PREM_KEEP_SITE) await fs.rm(tmp, { recursive: true, force: true });
+  if (checked.length) process.stderr.write(`axe-checked ${checked.length} inbox pages: ${checked.join(', ')}\n`);
+  for (const s of stopped) if (s) assert.equal(s.code, 0, `a server stopped on SIGTERM with ${JSON.stringify(s)}`);
+});
+
+// ------------------------------------------------------------------ helpers
+
+/**
+ * A browser context whose pages record what a user would not see but should
+ * not happen: console errors (CSP violations are console errors), uncaught
+ * exceptions, failed sub-resources. The inbox's own error statuses (401, 400,
+ * 403, 404 pages) are expected, so a document's status is not a problem.
+ */
+async function newContext({ javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && msg.location()?.url === page.url()) return;
+    problems.push(`console error on ${page.url()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught exception on ${page.url()}: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText ?? '';
+    if (!why.includes('ERR_ABORTED')) problems.push(`request failed: ${req.url()} (${why})`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && res.request().resourceType() !== 'document') problems.push(`HTTP ${res.status()} for ${res.url()}`);
+  });
+  return { context, page, problems };
+}
+
+/**
+ * Every inbox page: zero axe violations, the protective marking, a visible
+ * <h1> inside <main>, no script at all (so it is the same page with
+ * JavaScript off), no guidance-site links, and the expected HTTP status.
+ */
+async function checkPage(page, label, { status = null } = {}) {
+  await page.waitForLoadState('load');
+  const violations = await axeCheck(page);
+  assert.equal(violations.length, 0, formatViolations(violations, `${label} ${page.url()}`));
+  assert.ok(await page.locator('.app-marking').first().isVisible(), `${label}: protective marking`);
+  assert.ok(await page.locator('main h1').first().isVisible(), `${label}: a visible h1 in main`);
+  assert.equal(await page.locator('script').count(), 0, `${label}: no scripts`);
+  for (const dead of ['/search/', '/glossary/', '/roadshow/', '/forms/']) {
+    assert.equal(await page.locator(`a[href^="${dead}"]`).count(), 0, `${label}: no guidance link ${dead}`);
+  }
+  if (status !== null) {
+    // The status of the response the page was rendered from (a form post's too).
+    const res = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? null);
+    assert.equal(res, status, `${label}: HTTP status`);
+  }
+  if (process.env.PREM_ARTEFACT_DIR) {
+    const file = path.join(process.env.PREM_ARTEFACT_DIR, `inbox-${checked.length + 1}-${label.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+  }
+  checked.push(label);
+}
+
+async function submitAndWait(page, buttonName) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.getByRole('button', { name: buttonName }).click()]);
+}
+
+async function signInWithPassword(page, name, password) {
+  await page.goto(`${inbox.url}/login`);
+  await page.getByLabel('User name').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await submitAndWait(page, 'Continue');
+}
+
+/** The key on the enrolment page, read as a person would read it. */
+async function shownSecret(page) {
+  return base32Decode((await page.locator('#secret').textContent()) || '');
+}
+
+/** A first sign-in: temporary password, a new password, enrolment. Leaves `page` on the list. */
+async function firstSignIn(page, name, { check = false } = {}) {
+  await signInWithPassword(page, name, temporary[name]);
+  assert.equal(new URL(page.url()).pathname, '/login/password', `${name}: asked for a new password`);
+  if (check) await checkPage(page, 'new password');
+  const password = `${name} chose a long password`;
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('Type the new password again').fill(password);
+  await submitAndWait(page, 'Save password and continue');
+  assert.equal(new URL(page.url()).pathname, '/login/enrol', `${name}: enrolment`);
+  const secret = await shownSecret(page);
+  if (check) {
+    await checkPage(page, 'enrolment');
+    await page.getByLabel('Code from your authenticator app').fill('000000');
+    await submitAndWait(page, 'Finish setting up and sign in');
+    assert.ok(await page.locator('.govuk-error-summary').isVisible(), 'a wrong code at enrolment');
+    assert.deepEqual(await shownSecret(page), secret, 'the same key is shown again');
+    await checkPage(page, 'enrolment with error', { status: 401 });
+  }
+  await page.getByLabel('Code from your authenticator app').fill(totp(secret));
+  await submitAndWait(page, 'Finish setting up and sign in');
+  assert.equal(new URL(page.url()).pathname, '/', `${name}: signed in`);
+  accounts[name] = { password, secret };
+}
+
+async function signOut(page) {
+  await submitAndWait(page, 'Sign out');
+  assert.equal(new URL(page.url()).pathname, '/login', 'signed out');
+}
+
+/** Walks one kiosk form to its confirmation in the browser; returns the reference. */
+async function submitReferral(formId) {
+  const { context, page } = await newContext();
+  try {
+    await page.goto(`${kiosk.url}/forms/${formId}/`);
+    await page.getByRole('button', { name: 'Start now' }).click();
+    for (let step = 0; step < 60 && !page.url().endsWith('/check/'); step++) {
+      const before = page.url();
+      await fillPage(page);
+      await (await continueButton(page)).click();
+      await page.waitForLoadState('load');
+      assert.notEqual(page.url(), before, `${formId}: ${before} did not move on`);
+    }
+    await page.locator('#declaration').check();
+    await page.getByRole('button', { name: 'Accept and send' }).click();
+    await page.waitForLoadState('load');
+    return (await page.locator('.app-reference').textContent())?.trim();
+  } finally {
+    await context.close();
+  }
+}
+
+// -------------------------------------------------------------------- tests
+
+let reference;
+let referralPath;
+
+test('a referral submitted on the kiosk is pulled, listed, decided and escalated, every page accessible', T, async () => {
+  reference = await submitReferral('child-referral');
+  assert.match(reference || '', /^PREM-\d{4}-[0-9A-Z]{6}$/);
+
+  const { context, page, problems } = await newContext();
+  try {
+    // Signing in is required everywhere.
+    await page.goto(`${inbox.url}/`);
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await checkPage(page, 'sign in');
+
+    // A new password with errors, then the first sign-in.
+    await signInWithPassword(page, 'rev.one', temporary['rev.one']);
+    await page.getByLabel('New password', { exact: true }).fill('too short');
+    await page.getByLabel('Type the new password again').fill('too short');
+    await submitAndWait(page, 'Save password and continue');
+    assert.ok(await page.locator('.govuk-error-summary').isVisible(), 'new password error summary');
+    assert.match(await page.title(), /^Error: /);
+    await checkPage(page, 'new password with errors', { status: 400 });
+    // Start again from the sign-in page: the half-signed-in session is simply replaced.
+    await firstSignIn(page, 'rev.one', { check: true });
+
+    // The empty list, then a pull from the button.
+    await checkPage(page, 'list before a pull');
+    await submitAndWait(page, 'Fetch new referrals now');
+    const row = page.locator('tbody tr', { hasText: reference });
+    assert.equal(await row.count(), 1, 'the referral is listed after the pull');
+    await checkPage(page, 'list');
+
+    // Filters: applied by submitting the form (GET), with and without matches.
+    await page.getByLabel('Form').selectOption('child-referral');
+    await page.getByLabel('Status').selectOption('new');
+    await submitAndWait(page, 'Apply filters');
+    assert.match(page.url(), /form=child-referral/);
+    assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1);
+    await checkPage(page, 'list filtered');
+    await page.getByLabel('Status').selectOption('accepted');
+    await submitAndWait(page, 'Apply filters');
+    assert.ok(await page.getByText('No referrals match.').isVisible());
+    await checkPage(page, 'list filtered, no matches');
+
+    // The referral, and its decision form with errors.
+    await page.goto(`${inbox.url}/`);
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: reference }).click()]);
+    referralPath = new URL(page.url()).pathname;
+    assert.match(referralPath, /^\/referrals\/kiosk1\//);
+    await checkPage(page, 'referral');
+    await submitAndWait(page, 'Record decision');
+    assert.ok(await page.locator('.govuk-error-summary').isVisible(), 'decision error summary');
+    assert.equal(await page.locator('.govuk-error-message').count(), 2, 'both fields in error');
+    await checkPage(page, 'decision form with errors', { status: 400 });
+    // The summary's links reach their fields.
+    for (const href of await page.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      assert.equal(await page.locator(href).count(), 1, `error summary link ${href}`);
+    }
+
+    // The print view, as printed: A4, marked, no navigation or forms.
+    await page.goto(`${inbox.url}${referralPath}/print`);
+    await checkPage(page, 'print view');
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.locator('.app-marking').first().isVisible(), 'marking printed');
+    assert.ok(!(await page.locator('.govuk-service-navigation').isVisible()), 'navigation not printed');
+    assert.ok((await page.pdf({ format: 'A4' })).length > 1000);
+    await page.emulateMedia({ media: 'screen' });
+
+    // Escalate; stage 1 unresolved; stage 2 form.
+    await page.goto(`${inbox.url}${referralPath}`);
+    await page.getByLabel('Escalate: the referrer disputes or it needs the chair').check();
+    await page.getByLabel('Rationale (required)').fill('The referrer disputes the threshold.');
+    await submitAndWait(page, 'Record decision');
+    assert.ok(await page.getByText('Threshold decision: Escalate').isVisible());
+    await checkPage(page, 'escalation stage 1');
+    await submitAndWait(page, 'Record outcome');
+    await checkPage(page, 'escalation form with errors', { status: 400 });
+    await page.getByLabel('Still disputed: go to stage 2').check();
+    await page.getByLabel('What was agreed, and why (required)').fill('No agreement with the chair.');
+    await submitAndWait(page, 'Record outcome');
+    assert.ok(await page.getByText('Stage 2', { exact: false }).first().isVisible());
+    await checkPage(page, 'escalation stage 2');
+
+    // Not found: an unknown page, and a referral that does not exist.
+    await page.goto(`${inbox.url}/no/such/page`);
+    await checkPage(page, '404 page', { status: 404 });
+    await page.goto(`${inbox.url}/referrals/kiosk1/0000000000`);
+    assert.ok(await page.getByRole('heading', { name: 'Page not found' }).isVisible());
+
+    await signOut(page);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a second sign-in asks for the code; a wrong code is refused accessibly', T, async () => {
+  assert.ok(accounts['rev.one'], 'rev.one signed in before');
+  const { context, page, problems } = await newContext();
+  try {
+    await signInWithPassword(page, 'rev.one', accounts['rev.one'].password);
+    assert.equal(new URL(page.url()).pathname, '/login/code');
+    await checkPage(page, 'code entry');
+    await page.getByLabel('Code from your authenticator app').fill('000000');
+    await submitAndWait(page, 'Sign in');
+    assert.ok(await page.locator('.govuk-error-summary').isVisible());
+    await checkPage(page, 'code entry with error', { status: 401 });
+    // The code used at enrolment cannot be used again: take the next step's.
+    await page.getByLabel('Code from your authenticator app').fill(totp(accounts['rev.one'].secret, Date.now() / 1000 + 30));
+    await submitAndWait(page, 'Sign in');
+    assert.equal(new URL(page.url()).pathname, '/');
+    await signOut(page);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the lockout message is accessible, and the right password is refused while locked', T, async () => {
+  const { context, page, problems } = await newContext();
+  try {
+    for (let i = 0; i < LOCKOUT_ATTEMPTS; i++) await signInWithPassword(page, 'locked.out', 'not the password');
+    await signInWithPassword(page, 'locked.out', temporary['locked.out']);
+    assert.equal(new URL(page.url()).pathname, '/login', 'still locked');
+    assert.ok(await page.getByText('locked for a while').first().isVisible(), 'the message says an account can be locked');
+    await checkPage(page, 'lockout message', { status: 401 });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('admins read the audit trail; a chair gets an accessible 403', T, async () => {
+  const { context, page, problems } = await newContext();
+  try {
+    await firstSignIn(page, 'admin.one');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Audit trail' }).click()]);
+    assert.equal(new URL(page.url()).pathname, '/audit/');
+    assert.ok(await page.getByRole('cell', { name: 'decision:escalate' }).first().isVisible(), 'the decision is in the trail');
+    await checkPage(page, 'audit trail');
+    await signOut(page);
+
+    await firstSignIn(page, 'chair.one');
+    assert.equal(await page.getByRole('link', { name: 'Audit trail' }).count(), 0, 'no audit link for a chair');
+    const res = await page.goto(`${inbox.url}/audit/`);
+    assert.equal(res.status(), 403);
+    await checkPage(page, '403 page', { status: 403 });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('with JavaScript off, a reviewer signs in, reads, decides with errors, prints and signs out', T, async () => {
+  assert.ok(referralPath, 'the first test found the referral');
+  const { context, page, problems } = await newContext({ javaScriptEnabled: false });
+  try {
+    await firstSignIn(page, 'rev.nojs');
+    assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1, 'listed');
+    await submitAndWait(page, 'Fetch new referrals now');
+    assert.ok(await page.getByText('Last pull').isVisible(), 'pulled without JavaScript');
+    await page.getByLabel('Status').selectOption('escalated');
+    await submitAndWait(page, 'Apply filters');
+    assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1, 'filtered without JavaScript');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: reference }).click()]);
+    assert.equal(new URL(page.url()).pathname, referralPath);
+    // Stage 2 is open: post it empty, then properly.
+    await submitAndWait(page, 'Record outcome');
+    assert.ok(await page.locator('.govuk-error-summary').isVisible(), 'errors without JavaScript');
+    await page.locator('#result-accept').check();
+    await page.locator('#escalation-rationale').fill('The DCI agreed with the referrer.');
+    await submitAndWait(page, 'Record outcome');
+    assert.ok(await page.getByText('Accepted').first().isVisible(), 'decided without JavaScript');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /Print view/ }).click()]);
+    assert.ok(await page.locator('.app-print-a4').isVisible());
+    await signOut(page);
+    // Signing in again: password, then the code.
+    await signInWithPassword(page, 'rev.nojs', accounts['rev.nojs'].password);
+    assert.equal(new URL(page.url()).pathname, '/login/code');
+    await page.getByLabel('Code from your authenticator app').fill(totp(accounts['rev.nojs'].secret, Date.now() / 1000 + 30));
+    await submitAndWait(page, 'Sign in');
+    assert.equal(new URL(page.url()).pathname, '/', 'signed in again without JavaScript');
+    await signOut(page);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
