@@ -167,7 +167,9 @@ pub fn keygen(
     if pass.chars().count() < 12 {
         anyhow::bail!("the passphrase must be at least 12 characters");
     }
-    let (public, secret) = crate::seal::keygen(&root.join(out), name, pass.as_bytes())?;
+    let dir = root.join(out);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let (public, secret) = crate::seal::keygen(&dir, name, pass.as_bytes())?;
     let key = crate::seal::read_public_key(&public)?;
     eprintln!(
         "wrote {} (give this to the kiosk) and {} (keep it on the reviewers' side only)",
