@@ -31,36 +31,47 @@ rustc -O -o "$WORK/floor" bench/floor.rs
 peak_mb() { # peak resident memory of a command, in MB
   /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}'
 }
+html_count() { find "$1" -name '*.html' | wc -l; }
 median_s() { # median wall time from a hyperfine JSON export
   python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print('%.3f' % r['median'])" "$1"
 }
 
-printf '| pages | tool | median (s) | peak memory (MB) |\n|---|---|---|---|\n'
+printf '| pages | tool | median (s) | peak memory (MB) | pages written |\n|---|---|---|---|---|\n'
 for n in "${SIZES[@]}"; do
   C=$WORK/corpus-$n
+  [ -d "$C/hugo/layouts" ] || rm -rf "$C"
   if [ ! -d "$C/prem" ]; then
     echo "generating $n-page corpora..." >&2
     python3 "$GEN" "$n" "$C/prem" --seed 42 --layout prem >/dev/null
     python3 "$GEN" "$n" "$C/hugo" --seed 42 --layout hugo >/dev/null
     [ "$n" -le 1000 ] && python3 "$GEN" "$n" "$C/mdbook" --seed 42 --layout mdbook >/dev/null
+    # The shared generator copies Hugo layouts only if it has some; ours are
+    # minimal (title and content), so Hugo renders every page as prem does.
+    if [ ! -d "$C/hugo/layouts" ]; then
+      cp -r "$ROOT/bench/hugo-layouts" "$C/hugo/layouts"
+    fi
     # The corpus uses prem's own theme.
     printf '[build]\nthemes_dir = "%s/themes"\n' "$ROOT" > "$C/prem/prem.toml"
   fi
   OUT=$WORK/site-$n
   hyperfine -N -w 1 -r "$RUNS" --export-json "$WORK/prem-$n.json" \
-    --prepare "rm -rf $OUT" "$PREM build --site $C/prem --out $OUT" >&2
-  printf '| %s | prem (full build) | %s | %s |\n' "$n" "$(median_s "$WORK/prem-$n.json")" "$(rm -rf "$OUT"; peak_mb "$PREM" build --site "$C/prem" --out "$OUT")"
+    --prepare "sh -c 'rm -rf $OUT && sync'" "$PREM build --site $C/prem --out $OUT" >&2
+  mem=$(rm -rf "$OUT"; peak_mb "$PREM" build --site "$C/prem" --out "$OUT")
+  printf '| %s | prem (full build) | %s | %s | %s |\n' "$n" "$(median_s "$WORK/prem-$n.json")" "$mem" "$(html_count "$OUT")"
   hyperfine -N -w 1 -r "$RUNS" --export-json "$WORK/prem-re-$n.json" "$PREM build --site $C/prem --out $OUT" >&2
-  printf '| %s | prem (rebuild, nothing changed) | %s | %s |\n' "$n" "$(median_s "$WORK/prem-re-$n.json")" "$(peak_mb "$PREM" build --site "$C/prem" --out "$OUT")"
+  printf '| %s | prem (rebuild, nothing changed) | %s | %s | 0 |\n' "$n" "$(median_s "$WORK/prem-re-$n.json")" "$(peak_mb "$PREM" build --site "$C/prem" --out "$OUT")"
   hyperfine -N -w 1 -r "$RUNS" --export-json "$WORK/floor-$n.json" \
-    --prepare "rm -rf $WORK/floor-out" "$WORK/floor $OUT $WORK/floor-out" >&2
-  printf '| %s | floor (write the same files) | %s | %s |\n' "$n" "$(median_s "$WORK/floor-$n.json")" "$(rm -rf "$WORK/floor-out"; peak_mb "$WORK/floor" "$OUT" "$WORK/floor-out")"
+    --prepare "sh -c 'rm -rf $WORK/floor-out && sync'" "$WORK/floor $OUT $WORK/floor-out" >&2
+  mem=$(rm -rf "$WORK/floor-out"; peak_mb "$WORK/floor" "$OUT" "$WORK/floor-out")
+  printf '| %s | floor (write the same files) | %s | %s | %s |\n' "$n" "$(median_s "$WORK/floor-$n.json")" "$mem" "$(html_count "$WORK/floor-out")"
   hyperfine -N -w 1 -r "$RUNS" --export-json "$WORK/hugo-$n.json" \
-    --prepare "rm -rf $WORK/hugo-out-$n" "hugo --quiet -s $C/hugo -d $WORK/hugo-out-$n" >&2
-  printf '| %s | Hugo | %s | %s |\n' "$n" "$(median_s "$WORK/hugo-$n.json")" "$(rm -rf "$WORK/hugo-out-$n"; peak_mb hugo --quiet -s "$C/hugo" -d "$WORK/hugo-out-$n")"
+    --prepare "sh -c 'rm -rf $WORK/hugo-out-$n && sync'" "hugo --quiet -s $C/hugo -d $WORK/hugo-out-$n" >&2
+  mem=$(rm -rf "$WORK/hugo-out-$n"; peak_mb hugo --quiet -s "$C/hugo" -d "$WORK/hugo-out-$n")
+  printf '| %s | Hugo | %s | %s | %s |\n' "$n" "$(median_s "$WORK/hugo-$n.json")" "$mem" "$(html_count "$WORK/hugo-out-$n")"
   if [ "$n" -le 1000 ]; then
     hyperfine -N -w 1 -r 3 --export-json "$WORK/mdbook-$n.json" \
-      --prepare "rm -rf $C/mdbook/book" "mdbook build $C/mdbook" >&2
-    printf '| %s | mdBook | %s | %s |\n' "$n" "$(median_s "$WORK/mdbook-$n.json")" "$(rm -rf "$C/mdbook/book"; peak_mb mdbook build "$C/mdbook")"
+      --prepare "sh -c 'rm -rf $C/mdbook/book && sync'" "mdbook build $C/mdbook" >&2
+    mem=$(rm -rf "$C/mdbook/book"; peak_mb mdbook build "$C/mdbook")
+    printf '| %s | mdBook | %s | %s | %s |\n' "$n" "$(median_s "$WORK/mdbook-$n.json")" "$mem" "$(html_count "$C/mdbook/book")"
   fi
 done

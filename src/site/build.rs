@@ -72,6 +72,30 @@ impl<'a> Tree<'a> {
             .unwrap_or_default()
     }
 
+    /// The side navigation for a page: its section's pages, or, in a large
+    /// section, the pages either side of it and a link to the whole list, so
+    /// no page carries hundreds of links.
+    fn neighbours(&self, parent: &str, url: &str) -> Vec<Link> {
+        const WINDOW: usize = 10;
+        let Some(pages) = self.children.get(parent) else {
+            return Vec::new();
+        };
+        if pages.len() <= 2 * WINDOW + 5 {
+            return pages.iter().map(|lp| link(lp)).collect();
+        }
+        let at = pages.iter().position(|lp| lp.page.url == url).unwrap_or(0);
+        let from = at.saturating_sub(WINDOW);
+        let to = (at + WINDOW + 1).min(pages.len());
+        let mut links: Vec<Link> = pages[from..to].iter().map(|lp| link(lp)).collect();
+        let title = format!("All {} pages in this section", pages.len());
+        links.push(Link {
+            title,
+            url: parent.to_string(),
+            summary: None,
+        });
+        links
+    }
+
     fn breadcrumbs(&self, lp: &LoadedPage) -> Vec<Link> {
         let mut crumbs = Vec::new();
         let mut parent = lp.page.parent.as_deref();
@@ -229,7 +253,7 @@ fn render_one(
         section_nav: p
             .parent
             .as_deref()
-            .map(|u| tree.links(u))
+            .map(|u| tree.neighbours(u, &p.url))
             .unwrap_or_default(),
         section_title: section
             .filter(|s| s.page.kind != PageKind::Home)

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, launchBrowser, openPage, axeCheck, formatViolations, cspViolations, faviconProblem, fillPage, continueButton } from './lib.mjs';
+import { CARGO_RUN, REPO_ROOT, launchBrowser, openPage, axeCheck, formatViolations, cspViolations, faviconProblem, fillPage, continueButton } from './lib.mjs';
 
 const FORMS = ['child-referral', 'adult-referral', 'soft-intelligence', 'extraordinary-request'];
 
@@ -28,7 +28,7 @@ async function startKiosk() {
     PREM_KIOSK_POSTS_PER_MINUTE: '100000',
     RUST_LOG: 'warn',
   };
-  const child = spawn('cargo', ['run', '--release', '-q', '--', 'serve', '--addr', '127.0.0.1:0'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('cargo', [...CARGO_RUN, '--', 'serve', '--addr', '127.0.0.1:0'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`prem serve did not start:\n${log}`)), 600_000);

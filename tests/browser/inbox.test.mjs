@@ -1,5 +1,5 @@
 // The reviewers' inbox in real Chromium. Starts a real kiosk and a real inbox
-// (`prem serve` and `prem inbox serve` from the release build, each with its
+// (`prem serve` and `prem inbox serve` from the debug build by default, each with its
 // own temporary site folder, prem.toml and data directory, and a throwaway
 // reviewer key made with `prem keygen`), submits a referral through the
 // kiosk's forms, makes inbox accounts with `prem inbox user add`, then signs
@@ -18,7 +18,7 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, launchBrowser, axeCheck, formatViolations, fillPage, continueButton } from './lib.mjs';
+import { CARGO_RUN, REPO_ROOT, launchBrowser, axeCheck, formatViolations, fillPage, continueButton } from './lib.mjs';
 
 const PASSPHRASE = 'browser-suite passphrase, not a secret';
 const LOCKOUT_ATTEMPTS = 3;
@@ -37,10 +37,10 @@ const checked = [];
 
 // ---------------------------------------------------------------- processes
 
-/** `cargo run --release -q -- --site SITE ARGS`; resolves to stdout, rejects with the log. */
+/** `cargo run -q -- --site SITE ARGS` (see CARGO_RUN); resolves to stdout, rejects with the log. */
 function prem(site, args, { env = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn('cargo', ['run', '--release', '-q', '--', '--site', site, ...args], {
+    const child = spawn('cargo', [...CARGO_RUN, '--', '--site', site, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, RUST_LOG: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +56,7 @@ function prem(site, args, { env = {} } = {}) {
 
 /** Starts a long-running prem command; resolves when stderr matches every regex, with the matches. */
 function startPrem(site, args, patterns, { env = {} } = {}) {
-  const child = spawn('cargo', ['run', '--release', '-q', '--', '--site', site, ...args], {
+  const child = spawn('cargo', [...CARGO_RUN, '--', '--site', site, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

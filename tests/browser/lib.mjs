@@ -24,6 +24,11 @@ import { serveDir } from './server.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM = process.env.PREM_CHROMIUM || '/usr/bin/chromium';
+/**
+ * How the suite runs prem: the debug build `cargo test` already made, unless
+ * PREM_CARGO_PROFILE=release asks for an optimised one.
+ */
+export const CARGO_RUN = process.env.PREM_CARGO_PROFILE === 'release' ? ['run', '--release', '-q'] : ['run', '-q'];
 export const CONCURRENCY = Math.max(1, Number(process.env.PREM_CONCURRENCY || 2));
 
 /** WCAG 2.2 AA, as the issue asks. */
@@ -61,10 +66,10 @@ function run(cmd, args, opts) {
   });
 }
 
-/** `cargo run --release -q -- build --out <tmpdir>`; returns the directory. */
+/** `cargo run -q -- build --out <tmpdir>` (see CARGO_RUN); returns the directory. */
 export async function buildSite(outDir) {
   const out = outDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'prem-site-')));
-  const args = ['run', '--release', '-q', '--', 'build', '--out', out];
+  const args = [...CARGO_RUN, '--', 'build', '--out', out];
   const started = Date.now();
   const { code, out: log } = await run('cargo', args, { cwd: REPO_ROOT, env: process.env });
   if (code !== 0) {
