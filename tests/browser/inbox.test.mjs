@@ -109,7 +109,7 @@ async function siteFolder(name, extra) {
   const toml = `# Written by tests/browser/inbox.test.mjs
 [site]
 name = "PREM"
-title = "Partnership Reduction of Exploitation and Missing"
+title = "Partnership Reduction Exploitation Missing"
 base_url = "http://127.0.0.1:8080"
 language = "en-GB"
 
