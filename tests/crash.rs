@@ -7,16 +7,14 @@
 
 mod common;
 
-use std::io::Read as _;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{csrf, fill, reference_in, root, PASSPHRASE};
+use common::process::{free_port, Site};
+use common::{csrf, fill, reference_in, root};
 
 /// The page's CSRF token, or what was wrong with the page.
 fn token_in(html: &str, what: &str) -> Result<String, String> {
@@ -27,7 +25,7 @@ fn token_in(html: &str, what: &str) -> Result<String, String> {
     }
 }
 use prem::forms::{self, Answers, Form};
-use prem::seal::{KdfParams, SecretKey};
+use prem::seal::SecretKey;
 use prem::store::{SpoolStore, SubmissionStore};
 
 const FORM: &str = "extraordinary-request";
@@ -47,156 +45,6 @@ const STALL: Duration = Duration::from_secs(3);
 
 /// A site folder for `--site`: the repository's own content, forms and theme
 /// (symlinked), and its prem.toml with a throwaway reviewer key added.
-struct Site {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-    data: PathBuf,
-    out: PathBuf,
-    logs: PathBuf,
-    secret: SecretKey,
-}
-
-impl Site {
-    fn new() -> Self {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join("site");
-        std::fs::create_dir_all(&dir).expect("site dir");
-        for name in ["content", "forms", "themes"] {
-            std::os::unix::fs::symlink(root().join(name), dir.join(name)).expect("symlink");
-        }
-        let keys = tmp.path().join("keys");
-        std::fs::create_dir_all(&keys).expect("keys dir");
-        let (public, secret_path) = prem::seal::keygen_with_params(
-            &keys,
-            "police",
-            PASSPHRASE.as_bytes(),
-            KdfParams::INSECURE_FOR_TESTS,
-        )
-        .expect("keygen");
-        let secret =
-            prem::seal::read_secret_key(&secret_path, PASSPHRASE.as_bytes()).expect("secret");
-        let mut toml = std::fs::read_to_string(root().join("prem.toml")).expect("prem.toml");
-        toml.push_str(&format!(
-            "\n[[kiosk.recipients]]\nname = \"police\"\npublic_key = '{}'\n",
-            public.display()
-        ));
-        std::fs::write(dir.join("prem.toml"), toml).expect("write prem.toml");
-        let logs = tmp.path().join("logs");
-        std::fs::create_dir_all(&logs).expect("logs dir");
-        Site {
-            data: tmp.path().join("data"),
-            out: tmp.path().join("public"),
-            logs,
-            dir,
-            secret,
-            _tmp: tmp,
-        }
-    }
-
-    /// `prem --site DIR <args>` with this site's data and output folders.
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_prem"));
-        cmd.arg("--site")
-            .arg(&self.dir)
-            .args(args)
-            .env_remove("PREM_ENV")
-            .env_remove("PREM_SITE")
-            .env("PREM_KIOSK_DATA_DIR", &self.data)
-            .env("PREM_BUILD_OUTPUT_DIR", &self.out)
-            .env("PREM_KIOSK_POSTS_PER_MINUTE", "1000000")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    /// Starts `prem serve` and waits until it answers.
-    fn serve(&self, run: &str, internal: Option<u16>) -> Server {
-        let port = free_port();
-        let addr = format!("127.0.0.1:{port}");
-        let mut args = vec!["serve".to_owned(), "--addr".to_owned(), addr.clone()];
-        if let Some(i) = internal {
-            args.extend(["--internal-addr".to_owned(), format!("127.0.0.1:{i}")]);
-        }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let log = self.logs.join(format!("{run}.log"));
-        let child = self
-            .command(&args)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("spawn prem serve");
-        let mut server = Server {
-            child,
-            base: format!("http://{addr}"),
-            log,
-        };
-        server.wait_ready();
-        server
-    }
-}
-
-/// A running `prem serve`, SIGKILLed if the test ends early.
-struct Server {
-    child: Child,
-    base: String,
-    log: PathBuf,
-}
-
-impl Server {
-    fn wait_ready(&mut self) {
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()
-            .expect("client");
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                panic!("prem serve exited with {status}:\n{}", self.log_text());
-            }
-            if client
-                .get(format!("{}/healthz", self.base))
-                .send()
-                .is_ok_and(|r| r.status() == 200)
-            {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "prem serve did not answer within 60 s:\n{}",
-                self.log_text()
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn log_text(&self) -> String {
-        let mut s = String::new();
-        if let Ok(mut f) = std::fs::File::open(&self.log) {
-            let _ = f.read_to_string(&mut s);
-        }
-        s
-    }
-
-    /// SIGKILL (what `Child::kill` sends on Unix) and reap.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
 fn form() -> Form {
     let config = prem::config::Config::load_with_env(&root(), std::iter::empty()).expect("config");
     prem::kiosk::load_forms(&config, &root())
@@ -376,7 +224,7 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
     );
 
     // Every acknowledged reference is on disk and opens with the private key.
-    let stored = open_all(&site.data, &site.secret);
+    let stored = open_all(&site.data, site.secret());
     for r in &acked {
         let (form_id, _) = stored
             .get(r)
@@ -448,13 +296,13 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
         .expect("internal fetch")
         .bytes()
         .expect("bytes");
-    let (_, plain) = prem::seal::open(&sealed, &site.secret).expect("fetched record opens");
+    let (_, plain) = prem::seal::open(&sealed, site.secret()).expect("fetched record opens");
     let json: serde_json::Value = serde_json::from_slice(&plain).expect("sealed JSON");
     assert_eq!(json["reference"], after.as_str());
 
     // The post-restart submission is as durable as the others.
     again.kill();
-    let final_store = open_all(&site.data, &site.secret);
+    let final_store = open_all(&site.data, site.secret());
     assert_eq!(final_store.get(&after).map(|(f, _)| f.as_str()), Some(FORM));
     assert_eq!(final_store.len(), stored.len() + 1);
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 pub mod inbox;
 
 use std::net::SocketAddr;
