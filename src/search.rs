@@ -19,18 +19,19 @@ pub struct Entry {
     pub h: String,
 }
 
-/// Serialises the index; entries are sorted by title so output is stable.
-pub fn index_json(mut entries: Vec<Entry>) -> String {
+/// Sorts entries by title (then URL), so the index file is stable.
+pub fn sorted(mut entries: Vec<Entry>) -> Vec<Entry> {
     entries.sort_by(|a, b| {
         a.t.to_lowercase()
             .cmp(&b.t.to_lowercase())
             .then(a.u.cmp(&b.u))
     });
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+    entries
 }
 
-pub fn parse_index(json: &str) -> Vec<Entry> {
-    serde_json::from_str(json).unwrap_or_default()
+/// Serialises entries as the index file `search.js` reads.
+pub fn index_json(entries: &[Entry]) -> String {
+    serde_json::to_string(entries).unwrap_or_else(|_| "[]".into())
 }
 
 /// Ranks entries by how many query words they contain, title matches first.
@@ -99,8 +100,8 @@ mod tests {
 
     #[test]
     fn index_round_trips_sorted() {
-        let json = index_json(vec![e("b", "", ""), e("A", "", "")]);
-        let back = parse_index(&json);
+        let json = index_json(&sorted(vec![e("b", "", ""), e("A", "", "")]));
+        let back: Vec<Entry> = serde_json::from_str(&json).expect("valid json");
         assert_eq!(back[0].t, "A");
     }
 }

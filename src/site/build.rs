@@ -166,14 +166,14 @@ pub fn build(site: &Site) -> Result<Built> {
         }
         render_one(site, &tree, &info, &out, &global, lp)
     })?;
-    let all = write_generated(site, &tree, &info, &out)?;
+    let index = search_entries(site);
+    let all = write_generated(site, &tree, &info, &out, &index)?;
     for (rel, bytes) in &assets {
         out.write_generated(rel, bytes)?;
     }
     let written = out.written.load(Ordering::Relaxed);
     let skipped = out.skipped.load(Ordering::Relaxed);
     let removed = out.finish()?;
-    let index = search::parse_index(&search_index(site));
     Ok(Built {
         stats: BuildStats {
             pages: total,
@@ -293,7 +293,13 @@ fn deck_current(out: &Output, url: &str, key: &str) -> bool {
         && out.is_current(&index_rel(&format!("{url}handout/")), key)
 }
 
-fn write_generated(site: &Site, tree: &Tree, info: &SiteInfo, out: &Output) -> Result<Vec<Link>> {
+fn write_generated(
+    site: &Site,
+    tree: &Tree,
+    info: &SiteInfo,
+    out: &Output,
+    index: &[Entry],
+) -> Result<Vec<Link>> {
     let glossary_intro = tree.by_url.get(crate::glossary::GLOSSARY_URL);
     let intro_view = glossary_intro.map(|lp| PageView {
         site: info,
@@ -336,7 +342,7 @@ fn write_generated(site: &Site, tree: &Tree, info: &SiteInfo, out: &Output) -> R
             .into_string()
             .as_bytes(),
     )?;
-    out.write_generated(search::INDEX_FILE, search_index(site).as_bytes())?;
+    out.write_generated(search::INDEX_FILE, search::index_json(index).as_bytes())?;
     out.write_generated(
         "404.html",
         theme::not_found_page(info).into_string().as_bytes(),
@@ -358,7 +364,7 @@ fn write_generated(site: &Site, tree: &Tree, info: &SiteInfo, out: &Output) -> R
     Ok(all)
 }
 
-fn search_index(site: &Site) -> String {
+fn search_entries(site: &Site) -> Vec<Entry> {
     let entries = site
         .pages
         .iter()
@@ -381,7 +387,7 @@ fn search_index(site: &Site) -> String {
                 .join(" "),
         })
         .collect();
-    search::index_json(entries)
+    search::sorted(entries)
 }
 
 fn sitemap(site: &Site) -> String {
