@@ -184,12 +184,16 @@ fn open_store(root: &Path) -> Result<crate::store::SpoolStore> {
     crate::kiosk::open_store(&Config::load(root)?, root)
 }
 
-pub fn token_add(root: &Path, name: &str) -> Result<ExitCode> {
-    let token = open_store(root)?
+pub fn token_add(root: &Path, name: &str, team: Option<&str>) -> Result<ExitCode> {
+    let config = Config::load(root)?;
+    let team = crate::kiosk::token_team(&config, team)?;
+    let token = crate::kiosk::open_store(&config, root)?
         .tokens()
-        .add(name)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    eprintln!("token for \"{name}\" (shown once; store it in the inbox's configuration):");
+        .add(name, &team)?;
+    eprintln!(
+        "token \"{name}\" for the team \"{team}\" (shown once; save it in a file only the inbox's \
+         user can read, e.g. `> keys/kiosk.token && chmod 600 keys/kiosk.token`):"
+    );
     println!("{token}");
     Ok(ExitCode::SUCCESS)
 }
@@ -209,12 +213,13 @@ pub fn token_revoke(root: &Path, name: &str) -> Result<ExitCode> {
 }
 
 pub fn token_list(root: &Path) -> Result<ExitCode> {
-    for t in open_store(root)?
-        .tokens()
-        .list()
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-    {
-        println!("{}", t.name);
+    for t in open_store(root)?.tokens().list()? {
+        let team = t.team.as_deref().unwrap_or("(the only team)");
+        println!(
+            "{}\tteam {team}\tcreated {}",
+            t.name,
+            t.created_at.format("%Y-%m-%d %H:%M")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

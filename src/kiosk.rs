@@ -64,6 +64,23 @@ impl Kiosk {
             .collect()
     }
 
+    /// The recipient ids a hand-over token's team may list, fetch and acknowledge. A token made
+    /// before teams existed stands for the only team, when there is exactly one.
+    pub fn team_ids(&self, team: Option<&str>) -> Vec<crate::store::RecipientId> {
+        let names: std::collections::BTreeSet<&str> =
+            self.recipients.iter().map(|r| r.name.as_str()).collect();
+        let team = match team {
+            Some(t) => t,
+            None if names.len() == 1 => names.first().copied().unwrap_or_default(),
+            None => return Vec::new(),
+        };
+        self.recipients
+            .iter()
+            .filter(|r| r.name == team)
+            .map(|r| r.key.id().0)
+            .collect()
+    }
+
     pub fn session_cookie_name(&self) -> &'static str {
         if self.config.kiosk.secure_cookies {
             "__Host-prem-session"
@@ -141,6 +158,34 @@ async fn render_error_pages(
         }
     }
     out
+}
+
+/// The team a new hand-over token belongs to: the one asked for, which must be a configured
+/// recipient, or the only one configured.
+pub fn token_team(config: &Config, asked: Option<&str>) -> Result<String> {
+    let mut names: Vec<&str> = config
+        .kiosk
+        .recipients
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    if names.is_empty() {
+        names.push(keys::DEV_TEAM);
+    }
+    names.dedup();
+    match asked {
+        Some(t) if names.contains(&t) => Ok(t.to_string()),
+        Some(t) => anyhow::bail!(
+            "no recipient team named \"{t}\" in prem.toml (configured: {}): \
+             use one of those names, or add a [[kiosk.recipients]] entry",
+            names.join(", ")
+        ),
+        None if names.len() == 1 => Ok(names[0].to_string()),
+        None => anyhow::bail!(
+            "several recipient teams are configured ({}): say which one the token is for with --team",
+            names.join(", ")
+        ),
+    }
 }
 
 /// Opens the data directory, failing with one clear line when it cannot.

@@ -86,7 +86,13 @@ enum Command {
 #[derive(Subcommand)]
 enum TokenAction {
     /// Create a token for NAME and print it once.
-    Add { name: String },
+    Add {
+        name: String,
+        /// The recipient team (a `[[kiosk.recipients]]` name) whose records the token may list,
+        /// fetch and acknowledge; optional when only one team is configured.
+        #[arg(long)]
+        team: Option<String>,
+    },
     /// Revoke NAME's token.
     Revoke { name: String },
     /// List token names.
@@ -184,7 +190,9 @@ fn main() -> ExitCode {
             passphrase_file,
         } => prem::cli::keygen(&cli.site, &name, &out, passphrase_file),
         Command::Token { action } => match action {
-            TokenAction::Add { name } => prem::cli::token_add(&cli.site, &name),
+            TokenAction::Add { name, team } => {
+                prem::cli::token_add(&cli.site, &name, team.as_deref())
+            }
             TokenAction::Revoke { name } => prem::cli::token_revoke(&cli.site, &name),
             TokenAction::List => prem::cli::token_list(&cli.site),
         },

@@ -34,7 +34,7 @@ use chrono::{DateTime, Utc};
 
 pub use session::SledSessionStore;
 pub use spool::{RebuildReport, SpoolStore};
-pub use token::{TokenInfo, TokenStore};
+pub use token::{TokenInfo, TokenStore, Verified};
 
 /// What can go wrong in the store. Messages follow the house style: lowercase, name the thing.
 #[derive(Debug, thiserror::Error)]
@@ -123,13 +123,19 @@ impl FromStr for SubmissionId {
     }
 }
 
+/// The id of one team a record is sealed to (the kiosk uses the recipient key's id). The store
+/// treats it as an opaque label: each team lists, fetches and acknowledges only its own records.
+pub type RecipientId = [u8; 16];
+
 /// Metadata the caller fixes before sealing, because the sealed header carries it too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordMeta {
     pub submission_id: SubmissionId,
     /// From [`SubmissionStore::reserve_sequence`].
     pub sequence: u64,
     pub created_at: DateTime<Utc>,
+    /// The teams this record is sealed to. It is purged only when every one has acknowledged it.
+    pub recipients: Vec<RecipientId>,
 }
 
 /// One stored submission as the hand-over API lists it (no ciphertext).
@@ -139,6 +145,7 @@ pub struct RecordInfo {
     pub reference: String,
     pub sequence: u64,
     pub created_at: DateTime<Utc>,
+    /// When the last of its teams acknowledged it (retention counts from here).
     pub acked_at: Option<DateTime<Utc>>,
     /// Length of the sealed bytes.
     pub len: u64,
@@ -184,14 +191,17 @@ pub trait SubmissionStore: Send + Sync {
         meta: RecordMeta,
     ) -> Result<PutOutcome>;
 
-    /// Unacknowledged records in sequence order, at most `limit`.
-    fn list_unacked(&self, limit: usize) -> Result<Vec<RecordInfo>>;
+    /// Records sealed to `team` (any of its ids) that it has not acknowledged, in sequence
+    /// order, at most `limit`.
+    fn list_unacked(&self, team: &[RecipientId], limit: usize) -> Result<Vec<RecordInfo>>;
 
-    /// The sealed bytes of one record (acknowledged or not, until purged).
-    fn read(&self, id: &SubmissionId) -> Result<Vec<u8>>;
+    /// The sealed bytes of one record sealed to `team` (acknowledged or not, until purged);
+    /// `NotFound` for a record sealed only to other teams.
+    fn read(&self, id: &SubmissionId, team: &[RecipientId]) -> Result<Vec<u8>>;
 
-    /// Mark a record as received by the inbox. Acknowledging twice keeps the first time.
-    fn ack(&self, id: &SubmissionId, now: DateTime<Utc>) -> Result<()>;
+    /// Mark a record as received by `team`'s inbox. Acknowledging twice keeps the first time;
+    /// `NotFound` for a record not sealed to `team`.
+    fn ack(&self, id: &SubmissionId, team: &[RecipientId], now: DateTime<Utc>) -> Result<()>;
 
     /// Delete records acknowledged before `older_than` (the retention cut-off); returns how many.
     fn purge_acked(&self, older_than: DateTime<Utc>) -> Result<usize>;

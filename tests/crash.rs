@@ -117,10 +117,11 @@ fn complete(base: &str, form: &Form) -> Result<String, String> {
 /// open or says the wrong thing.
 fn open_all(data: &Path, secret: &SecretKey) -> std::collections::HashMap<String, (String, u64)> {
     let store = SpoolStore::open(data).expect("the data directory opens after SIGKILL");
-    let records = store.list_unacked(1_000_000).expect("list");
+    let team = [secret.id().0];
+    let records = store.list_unacked(&team, 1_000_000).expect("list");
     let mut out = std::collections::HashMap::new();
     for r in records {
-        let bytes = store.read(&r.submission_id).expect("read record");
+        let bytes = store.read(&r.submission_id, &team).expect("read record");
         let (header, plain) = prem::seal::open(&bytes, secret)
             .unwrap_or_else(|e| panic!("{}: does not open: {e}", r.reference));
         assert_eq!(header.sequence, r.sequence);

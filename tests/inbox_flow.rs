@@ -32,7 +32,11 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         .collect();
     assert_eq!(got, refs, "every form pulled and opened");
     assert!(
-        h.kiosk.store.list_unacked(100).expect("list").is_empty(),
+        h.kiosk
+            .store
+            .list_unacked(&h.kiosk.team_ids(None), 100)
+            .expect("list")
+            .is_empty(),
         "all acknowledged"
     );
     assert!(

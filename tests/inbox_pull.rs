@@ -86,7 +86,14 @@ fn a_pull_broken_half_way_loses_nothing_and_duplicates_nothing() {
     assert_eq!(refs.len(), 3);
     let r = ih.pull().remove(0);
     assert!(r.error.is_some() && r.stored == 1 && r.acked == 0, "{r:?}");
-    assert_eq!(h.kiosk.store.list_unacked(10).expect("list").len(), 3);
+    assert_eq!(
+        h.kiosk
+            .store
+            .list_unacked(&h.kiosk.team_ids(None), 10)
+            .expect("list")
+            .len(),
+        3
+    );
     // The kiosk fails mid-list: the stored one is only acknowledged, the next is stored and
     // acknowledged, and fetching the third fails.
     mode.store(FAIL_SECOND_FETCH, Ordering::SeqCst);
@@ -95,7 +102,14 @@ fn a_pull_broken_half_way_loses_nothing_and_duplicates_nothing() {
         r.error.is_some() && r.already == 1 && r.stored == 1 && r.acked == 2,
         "{r:?}"
     );
-    assert_eq!(h.kiosk.store.list_unacked(10).expect("list").len(), 1);
+    assert_eq!(
+        h.kiosk
+            .store
+            .list_unacked(&h.kiosk.team_ids(None), 10)
+            .expect("list")
+            .len(),
+        1
+    );
     // Restarted with the kiosk healthy: the rest arrive, once each.
     mode.store(PASS, Ordering::SeqCst);
     let r = ih.pull().remove(0);
@@ -106,7 +120,12 @@ fn a_pull_broken_half_way_loses_nothing_and_duplicates_nothing() {
     assert_eq!(all.len(), 3, "no duplicates");
     let got: BTreeSet<String> = all.iter().map(|r| r.submission.reference.clone()).collect();
     assert_eq!(got, refs, "nothing lost");
-    assert!(h.kiosk.store.list_unacked(10).expect("list").is_empty());
+    assert!(h
+        .kiosk
+        .store
+        .list_unacked(&h.kiosk.team_ids(None), 10)
+        .expect("list")
+        .is_empty());
     assert!(ih
         .inbox()
         .store

@@ -50,10 +50,18 @@ fn every_form_completes_and_is_sealed_unreadably() {
     assert!(!contains(&disk, b"Testy McTestface"));
 
     // The reviewers' key opens every record; the content is all there.
-    let records = h.kiosk.store.list_unacked(100).expect("list");
+    let records = h
+        .kiosk
+        .store
+        .list_unacked(&h.kiosk.team_ids(None), 100)
+        .expect("list");
     assert_eq!(records.len(), 4);
     for r in &records {
-        let bytes = h.kiosk.store.read(&r.submission_id).expect("read");
+        let bytes = h
+            .kiosk
+            .store
+            .read(&r.submission_id, &h.kiosk.team_ids(None))
+            .expect("read");
         let (header, plain) =
             prem::seal::open(&bytes, &h.secret).expect("opens with the reviewer key");
         assert_eq!(header.sequence, r.sequence);
@@ -502,7 +510,11 @@ fn double_submit_stores_one_record_with_one_reference() {
         "one reference: {refs:?}"
     );
     assert_eq!(
-        h.kiosk.store.list_unacked(10).expect("list").len(),
+        h.kiosk
+            .store
+            .list_unacked(&h.kiosk.team_ids(None), 10)
+            .expect("list")
+            .len(),
         1,
         "one record"
     );
@@ -529,7 +541,12 @@ fn internal_api_needs_a_token_and_hands_over_ciphertext() {
             .status(),
         401
     );
-    let token = h.kiosk.store.tokens().add("inbox").expect("token");
+    let token = h
+        .kiosk
+        .store
+        .tokens()
+        .add("inbox", "police")
+        .expect("token");
     let list: serde_json::Value = api
         .get(h.internal_url("/v1/records"))
         .bearer_auth(&token)

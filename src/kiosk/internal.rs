@@ -10,11 +10,15 @@ use axum::http::{header, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::Kiosk;
-use crate::store::{SubmissionId, SubmissionStore};
+use crate::store::{RecipientId, SubmissionId, SubmissionStore};
+
+/// The recipient ids of the team whose token made this call (set by [`bearer`]).
+#[derive(Clone)]
+struct Team(Arc<Vec<RecipientId>>);
 
 #[derive(Deserialize)]
 struct ListQuery {
@@ -56,8 +60,23 @@ async fn bearer(State(k): State<Arc<Kiosk>>, req: Request, next: Next) -> Respon
         None => None,
     };
     match verified {
-        Some(name) => {
-            tracing::info!(client = %name, "internal api call");
+        Some(who) => {
+            let team = k.team_ids(who.team.as_deref());
+            if team.is_empty() {
+                tracing::warn!(
+                    client = %who.name,
+                    "internal api call refused: the token's team is not a configured recipient \
+                     (make a new token with `prem token add NAME --team TEAM`)"
+                );
+                return (
+                    StatusCode::FORBIDDEN,
+                    "the token's team is not a recipient here\n",
+                )
+                    .into_response();
+            }
+            tracing::info!(client = %who.name, "internal api call");
+            let mut req = req;
+            req.extensions_mut().insert(Team(Arc::new(team)));
             next.run(req).await
         }
         None => {
@@ -72,10 +91,14 @@ async fn bearer(State(k): State<Arc<Kiosk>>, req: Request, next: Next) -> Respon
     }
 }
 
-async fn list(State(k): State<Arc<Kiosk>>, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(k): State<Arc<Kiosk>>,
+    Extension(Team(team)): Extension<Team>,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let store = k.store.clone();
-    match tokio::task::spawn_blocking(move || store.list_unacked(limit)).await {
+    match tokio::task::spawn_blocking(move || store.list_unacked(&team, limit)).await {
         Ok(Ok(records)) => {
             let out: Vec<RecordJson> = records
                 .into_iter()
@@ -93,12 +116,16 @@ async fn list(State(k): State<Arc<Kiosk>>, Query(q): Query<ListQuery>) -> Respon
     }
 }
 
-async fn fetch(State(k): State<Arc<Kiosk>>, Path(id): Path<String>) -> Response {
+async fn fetch(
+    State(k): State<Arc<Kiosk>>,
+    Extension(Team(team)): Extension<Team>,
+    Path(id): Path<String>,
+) -> Response {
     let Ok(id) = id.parse::<SubmissionId>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let store = k.store.clone();
-    match tokio::task::spawn_blocking(move || store.read(&id)).await {
+    match tokio::task::spawn_blocking(move || store.read(&id, &team)).await {
         Ok(Ok(bytes)) => (
             [(header::CONTENT_TYPE, "application/octet-stream")],
             Body::from(bytes),
@@ -109,12 +136,16 @@ async fn fetch(State(k): State<Arc<Kiosk>>, Path(id): Path<String>) -> Response 
     }
 }
 
-async fn ack(State(k): State<Arc<Kiosk>>, Path(id): Path<String>) -> Response {
+async fn ack(
+    State(k): State<Arc<Kiosk>>,
+    Extension(Team(team)): Extension<Team>,
+    Path(id): Path<String>,
+) -> Response {
     let Ok(id) = id.parse::<SubmissionId>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let store = k.store.clone();
-    match tokio::task::spawn_blocking(move || store.ack(&id, chrono::Utc::now())).await {
+    match tokio::task::spawn_blocking(move || store.ack(&id, &team, chrono::Utc::now())).await {
         Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
         Ok(Err(crate::store::StoreError::NotFound(_))) => StatusCode::NOT_FOUND.into_response(),
         _ => internal_error(),

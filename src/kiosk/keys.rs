@@ -12,6 +12,9 @@ use crate::seal::{self, PublicKey};
 /// Passphrase of the development key: printed, because it protects nothing real.
 pub const DEV_PASSPHRASE: &str = "prem-development-only";
 
+/// The recipient team name of the development key.
+pub const DEV_TEAM: &str = "development";
+
 #[derive(Debug, Clone)]
 pub struct RecipientKey {
     pub name: String,
@@ -71,7 +74,7 @@ fn dev_key(config: &Config, root: &Path) -> Result<Vec<RecipientKey>> {
     }
     let key = seal::read_public_key(&public)?;
     Ok(vec![RecipientKey {
-        name: "development".into(),
+        name: DEV_TEAM.into(),
         key,
         forms: Vec::new(),
     }])

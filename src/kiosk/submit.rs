@@ -81,6 +81,7 @@ pub fn seal_and_store(
             submission_id: SubmissionId(header.submission_id),
             sequence,
             created_at: now,
+            recipients: recipients.iter().map(|r| r.id().0).collect(),
         };
         match k.store.put(&idem, &reference, record, meta) {
             Ok(PutOutcome::Stored) => return Ok(reference),

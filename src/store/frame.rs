@@ -6,9 +6,13 @@
 //! the inbox fails to decrypt it. Nothing in the frame is secret beyond what the index holds.
 //!
 //! ```text
-//! "PREMSPL1" | id[16] | sequence u64 | created_at (secs i64, nanos u32) | idem_hash[32]
-//! | ref_len u16 | reference | sealed_len u64 | sealed | sha256[32]      (integers big-endian)
+//! "PREMSPL2" | id[16] | sequence u64 | created_at (secs i64, nanos u32) | idem_hash[32]
+//! | ref_len u16 | reference | n u8 | recipient[16] * n | sealed_len u64 | sealed | sha256[32]
 //! ```
+//! (integers big-endian). The recipients are the ids of the teams the record was sealed to: each
+//! team lists and acknowledges its own records, and a rebuilt index must know them too.
+//! Version 1 files (`PREMSPL1`, no recipient list) are still read: their records belong to
+//! whichever team asks, as before.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -19,7 +23,8 @@ use sha2::{Digest, Sha256};
 
 use super::{Result, StoreError, SubmissionId};
 
-const MAGIC: &[u8; 8] = b"PREMSPL1";
+const MAGIC: &[u8; 8] = b"PREMSPL2";
+const MAGIC_V1: &[u8; 8] = b"PREMSPL1";
 const FIXED: usize = 8 + 16 + 8 + 8 + 4 + 32 + 2;
 
 /// The plaintext header of a spool file.
@@ -30,6 +35,8 @@ pub(crate) struct FrameHeader {
     pub created_at: DateTime<Utc>,
     pub idem_hash: [u8; 32],
     pub reference: String,
+    /// Ids of the teams the record is sealed to; empty for version 1 files.
+    pub recipients: Vec<[u8; 16]>,
 }
 
 pub(crate) fn file_name(id: &SubmissionId) -> String {
@@ -63,11 +70,37 @@ pub(crate) fn encode(header: &FrameHeader, sealed: &[u8]) -> Result<Vec<u8>> {
     out.extend_from_slice(&header.idem_hash);
     out.extend_from_slice(&ref_len.to_be_bytes());
     out.extend_from_slice(reference);
+    let n = u8::try_from(header.recipients.len())
+        .map_err(|_| StoreError::Invalid("too many recipients".into()))?;
+    out.push(n);
+    for r in &header.recipients {
+        out.extend_from_slice(r);
+    }
     out.extend_from_slice(&(sealed.len() as u64).to_be_bytes());
     out.extend_from_slice(sealed);
     let sum: [u8; 32] = Sha256::digest(&out).into();
     out.extend_from_slice(&sum);
     Ok(out)
+}
+
+/// A version 1 file, as kiosks wrote before teams: for the compatibility tests.
+#[cfg(test)]
+pub(crate) fn encode_v1_for_tests(header: &FrameHeader, sealed: &[u8]) -> Vec<u8> {
+    let reference = header.reference.as_bytes();
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC_V1);
+    out.extend_from_slice(header.id.as_bytes());
+    out.extend_from_slice(&header.sequence.to_be_bytes());
+    out.extend_from_slice(&header.created_at.timestamp().to_be_bytes());
+    out.extend_from_slice(&header.created_at.timestamp_subsec_nanos().to_be_bytes());
+    out.extend_from_slice(&header.idem_hash);
+    out.extend_from_slice(&(reference.len() as u16).to_be_bytes());
+    out.extend_from_slice(reference);
+    out.extend_from_slice(&(sealed.len() as u64).to_be_bytes());
+    out.extend_from_slice(sealed);
+    let sum: [u8; 32] = Sha256::digest(&out).into();
+    out.extend_from_slice(&sum);
+    out
 }
 
 /// Check and split a spool file's bytes. `Err` carries a description for `CorruptRecord`.
@@ -80,9 +113,11 @@ pub(crate) fn decode(bytes: &[u8]) -> std::result::Result<(FrameHeader, &[u8]), 
         return Err("checksum mismatch (damaged or truncated)".into());
     }
     let mut r = Reader(body);
-    if r.take(8)? != MAGIC {
-        return Err("not a prem spool file (bad magic)".into());
-    }
+    let version2 = match r.take(8)? {
+        m if m == MAGIC => true,
+        m if m == MAGIC_V1 => false,
+        _ => return Err("not a prem spool file (bad magic)".into()),
+    };
     let id = SubmissionId(r.array()?);
     let sequence = u64::from_be_bytes(r.array()?);
     let secs = i64::from_be_bytes(r.array()?);
@@ -93,6 +128,13 @@ pub(crate) fn decode(bytes: &[u8]) -> std::result::Result<(FrameHeader, &[u8]), 
     let ref_len = u16::from_be_bytes(r.array()?) as usize;
     let reference = String::from_utf8(r.take(ref_len)?.to_vec())
         .map_err(|_| "reference is not UTF-8".to_string())?;
+    let mut recipients = Vec::new();
+    if version2 {
+        let [n] = r.array::<1>()?;
+        for _ in 0..n {
+            recipients.push(r.array()?);
+        }
+    }
     let sealed_len = u64::from_be_bytes(r.array()?);
     let sealed = r.0;
     if sealed.len() as u64 != sealed_len {
@@ -104,6 +146,7 @@ pub(crate) fn decode(bytes: &[u8]) -> std::result::Result<(FrameHeader, &[u8]), 
         created_at,
         idem_hash,
         reference,
+        recipients,
     };
     Ok((header, sealed))
 }
@@ -193,7 +236,8 @@ mod tests {
             sequence: 42,
             created_at: DateTime::from_timestamp(1_790_000_000, 123_456_789).expect("time"),
             idem_hash: [9; 32],
-            reference: "PREM-2026-7KX4QF".into(),
+            reference: "REF-2026-7KX4QF".into(),
+            recipients: vec![[1; 16], [2; 16]],
         }
     }
 

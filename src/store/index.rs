@@ -6,7 +6,8 @@
 //! ```text
 //! r<id>          -> IndexEntry (JSON, ~200 bytes)    the record
 //! f<reference>   -> id                              reference lookup, uniqueness
-//! u<seq be>      -> id                              unacknowledged, in sequence order
+//! t<team><seq be> -> id                             unacknowledged by that team (16-byte id)
+//! u<seq be>      -> id                              unacknowledged, records with no team list
 //! i<idem hash>   -> id                              idempotency claim
 //! p<id>          -> ()                              purge in progress (file to unlink)
 //! mlast_seq      -> u64 be                          highest sequence ever stored
@@ -16,7 +17,7 @@
 //! finishes interrupted purges, and adopts spool files the index never heard of (a crash between
 //! the spool fsync and the index flush); anything else that disagrees fails closed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::Path;
 
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dir::{corrupt, spool_dir};
 use super::frame::{self, FrameHeader};
-use super::{RecordInfo, Result, StoreError, SubmissionId};
+use super::{RecipientId, RecordInfo, Result, StoreError, SubmissionId};
 
 const LAST_SEQ: &[u8] = b"mlast_seq";
 
@@ -37,6 +38,14 @@ pub(crate) fn reference_key(reference: &str) -> Vec<u8> {
 }
 pub(crate) fn unacked_key(seq: u64) -> Vec<u8> {
     prefixed(b'u', &seq.to_be_bytes())
+}
+pub(crate) fn team_unacked_key(team: &RecipientId, seq: u64) -> Vec<u8> {
+    let mut k = prefixed(b't', team);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+pub(crate) fn team_prefix(team: &RecipientId) -> Vec<u8> {
+    prefixed(b't', team)
 }
 pub(crate) fn idem_key(hash: &[u8; 32]) -> Vec<u8> {
     prefixed(b'i', hash)
@@ -65,18 +74,92 @@ pub(crate) struct IndexEntry {
     pub acked_at: Option<DateTime<Utc>>,
     pub idem_hash: String,
     pub len: u64,
+    /// The teams it is sealed to (hex ids); empty for records written before teams existed,
+    /// which any team may take, once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    /// Each team's acknowledgement time, by hex id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub acks: BTreeMap<String, DateTime<Utc>>,
 }
 
 impl IndexEntry {
-    pub(crate) fn new(h: &FrameHeader, len: u64, acked_at: Option<DateTime<Utc>>) -> Self {
-        IndexEntry {
+    /// A fresh entry; `acks` restores acknowledgements kept from an older index (rebuild).
+    pub(crate) fn new(h: &FrameHeader, len: u64, acks: Option<&Acks>) -> Self {
+        let mut entry = IndexEntry {
             reference: h.reference.clone(),
             sequence: h.sequence,
             created_at: h.created_at,
-            acked_at,
+            acked_at: None,
             idem_hash: hex::encode(h.idem_hash),
             len,
+            recipients: h.recipients.iter().map(hex::encode).collect(),
+            acks: BTreeMap::new(),
+        };
+        if let Some(old) = acks {
+            entry.acks = old
+                .by_team
+                .iter()
+                .filter(|(team, _)| entry.recipients.contains(team))
+                .map(|(t, at)| (t.clone(), *at))
+                .collect();
+            entry.acked_at = if entry.recipients.is_empty() {
+                old.all
+            } else {
+                entry.all_acked_at()
+            };
         }
+        entry
+    }
+
+    /// Whether `team` may see this record: sealed to one of its ids, or written before teams.
+    pub(crate) fn is_for(&self, team: &[RecipientId]) -> bool {
+        self.recipients.is_empty()
+            || team
+                .iter()
+                .any(|t| self.recipients.contains(&hex::encode(t)))
+    }
+
+    /// The recipients still to acknowledge, as ids.
+    pub(crate) fn waiting(&self) -> Vec<RecipientId> {
+        self.recipients
+            .iter()
+            .filter(|r| !self.acks.contains_key(*r))
+            .filter_map(|r| {
+                let mut id = [0u8; 16];
+                hex::decode_to_slice(r, &mut id).ok().map(|_| id)
+            })
+            .collect()
+    }
+
+    /// When the last team acknowledged, once every team has.
+    fn all_acked_at(&self) -> Option<DateTime<Utc>> {
+        if self.recipients.iter().all(|r| self.acks.contains_key(r)) {
+            self.acks.values().max().copied()
+        } else {
+            None
+        }
+    }
+
+    /// Records `team`'s acknowledgement; returns the unacked keys to remove.
+    pub(crate) fn acknowledge(&mut self, team: &[RecipientId], now: DateTime<Utc>) -> Vec<Vec<u8>> {
+        if self.recipients.is_empty() {
+            if self.acked_at.is_some() {
+                return Vec::new();
+            }
+            self.acked_at = Some(now);
+            return vec![unacked_key(self.sequence)];
+        }
+        let mut gone = Vec::new();
+        for t in team {
+            let hex_id = hex::encode(t);
+            if self.recipients.contains(&hex_id) && !self.acks.contains_key(&hex_id) {
+                self.acks.insert(hex_id, now);
+                gone.push(team_unacked_key(t, self.sequence));
+            }
+        }
+        self.acked_at = self.all_acked_at();
+        gone
     }
 
     pub(crate) fn encode(&self) -> Vec<u8> {
@@ -99,13 +182,36 @@ impl IndexEntry {
     }
 }
 
+/// Acknowledgements kept from an older index while it is rebuilt.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Acks {
+    /// For records with no team list: when it was acknowledged.
+    pub all: Option<DateTime<Utc>>,
+    pub by_team: BTreeMap<String, DateTime<Utc>>,
+}
+
+/// The lookup keys listing a record as unacknowledged, one per team still to acknowledge.
+pub(crate) fn unacked_keys(entry: &IndexEntry) -> Vec<Vec<u8>> {
+    if entry.recipients.is_empty() {
+        return match entry.acked_at {
+            None => vec![unacked_key(entry.sequence)],
+            Some(_) => Vec::new(),
+        };
+    }
+    entry
+        .waiting()
+        .iter()
+        .map(|t| team_unacked_key(t, entry.sequence))
+        .collect()
+}
+
 /// Add every key for one record to `batch`.
 pub(crate) fn insert(batch: &mut sled::Batch, h: &FrameHeader, entry: &IndexEntry) {
     batch.insert(record_key(&h.id), entry.encode());
     batch.insert(reference_key(&h.reference), h.id.as_bytes().to_vec());
     batch.insert(idem_key(&h.idem_hash), h.id.as_bytes().to_vec());
-    if entry.acked_at.is_none() {
-        batch.insert(unacked_key(h.sequence), h.id.as_bytes().to_vec());
+    for key in unacked_keys(entry) {
+        batch.insert(key, h.id.as_bytes().to_vec());
     }
 }
 
@@ -168,7 +274,7 @@ pub(crate) fn finish_purges(root: &Path, tree: &sled::Tree) -> Result<()> {
 pub(crate) fn check_and_recover(
     root: &Path,
     tree: &sled::Tree,
-    acks: &HashMap<SubmissionId, DateTime<Utc>>,
+    acks: &HashMap<SubmissionId, Acks>,
 ) -> Result<u64> {
     finish_purges(root, tree)?;
     let spool = spool_dir(root);
@@ -187,23 +293,25 @@ pub(crate) fn check_and_recover(
             return Err(bad(format!("spool file spool/{name} is missing")));
         }
         let (h, sealed) = frame::read_file(&spool.join(&name))?;
+        let recipients: Vec<String> = h.recipients.iter().map(hex::encode).collect();
         if h.id != id
             || h.sequence != entry.sequence
             || h.reference != entry.reference
             || sealed.len() as u64 != entry.len
+            || recipients != entry.recipients
         {
             return Err(bad(format!(
                 "entry for spool/{name} does not match the file"
             )));
         }
         expect_points_to(tree, &reference_key(&h.reference), &id, root, "reference")?;
-        if entry.acked_at.is_none() {
-            expect_points_to(tree, &unacked_key(h.sequence), &id, root, "unacked")?;
+        for key in unacked_keys(&entry) {
+            expect_points_to(tree, &key, &id, root, "unacked")?;
         }
         max_seq = max_seq.max(h.sequence);
         indexed.insert(id);
     }
-    for prefix in [b"f", b"u"] {
+    for prefix in [b"f", b"u", b"t"] {
         for kv in tree.scan_prefix(prefix) {
             let (_, v) = kv.map_err(|e| bad(e.to_string()))?;
             match id_from_value(&v) {
@@ -237,7 +345,7 @@ pub(crate) fn check_and_recover(
                 frame::file_name(id)
             )));
         }
-        let entry = IndexEntry::new(&h, sealed.len() as u64, acks.get(id).copied());
+        let entry = IndexEntry::new(&h, sealed.len() as u64, acks.get(id));
         insert(&mut repair, &h, &entry);
         max_seq = max_seq.max(h.sequence);
         adopted += 1;

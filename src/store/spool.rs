@@ -16,8 +16,8 @@ use super::frame::{self, FrameHeader};
 use super::index::{self, IndexEntry};
 use super::writer::Writer;
 use super::{
-    DiskUsage, PutOutcome, RecordInfo, RecordMeta, Result, SledSessionStore, StoreError,
-    SubmissionId, SubmissionStore, TokenStore,
+    DiskUsage, PutOutcome, RecipientId, RecordInfo, RecordMeta, Result, SledSessionStore,
+    StoreError, SubmissionId, SubmissionStore, TokenStore,
 };
 
 /// Longest reference accepted (`PREM-2026-7KX4QF` is 16).
@@ -105,9 +105,13 @@ impl SpoolStore {
         for (k, v) in tree.scan_prefix(b"r").flatten() {
             let id = index::id_from_value(&k[1..]);
             if let (Some(id), Some(entry)) = (id, IndexEntry::decode(&v)) {
-                if let Some(at) = entry.acked_at {
-                    acks.insert(id, at);
-                }
+                acks.insert(
+                    id,
+                    index::Acks {
+                        all: entry.acked_at,
+                        by_team: entry.acks,
+                    },
+                );
             }
         }
         let last = index::last_seq(&tree).unwrap_or(0);
@@ -119,7 +123,11 @@ impl SpoolStore {
         db.flush()?;
         Ok(RebuildReport {
             records: tree.scan_prefix(b"r").count(),
-            unacked: tree.scan_prefix(b"u").count(),
+            unacked: tree
+                .scan_prefix(b"r")
+                .filter_map(|kv| kv.ok().and_then(|(_, v)| IndexEntry::decode(&v)))
+                .filter(|e| e.acked_at.is_none())
+                .count(),
             index_moved_to: moved,
         })
     }
@@ -178,16 +186,32 @@ impl SubmissionStore for SpoolStore {
             created_at: meta.created_at,
             idem_hash: frame::idem_hash(idem_key),
             reference: reference.to_owned(),
+            recipients: meta.recipients,
         };
         self.inner.writer.submit(header, record)
     }
 
-    fn list_unacked(&self, limit: usize) -> Result<Vec<RecordInfo>> {
+    fn list_unacked(&self, team: &[RecipientId], limit: usize) -> Result<Vec<RecordInfo>> {
+        // Each team's keys are in sequence order already; merge them with the records that
+        // predate team lists, also in sequence order, and keep the first `limit`.
+        let mut found = std::collections::BTreeMap::new();
+        let prefixes = team
+            .iter()
+            .map(index::team_prefix)
+            .chain(std::iter::once(b"u".to_vec()));
+        for prefix in prefixes {
+            for kv in self.inner.tree.scan_prefix(&prefix).take(limit) {
+                let (k, v) = kv?;
+                let id = index::id_from_value(&v)
+                    .ok_or_else(|| StoreError::Invalid("undecodable unacked key".into()))?;
+                let seq: [u8; 8] = k[k.len() - 8..]
+                    .try_into()
+                    .map_err(|_| StoreError::Invalid("undecodable unacked key".into()))?;
+                found.insert(u64::from_be_bytes(seq), id);
+            }
+        }
         let mut out = Vec::new();
-        for kv in self.inner.tree.scan_prefix(b"u").take(limit) {
-            let (_, v) = kv?;
-            let id = index::id_from_value(&v)
-                .ok_or_else(|| StoreError::Invalid("undecodable unacked key".into()))?;
+        for id in found.into_values().take(limit) {
             if let Some(entry) = index::get_entry(&self.inner.tree, &id)? {
                 out.push(entry.info(id));
             }
@@ -195,9 +219,10 @@ impl SubmissionStore for SpoolStore {
         Ok(out)
     }
 
-    fn read(&self, id: &SubmissionId) -> Result<Vec<u8>> {
-        if index::get_entry(&self.inner.tree, id)?.is_none() {
-            return Err(StoreError::NotFound(*id));
+    fn read(&self, id: &SubmissionId, team: &[RecipientId]) -> Result<Vec<u8>> {
+        match index::get_entry(&self.inner.tree, id)? {
+            Some(entry) if entry.is_for(team) => {}
+            _ => return Err(StoreError::NotFound(*id)),
         }
         let path = self.spool_path(id);
         let (header, sealed) = frame::read_file(&path)?;
@@ -210,17 +235,21 @@ impl SubmissionStore for SpoolStore {
         Ok(sealed)
     }
 
-    fn ack(&self, id: &SubmissionId, now: DateTime<Utc>) -> Result<()> {
+    fn ack(&self, id: &SubmissionId, team: &[RecipientId], now: DateTime<Utc>) -> Result<()> {
         let _guard = self.maintenance();
         let tree = &self.inner.tree;
-        let mut entry = index::get_entry(tree, id)?.ok_or(StoreError::NotFound(*id))?;
-        if entry.acked_at.is_some() {
+        let mut entry = index::get_entry(tree, id)?
+            .filter(|e| e.is_for(team))
+            .ok_or(StoreError::NotFound(*id))?;
+        let gone = entry.acknowledge(team, now);
+        if gone.is_empty() {
             return Ok(());
         }
-        entry.acked_at = Some(now);
         let mut batch = sled::Batch::default();
         batch.insert(index::record_key(id), entry.encode());
-        batch.remove(index::unacked_key(entry.sequence));
+        for key in gone {
+            batch.remove(key);
+        }
         tree.apply_batch(batch)?;
         tree.flush()?;
         Ok(())

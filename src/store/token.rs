@@ -22,13 +22,25 @@ const PREFIX: &str = "prem_";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
     pub name: String,
+    /// The recipient team whose records the token lists and acknowledges (`None` for tokens made
+    /// before teams, which stand for the only team when there is one).
+    pub team: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+/// Who a verified token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub name: String,
+    pub team: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
     sha256: String,
     created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    team: Option<String>,
 }
 
 /// The hand-over API's tokens, in the kiosk's database (tree `tokens`, key = name).
@@ -68,13 +80,15 @@ impl TokenStore {
         TokenStore { tree, _lock: lock }
     }
 
-    /// Create a token named `name` and return it. This is the only time it is available.
-    pub fn add(&self, name: &str) -> Result<String> {
+    /// Create a token named `name` for the recipient team `team` and return it. This is the
+    /// only time it is available.
+    pub fn add(&self, name: &str, team: &str) -> Result<String> {
         check_name(name)?;
         let token = format!("{PREFIX}{}", hex::encode(rand::random::<[u8; 32]>()));
         let stored = Stored {
             sha256: hex::encode(hash(&token)),
             created_at: Utc::now(),
+            team: Some(team.to_string()),
         };
         let value = serde_json::to_vec(&stored).expect("a token record always serialises");
         if self
@@ -99,9 +113,9 @@ impl TokenStore {
 
     /// The name of the token matching `token`, if any. Reads only memory-cached sled data in
     /// practice, so it is fine to call from async middleware.
-    pub fn verify(&self, token: &str) -> Result<Option<String>> {
+    pub fn verify(&self, token: &str) -> Result<Option<Verified>> {
         let wanted = hash(token);
-        let mut found: Option<String> = None;
+        let mut found: Option<Verified> = None;
         for kv in self.tree.iter() {
             let (k, v) = kv?;
             let Ok(stored) = serde_json::from_slice::<Stored>(&v) else {
@@ -113,7 +127,10 @@ impl TokenStore {
             }
             let matched: Choice = have.ct_eq(&wanted);
             if bool::from(matched) && found.is_none() {
-                found = Some(String::from_utf8_lossy(&k).into_owned());
+                found = Some(Verified {
+                    name: String::from_utf8_lossy(&k).into_owned(),
+                    team: stored.team.clone(),
+                });
             }
         }
         Ok(found)
@@ -127,6 +144,7 @@ impl TokenStore {
                 .map_err(|_| StoreError::Invalid("undecodable token record".into()))?;
             out.push(TokenInfo {
                 name: String::from_utf8_lossy(&k).into_owned(),
+                team: stored.team,
                 created_at: stored.created_at,
             });
         }
@@ -143,15 +161,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SpoolStore::open(dir.path()).expect("open");
         let tokens = store.tokens();
-        let token = tokens.add("police-inbox").expect("add");
+        let token = tokens.add("police-inbox", "police").expect("add");
         assert!(token.starts_with("prem_") && token.len() == 5 + 64);
-        assert_eq!(
-            tokens.verify(&token).expect("verify").as_deref(),
-            Some("police-inbox")
-        );
+        let who = tokens.verify(&token).expect("verify").expect("known");
+        assert_eq!(who.name, "police-inbox");
+        assert_eq!(who.team.as_deref(), Some("police"));
         assert_eq!(tokens.verify("prem_wrong").expect("verify"), None);
-        assert!(tokens.add("police-inbox").is_err(), "no silent replacement");
-        assert!(tokens.add("bad name").is_err());
+        assert!(
+            tokens.add("police-inbox", "police").is_err(),
+            "no silent replacement"
+        );
+        assert!(tokens.add("bad name", "police").is_err());
         assert_eq!(tokens.list().expect("list")[0].name, "police-inbox");
 
         for (_, v) in tokens.tree.iter().flatten() {

@@ -39,7 +39,7 @@ pub fn inbox_config(h: &Harness, url: &str, tmp: &Path) -> Config {
         .kiosk
         .store
         .tokens()
-        .add(&format!("inbox{}", rand_suffix()))
+        .add(&format!("inbox{}", rand_suffix()), "police")
         .expect("token");
     let token_file = tmp.join("kiosk.token");
     write_private(&token_file, &token);

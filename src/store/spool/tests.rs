@@ -9,15 +9,19 @@ use chrono::{Duration, Utc};
 use crate::store::frame::{self, FrameHeader};
 use crate::store::*;
 
+/// The one team every record in these tests is sealed to.
+const TEAM: [RecipientId; 1] = [[0xaa; 16]];
+
 fn put(store: &SpoolStore, idem: u8, reference: &str) -> (RecordMeta, PutOutcome) {
     let meta = RecordMeta {
         submission_id: SubmissionId::random(),
         sequence: store.reserve_sequence().expect("sequence"),
         created_at: Utc::now(),
+        recipients: TEAM.to_vec(),
     };
     let sealed = format!("sealed:{reference}").into_bytes();
     let outcome = store
-        .put(&[idem; 32], reference, sealed, meta)
+        .put(&[idem; 32], reference, sealed, meta.clone())
         .expect("put");
     (meta, outcome)
 }
@@ -36,10 +40,10 @@ fn idempotent_put_returns_first_reference_and_writes_one_file() {
     assert_eq!(again, PutOutcome::Existing("PREM-2026-AAAAAA".into()));
     assert_eq!(spool_count(dir.path()), 1);
     assert_eq!(
-        store.read(&meta.submission_id).expect("read"),
+        store.read(&meta.submission_id, &TEAM).expect("read"),
         b"sealed:PREM-2026-AAAAAA"
     );
-    let listed = store.list_unacked(10).expect("list");
+    let listed = store.list_unacked(&TEAM, 10).expect("list");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].sequence, meta.sequence);
 }
@@ -80,11 +84,11 @@ fn ack_then_purge_removes_file_and_index_after_retention() {
     let (a, _) = put(&store, 1, "PREM-2026-AAAAAA");
     let (b, _) = put(&store, 2, "PREM-2026-BBBBBB");
     let acked_at = Utc::now();
-    store.ack(&a.submission_id, acked_at).expect("ack");
+    store.ack(&a.submission_id, &TEAM, acked_at).expect("ack");
     store
-        .ack(&a.submission_id, acked_at + Duration::days(1))
+        .ack(&a.submission_id, &TEAM, acked_at + Duration::days(1))
         .expect("ack twice");
-    let unacked = store.list_unacked(10).expect("list");
+    let unacked = store.list_unacked(&TEAM, 10).expect("list");
     assert_eq!(unacked.len(), 1);
     assert_eq!(unacked[0].submission_id, b.submission_id);
 
@@ -100,12 +104,12 @@ fn ack_then_purge_removes_file_and_index_after_retention() {
         1
     );
     assert!(matches!(
-        store.read(&a.submission_id),
+        store.read(&a.submission_id, &TEAM),
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(spool_count(dir.path()), 1);
     assert!(matches!(
-        store.ack(&a.submission_id, acked_at),
+        store.ack(&a.submission_id, &TEAM, acked_at),
         Err(StoreError::NotFound(_))
     ));
     // The purged record's idempotency key is free again; its sequence never comes back.
@@ -114,7 +118,7 @@ fn ack_then_purge_removes_file_and_index_after_retention() {
     drop(store);
     let store = SpoolStore::open(dir.path()).expect("reopen");
     assert!(store.reserve_sequence().expect("seq") > c.sequence);
-    assert_eq!(store.list_unacked(10).expect("list").len(), 2);
+    assert_eq!(store.list_unacked(&TEAM, 10).expect("list").len(), 2);
 }
 
 #[test]
@@ -123,23 +127,28 @@ fn reopen_after_drop_keeps_records_acks_tokens_and_sequence() {
     let store = SpoolStore::open(dir.path()).expect("open");
     let (a, _) = put(&store, 1, "PREM-2026-AAAAAA");
     let (b, _) = put(&store, 2, "PREM-2026-BBBBBB");
-    store.ack(&a.submission_id, Utc::now()).expect("ack");
-    let token = store.tokens().add("inbox").expect("token");
-    let before = store.list_unacked(10).expect("list");
+    store.ack(&a.submission_id, &TEAM, Utc::now()).expect("ack");
+    let token = store.tokens().add("inbox", "police").expect("token");
+    let before = store.list_unacked(&TEAM, 10).expect("list");
     drop(store);
 
     let store = SpoolStore::open(dir.path()).expect("reopen");
-    assert_eq!(store.list_unacked(10).expect("list"), before);
+    assert_eq!(store.list_unacked(&TEAM, 10).expect("list"), before);
     assert_eq!(
-        store.read(&a.submission_id).expect("read a"),
+        store.read(&a.submission_id, &TEAM).expect("read a"),
         b"sealed:PREM-2026-AAAAAA"
     );
     assert_eq!(
-        store.read(&b.submission_id).expect("read b"),
+        store.read(&b.submission_id, &TEAM).expect("read b"),
         b"sealed:PREM-2026-BBBBBB"
     );
     assert_eq!(
-        store.tokens().verify(&token).expect("verify").as_deref(),
+        store
+            .tokens()
+            .verify(&token)
+            .expect("verify")
+            .map(|v| v.name)
+            .as_deref(),
         Some("inbox")
     );
     assert!(store.reserve_sequence().expect("seq") > b.sequence);
@@ -158,8 +167,10 @@ fn rebuild_reproduces_the_index_from_the_spool() {
     let metas: Vec<_> = (0..5)
         .map(|n| put(&store, n, &format!("PREM-2026-R{n:05}")).0)
         .collect();
-    store.ack(&metas[0].submission_id, Utc::now()).expect("ack");
-    let before = store.list_unacked(10).expect("list");
+    store
+        .ack(&metas[0].submission_id, &TEAM, Utc::now())
+        .expect("ack");
+    let before = store.list_unacked(&TEAM, 10).expect("list");
     let last = metas[4].sequence;
     drop(store);
 
@@ -169,7 +180,7 @@ fn rebuild_reproduces_the_index_from_the_spool() {
         (5, 4, None)
     );
     let store = SpoolStore::open(dir.path()).expect("open rebuilt");
-    assert_eq!(store.list_unacked(10).expect("list"), before);
+    assert_eq!(store.list_unacked(&TEAM, 10).expect("list"), before);
     assert_eq!(
         put(&store, 3, "PREM-2026-NEW000").1,
         PutOutcome::Existing("PREM-2026-R00003".into())
@@ -183,7 +194,7 @@ fn rebuild_reproduces_the_index_from_the_spool() {
     let store = SpoolStore::open(dir.path()).expect("open rebuilt");
     assert!(store.reserve_sequence().expect("seq") > last);
     for m in &metas {
-        assert!(store.read(&m.submission_id).is_ok());
+        assert!(store.read(&m.submission_id, &TEAM).is_ok());
     }
 }
 
@@ -233,6 +244,7 @@ fn spool_file_missing_from_index_is_adopted_and_temp_files_removed() {
         created_at: Utc::now(),
         idem_hash: frame::idem_hash(&[5; 32]),
         reference: "PREM-2026-ORPHAN".into(),
+        recipients: TEAM.to_vec(),
     };
     let spool = dir.path().join("spool");
     fs::write(
@@ -243,7 +255,7 @@ fn spool_file_missing_from_index_is_adopted_and_temp_files_removed() {
     fs::write(spool.join("half-written.rec.tmp"), b"junk").expect("write tmp");
 
     let store = SpoolStore::open(dir.path()).expect("open");
-    let listed = store.list_unacked(10).expect("list");
+    let listed = store.list_unacked(&TEAM, 10).expect("list");
     assert_eq!(listed[0].reference, "PREM-2026-ORPHAN");
     assert_eq!(store.reserve_sequence().expect("seq"), 42);
     assert_eq!(spool_count(dir.path()), 1);
@@ -281,9 +293,10 @@ fn unreserved_sequence_and_reused_reference_are_rejected() {
         submission_id: SubmissionId::random(),
         sequence: 1000,
         created_at: Utc::now(),
+        recipients: TEAM.to_vec(),
     };
     assert!(matches!(
-        store.put(&[1; 32], "PREM-2026-AAAAAA", vec![1], meta),
+        store.put(&[1; 32], "PREM-2026-AAAAAA", vec![1], meta.clone()),
         Err(StoreError::Invalid(_))
     ));
     put(&store, 1, "PREM-2026-AAAAAA");
@@ -316,9 +329,10 @@ fn concurrent_puts_from_64_threads_are_all_durable_with_distinct_sequences() {
                                 submission_id: SubmissionId::random(),
                                 sequence: store.reserve_sequence().expect("seq"),
                                 created_at: Utc::now(),
+                                recipients: TEAM.to_vec(),
                             };
                             let reference = format!("PREM-2026-{t:03}{i:03}");
-                            let out = store.put(&key, &reference, vec![t; 3000], meta);
+                            let out = store.put(&key, &reference, vec![t; 3000], meta.clone());
                             assert_eq!(out.expect("put"), PutOutcome::Stored);
                             meta
                         })
@@ -333,7 +347,7 @@ fn concurrent_puts_from_64_threads_are_all_durable_with_distinct_sequences() {
     });
     drop(store);
     let store = SpoolStore::open(dir.path()).expect("reopen");
-    let listed = store.list_unacked(10_000).expect("list");
+    let listed = store.list_unacked(&TEAM, 10_000).expect("list");
     assert_eq!(listed.len(), 64 * per_thread as usize);
     let mut seqs: Vec<u64> = listed.iter().map(|r| r.sequence).collect();
     seqs.dedup();
@@ -343,7 +357,10 @@ fn concurrent_puts_from_64_threads_are_all_durable_with_distinct_sequences() {
         "sequences are listed in order and distinct"
     );
     for m in &metas {
-        assert_eq!(store.read(&m.submission_id).expect("read").len(), 3000);
+        assert_eq!(
+            store.read(&m.submission_id, &TEAM).expect("read").len(),
+            3000
+        );
     }
 }
 
@@ -401,6 +418,7 @@ fn spool_store_puts() -> f64 {
                         submission_id: SubmissionId::random(),
                         sequence: store.reserve_sequence().expect("seq"),
                         created_at: Utc::now(),
+                        recipients: TEAM.to_vec(),
                     };
                     let mut key = [0u8; 32];
                     key[..8].copy_from_slice(&((c * BENCH_EACH + i) as u64).to_be_bytes());
@@ -430,4 +448,95 @@ fn group_commit_throughput_against_a_minimal_durable_writer() {
          group commit {grouped:.0}/s, ratio {:.2}",
         grouped / baseline
     );
+}
+
+fn put_for(store: &SpoolStore, idem: u8, reference: &str, teams: &[RecipientId]) -> RecordMeta {
+    let meta = RecordMeta {
+        submission_id: SubmissionId::random(),
+        sequence: store.reserve_sequence().expect("sequence"),
+        created_at: Utc::now(),
+        recipients: teams.to_vec(),
+    };
+    let out = store
+        .put(&[idem; 32], reference, b"sealed".to_vec(), meta.clone())
+        .expect("put");
+    assert_eq!(out, PutOutcome::Stored);
+    meta
+}
+
+#[test]
+fn each_team_lists_and_acknowledges_only_its_own_records_and_purge_waits_for_all() {
+    const POLICE: RecipientId = [1; 16];
+    const LA: RecipientId = [2; 16];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SpoolStore::open(dir.path()).expect("open");
+    let both = put_for(&store, 1, "REF-2026-AAAAAA", &[POLICE, LA]);
+    let police_only = put_for(&store, 2, "REF-2026-BBBBBB", &[POLICE]);
+    let refs = |team: RecipientId| -> Vec<String> {
+        store
+            .list_unacked(&[team], 10)
+            .expect("list")
+            .into_iter()
+            .map(|r| r.reference)
+            .collect()
+    };
+    assert_eq!(refs(POLICE), ["REF-2026-AAAAAA", "REF-2026-BBBBBB"]);
+    assert_eq!(refs(LA), ["REF-2026-AAAAAA"]);
+    assert!(matches!(
+        store.read(&police_only.submission_id, &[LA]),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.ack(&police_only.submission_id, &[LA], Utc::now()),
+        Err(StoreError::NotFound(_))
+    ));
+
+    let then = Utc::now() - Duration::days(60);
+    store
+        .ack(&both.submission_id, &[POLICE], then)
+        .expect("police ack");
+    store
+        .ack(&police_only.submission_id, &[POLICE], then)
+        .expect("police ack");
+    assert!(refs(POLICE).is_empty());
+    assert_eq!(refs(LA), ["REF-2026-AAAAAA"], "the LA team still gets it");
+    assert_eq!(store.purge_acked(Utc::now()).expect("purge"), 1);
+    assert!(
+        store.read(&both.submission_id, &[LA]).is_ok(),
+        "kept for LA"
+    );
+
+    // The acknowledgements survive a rebuild of the index from the spool.
+    drop(store);
+    SpoolStore::rebuild(dir.path()).expect("rebuild");
+    let store = SpoolStore::open(dir.path()).expect("reopen");
+    assert!(store.list_unacked(&[POLICE], 10).expect("list").is_empty());
+    assert_eq!(store.list_unacked(&[LA], 10).expect("list").len(), 1);
+    store.ack(&both.submission_id, &[LA], then).expect("la ack");
+    assert_eq!(store.purge_acked(Utc::now()).expect("purge"), 1);
+    assert_eq!(spool_count(dir.path()), 0);
+}
+
+#[test]
+fn version_1_spool_files_without_teams_go_to_whichever_team_asks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(SpoolStore::open(dir.path()).expect("open"));
+    let header = FrameHeader {
+        id: SubmissionId::random(),
+        sequence: 7,
+        created_at: Utc::now(),
+        idem_hash: frame::idem_hash(&[3; 32]),
+        reference: "REF-2026-OLDONE".into(),
+        recipients: Vec::new(),
+    };
+    let bytes = frame::encode_v1_for_tests(&header, b"old");
+    fs::write(
+        dir.path().join("spool").join(frame::file_name(&header.id)),
+        bytes,
+    )
+    .expect("write");
+    let store = SpoolStore::open(dir.path()).expect("adopts the old file");
+    assert_eq!(store.list_unacked(&[[9; 16]], 10).expect("list").len(), 1);
+    store.ack(&header.id, &[[9; 16]], Utc::now()).expect("ack");
+    assert!(store.list_unacked(&[[8; 16]], 10).expect("list").is_empty());
 }
