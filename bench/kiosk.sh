@@ -93,7 +93,7 @@ printf "\n[[kiosk.recipients]]\nname = \"bench\"\npublic_key = '%s'\n" "$out/key
 
 prem_port="$(free_port)"
 PREM_KIOSK_DATA_DIR="$out/data" PREM_BUILD_OUTPUT_DIR="$out/public" \
-PREM_KIOSK_POSTS_PER_MINUTE=1000000000 RUST_LOG=warn \
+PREM_KIOSK_POSTS_PER_MINUTE=1000000000 PREM_KIOSK_NEW_SESSIONS_PER_MINUTE=1000000000 RUST_LOG=warn \
     "$prem" --site "$out/site" serve --addr "127.0.0.1:$prem_port" 2>"$out/prem.log" &
 pids+=($!)
 wait_for "http://127.0.0.1:$prem_port/healthz"

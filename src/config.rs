@@ -45,6 +45,8 @@ pub struct PartnershipConfig {
     pub contact_mailbox: String,
     /// Role that owns the mailbox, e.g. "PREM coordinator".
     pub contact_role: String,
+    /// IANA zone that times are shown in (deadlines count working days in it too).
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -82,8 +84,12 @@ pub struct KioskConfig {
     pub header_timeout_secs: u64,
     /// Seconds a whole request may take.
     pub request_timeout_secs: u64,
-    /// Form posts allowed per client per minute.
+    /// Page posts allowed per session per minute (a person posts a page every few seconds
+    /// at most; see `http::ratelimit`).
     pub posts_per_minute: u32,
+    /// Requests that start a session, and final submits, allowed per address per minute (a
+    /// whole office shares one address).
+    pub new_sessions_per_minute: u32,
     /// Proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Vec<String>,
     /// Cookies are `Secure` and `__Host-` prefixed; turn off only for plain-HTTP localhost.
@@ -116,8 +122,15 @@ pub struct InboxConfig {
     pub passphrase_file: Option<PathBuf>,
     /// Kiosks to pull sealed records from.
     pub kiosks: Vec<KioskSource>,
+    /// Working days (weekends and bank holidays skipped) from submission to the threshold
+    /// decision.
+    pub decision_working_days: u32,
+    /// The escalation stages after a disputed decision, in order (this version runs two).
+    pub escalation: Vec<EscalationStage>,
     /// Seconds between automatic pulls.
     pub pull_interval_secs: u64,
+    /// Pull once as soon as the inbox starts (then every interval).
+    pub pull_at_start: bool,
     /// Reviewer sessions end after this many minutes without activity.
     pub session_idle_minutes: u32,
     /// Failed sign-ins (password or code) before an account is locked.
@@ -126,12 +139,42 @@ pub struct InboxConfig {
     pub lockout_minutes: u32,
     /// Referrals received longer ago than this are deleted by `prem inbox purge`.
     pub retention_days: u32,
-    /// Sign-in posts allowed per client per minute.
+    /// Posts allowed per signed-in session per minute.
     pub posts_per_minute: u32,
+    /// Posts without a live session (sign-in attempts) allowed per address per minute.
+    pub new_sessions_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` header is believed.
+    pub trusted_proxies: Vec<String>,
+    /// Shown at the top and bottom of every inbox page and printout.
+    pub protective_marking: String,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Seconds a client may take to send its request headers.
+    pub header_timeout_secs: u64,
+    /// Seconds a whole request may take.
+    pub request_timeout_secs: u64,
     /// Cookies are `Secure` and `__Host-` prefixed; turned off only for plain-HTTP localhost.
     pub secure_cookies: bool,
     /// Send HSTS: set when the inbox is reached over TLS.
     pub hsts: bool,
+}
+
+/// One escalation stage: what it is called, when it must be held by, and who records it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationStage {
+    /// Its heading on a referral's page, e.g. "Stage 1: discussion with the chair".
+    pub title: String,
+    /// The question its outcome answers, shown above the choices.
+    pub question: String,
+    /// Deadline in working days after the stage opens; or
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days: Option<u32>,
+    /// in calendar days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// Inbox roles that may record its outcome (reviewer, chair, business-support, admin).
+    pub roles: Vec<String>,
 }
 
 /// One kiosk's internal hand-over API and the file holding the token `prem token add` printed.
@@ -151,12 +194,36 @@ impl Default for InboxConfig {
             secret_key: "keys/reviewer.key".into(),
             passphrase_file: None,
             kiosks: Vec::new(),
+            decision_working_days: 7,
+            escalation: vec![
+                EscalationStage {
+                    title: "Stage 1: first escalation meeting".into(),
+                    question: "Outcome of the first escalation meeting".into(),
+                    working_days: Some(5),
+                    days: None,
+                    roles: vec!["chair".into()],
+                },
+                EscalationStage {
+                    title: "Stage 2: senior escalation meeting".into(),
+                    question: "Outcome of the senior escalation meeting".into(),
+                    working_days: None,
+                    days: Some(7),
+                    roles: vec!["chair".into()],
+                },
+            ],
             pull_interval_secs: 300,
+            pull_at_start: true,
             session_idle_minutes: 15,
             lockout_attempts: 5,
             lockout_minutes: 15,
             retention_days: 365,
-            posts_per_minute: 30,
+            posts_per_minute: 60,
+            new_sessions_per_minute: 30,
+            trusted_proxies: Vec::new(),
+            protective_marking: "OFFICIAL-SENSITIVE".into(),
+            body_limit: 64 * 1024,
+            header_timeout_secs: 10,
+            request_timeout_secs: 30,
             secure_cookies: true,
             hsts: false,
         }
@@ -182,6 +249,7 @@ impl Default for PartnershipConfig {
             local_authorities: Vec::new(),
             contact_mailbox: "partnership-mailbox@example.org".into(),
             contact_role: "partnership coordinator".into(),
+            time_zone: "Europe/London".into(),
         }
     }
 }
@@ -213,6 +281,7 @@ impl Default for KioskConfig {
             header_timeout_secs: 10,
             request_timeout_secs: 30,
             posts_per_minute: 30,
+            new_sessions_per_minute: 60,
             trusted_proxies: Vec::new(),
             secure_cookies: true,
             hsts: false,
@@ -267,24 +336,72 @@ impl Config {
                 self.site.base_url
             );
         }
-        if self.kiosk.body_limit < 1024
-            || self.kiosk.draft_idle_minutes == 0
-            || self.kiosk.posts_per_minute == 0
-        {
-            bail!("kiosk.body_limit must be at least 1024, and draft_idle_minutes and posts_per_minute above 0");
-        }
-        for p in &self.kiosk.trusted_proxies {
-            p.parse::<std::net::IpAddr>().map_err(|_| {
-                anyhow::anyhow!("kiosk.trusted_proxies: \"{p}\" is not an IP address")
-            })?;
-        }
+        crate::local_time::parse_zone(&self.partnership.time_zone)?;
+        let k = &self.kiosk;
         let i = &self.inbox;
-        if i.session_idle_minutes == 0
-            || i.lockout_attempts == 0
-            || i.pull_interval_secs == 0
-            || i.posts_per_minute == 0
-        {
-            bail!("inbox.session_idle_minutes, lockout_attempts, pull_interval_secs and posts_per_minute must be above 0");
+        for (key, value, min) in [
+            ("kiosk.body_limit", k.body_limit as u64, 1024),
+            (
+                "kiosk.draft_idle_minutes",
+                u64::from(k.draft_idle_minutes),
+                1,
+            ),
+            ("kiosk.posts_per_minute", u64::from(k.posts_per_minute), 1),
+            (
+                "kiosk.new_sessions_per_minute",
+                u64::from(k.new_sessions_per_minute),
+                1,
+            ),
+            ("kiosk.header_timeout_secs", k.header_timeout_secs, 1),
+            ("kiosk.request_timeout_secs", k.request_timeout_secs, 1),
+            ("inbox.body_limit", i.body_limit as u64, 1024),
+            (
+                "inbox.session_idle_minutes",
+                u64::from(i.session_idle_minutes),
+                1,
+            ),
+            ("inbox.lockout_attempts", u64::from(i.lockout_attempts), 1),
+            ("inbox.pull_interval_secs", i.pull_interval_secs, 1),
+            ("inbox.posts_per_minute", u64::from(i.posts_per_minute), 1),
+            (
+                "inbox.new_sessions_per_minute",
+                u64::from(i.new_sessions_per_minute),
+                1,
+            ),
+            ("inbox.header_timeout_secs", i.header_timeout_secs, 1),
+            ("inbox.request_timeout_secs", i.request_timeout_secs, 1),
+        ] {
+            if value < min {
+                bail!("{key} is {value}: it must be at least {min}");
+            }
+        }
+        if i.escalation.len() != 2 {
+            bail!(
+                "inbox.escalation has {} stages: this version of prem runs exactly two \
+                 ([[inbox.escalation]] twice, in order)",
+                i.escalation.len()
+            );
+        }
+        for (n, st) in i.escalation.iter().enumerate() {
+            let at = format!("inbox.escalation[{}]", n + 1);
+            if st.working_days.is_some() == st.days.is_some() {
+                bail!("{at}: give its deadline as either working_days or days (not both, not neither)");
+            }
+            if st.roles.is_empty() {
+                bail!("{at}: roles is empty, so nobody could record its outcome");
+            }
+            for role in &st.roles {
+                if !["reviewer", "chair", "business-support", "admin"].contains(&role.as_str()) {
+                    bail!("{at}: unknown role \"{role}\" in roles (use reviewer, chair, business-support or admin)");
+                }
+            }
+        }
+        for (table, proxies) in [("kiosk", &k.trusted_proxies), ("inbox", &i.trusted_proxies)] {
+            for p in proxies {
+                p.parse::<std::net::IpAddr>().map_err(|_| {
+                    anyhow::anyhow!("{table}.trusted_proxies: \"{p}\" is not an IP address")
+                })?;
+            }
         }
         for k in &i.kiosks {
             if k.name.is_empty()
@@ -308,6 +425,12 @@ impl Config {
         Ok(())
     }
 
+    /// The zone times are shown in (checked at load).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        crate::local_time::parse_zone(&self.partnership.time_zone)
+            .unwrap_or(chrono_tz::Europe::London)
+    }
+
     /// The base URL without a trailing slash, for joining with site paths.
     pub fn base_url(&self) -> &str {
         self.site.base_url.trim_end_matches('/')
@@ -326,10 +449,31 @@ fn apply_env_override(table: &mut toml::Table, key: &str, value: &str) -> Result
     let section = section.to_ascii_lowercase();
     let field = field.to_ascii_lowercase();
     let Some(default) = default_value(&section, &field) else {
+        if let Some(keys) = table_keys(&section) {
+            bail!(
+                "{key}: [{section}] has no key \"{field}\" (its keys: {}); unset the variable or fix its name",
+                keys.join(", ")
+            );
+        }
         // PREM_ENV and friends are read elsewhere; unknown names are not ours.
         return Ok(());
     };
+    let trimmed = value.trim_start();
     let parsed = match default {
+        // Lists of tables ([[kiosk.recipients]], [[inbox.kiosks]]) and explicit lists are
+        // written as TOML: PREM_INBOX_KIOSKS='[{name="k1", url="http://…", token_file="…"}]'.
+        toml::Value::Array(_) if trimmed.starts_with('[') => {
+            let doc = format!("v = {value}");
+            doc.parse::<toml::Table>()
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{key}: \"{value}\" is not a TOML list (write [\"a\", \"b\"], \
+                         [{{name = \"x\", …}}], or a comma-separated list of words)"
+                    )
+                })?
+        }
         toml::Value::Boolean(_) => match value {
             "1" | "true" | "yes" => toml::Value::Boolean(true),
             "0" | "false" | "no" => toml::Value::Boolean(false),
@@ -358,8 +502,29 @@ fn apply_env_override(table: &mut toml::Table, key: &str, value: &str) -> Result
     Ok(())
 }
 
+/// Keys with no default value (optional settings), with a value of their type, so that the
+/// environment can set them too.
+const OPTIONAL_KEYS: [(&str, &str); 1] = [("inbox", "passphrase_file")];
+
+/// Every key of a table of `prem.toml`, or `None` for a name that is not one of our tables.
+fn table_keys(section: &str) -> Option<Vec<String>> {
+    let defaults = toml::Value::try_from(Config::default()).ok()?;
+    let mut keys: Vec<String> = defaults.get(section)?.as_table()?.keys().cloned().collect();
+    keys.extend(
+        OPTIONAL_KEYS
+            .iter()
+            .filter(|(s, _)| *s == section)
+            .map(|(_, k)| k.to_string()),
+    );
+    keys.sort();
+    Some(keys)
+}
+
 /// The default value of `section.field`, which tells the override its type.
 fn default_value(section: &str, field: &str) -> Option<toml::Value> {
+    if OPTIONAL_KEYS.contains(&(section, field)) {
+        return Some(toml::Value::String(String::new()));
+    }
     let defaults = toml::Value::try_from(Config::default()).ok()?;
     defaults.get(section)?.get(field).cloned()
 }
@@ -416,6 +581,100 @@ mod tests {
         let err = Config::load_with_env(dir.path(), env(&[])).expect_err("unknown key");
         let msg = format!("{err:#}");
         assert!(msg.contains("prem.toml") && msg.contains("nmae"), "{msg}");
+    }
+
+    /// Every key of every table, with or without a default, set from the environment alone.
+    #[test]
+    fn every_key_can_be_set_from_the_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let defaults = toml::Value::try_from(Config::default()).expect("defaults");
+        let mut checked = 0;
+        for (section, table) in defaults.as_table().expect("tables") {
+            let mut keys: Vec<(String, toml::Value)> = table
+                .as_table()
+                .expect("table")
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for (s, k) in OPTIONAL_KEYS {
+                if s == section {
+                    keys.push((k.to_string(), toml::Value::String(String::new())));
+                }
+            }
+            for (key, default) in keys {
+                let (text, expected) = match (section.as_str(), key.as_str(), &default) {
+                    (_, _, toml::Value::Boolean(b)) => ((!b).to_string(), toml::Value::Boolean(!b)),
+                    (_, _, toml::Value::Integer(i)) => {
+                        ((i + 7).to_string(), toml::Value::Integer(i + 7))
+                    }
+                    ("kiosk", "recipients", _) => (
+                        r#"[{name = "police", public_key = "keys/police.pub"}]"#.to_string(),
+                        toml::Value::Array(vec![toml::Value::Table(
+                            r#"name = "police"
+public_key = "keys/police.pub"
+forms = []"#
+                                .parse()
+                                .expect("table"),
+                        )]),
+                    ),
+                    ("inbox", "kiosks", _) => (
+                        r#"[{name = "k1", url = "http://127.0.0.1:9", token_file = "t"}]"#
+                            .to_string(),
+                        toml::Value::Array(vec![toml::Value::Table(
+                            r#"name = "k1"
+url = "http://127.0.0.1:9"
+token_file = "t""#
+                                .parse()
+                                .expect("table"),
+                        )]),
+                    ),
+                    ("inbox", "escalation", _) => {
+                        let text = r#"[{title = "S1", question = "Q1", working_days = 2, roles = ["reviewer"]}, {title = "S2", question = "Q2", days = 3, roles = ["chair", "admin"]}]"#;
+                        let v: toml::Table = format!("v = {text}").parse().expect("toml");
+                        (text.to_string(), v["v"].clone())
+                    }
+                    (_, "trusted_proxies", _) => (
+                        "192.0.2.1, 192.0.2.2".to_string(),
+                        toml::Value::Array(vec!["192.0.2.1".into(), "192.0.2.2".into()]),
+                    ),
+                    (_, _, toml::Value::Array(_)) => (
+                        "Alpha, Beta".to_string(),
+                        toml::Value::Array(vec!["Alpha".into(), "Beta".into()]),
+                    ),
+                    ("partnership", "time_zone", _) => {
+                        ("Europe/Paris".to_string(), "Europe/Paris".into())
+                    }
+                    ("site", "base_url", _) => (
+                        "https://env.example".to_string(),
+                        "https://env.example".into(),
+                    ),
+                    _ => ("envvalue".to_string(), "envvalue".into()),
+                };
+                let var = format!("PREM_{}_{}", section.to_uppercase(), key.to_uppercase());
+                let c = Config::load_with_env(dir.path(), vec![(var.clone(), text)])
+                    .unwrap_or_else(|e| panic!("{var}: {e:#}"));
+                let back = toml::Value::try_from(&c).expect("serialise");
+                assert_eq!(
+                    back.get(section).and_then(|t| t.get(&key)),
+                    Some(&expected),
+                    "{var} did not set {section}.{key}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 40, "only {checked} keys checked");
+    }
+
+    #[test]
+    fn a_misspelt_variable_for_one_of_our_tables_is_refused_by_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = Config::load_with_env(dir.path(), env(&[("PREM_INBOX_PASSPHRASEFILE", "x")]))
+            .expect_err("unknown key");
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("PREM_INBOX_PASSPHRASEFILE") && msg.contains("passphrase_file"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! managed only from the command line (`prem inbox user ...`).
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod cli;
 pub mod deadline;
@@ -32,7 +33,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::forms::FormSet;
-use crate::kiosk::ratelimit::RateLimiter;
+use crate::http::ratelimit::RateLimiter;
 use crate::seal::{KdfParams, SecretKey};
 use crate::theme::SiteInfo;
 
@@ -75,6 +76,39 @@ pub struct Inbox {
     /// One pull at a time, whether from the timer or a button.
     pub(crate) pulling: tokio::sync::Mutex<()>,
     pub last_pull: Mutex<Option<(DateTime<Utc>, Vec<PullReport>)>>,
+}
+
+impl Inbox {
+    /// When the threshold decision on `r` is due: the configured working days after the day
+    /// the partner submitted it (in the partnership's zone), not the day the inbox pulled it.
+    pub fn decision_deadline(&self, r: &Referral) -> chrono::NaiveDate {
+        let day = r.created_at.with_timezone(&self.config.zone()).date_naive();
+        deadline::Calendar::england_and_wales()
+            .add_working_days(day, self.config.inbox.decision_working_days)
+    }
+
+    /// When escalation stage `n` (0-based), opened at `opened`, must be held by.
+    pub fn stage_deadline(&self, n: usize, opened: DateTime<Utc>) -> chrono::NaiveDate {
+        let day = opened.with_timezone(&self.config.zone()).date_naive();
+        let stage = &self.config.inbox.escalation[n.min(1)];
+        match (stage.working_days, stage.days) {
+            (Some(w), _) => deadline::Calendar::england_and_wales().add_working_days(day, w),
+            (None, d) => day + chrono::Days::new(u64::from(d.unwrap_or(7))),
+        }
+    }
+
+    /// Whether `user`'s role is one of those configured to record stage `n`'s outcome.
+    pub fn may_record_stage(&self, user: &User, n: usize) -> bool {
+        self.config.inbox.escalation[n.min(1)]
+            .roles
+            .iter()
+            .any(|r| r == user.role.label())
+    }
+
+    /// Today in the partnership's zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        Utc::now().with_timezone(&self.config.zone()).date_naive()
+    }
 }
 
 /// Reads the passphrase from `inbox.passphrase_file`, or asks on the terminal.
@@ -130,7 +164,8 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
     Ok(Arc::new(Inbox {
         limiter: Arc::new(RateLimiter::new(
             config.inbox.posts_per_minute,
-            &config.kiosk.trusted_proxies,
+            config.inbox.new_sessions_per_minute,
+            &config.inbox.trusted_proxies,
         )),
         http: pull::client()?,
         root: root.to_path_buf(),

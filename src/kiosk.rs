@@ -11,7 +11,6 @@ mod internal;
 mod keys;
 pub(crate) mod middleware;
 pub(crate) mod pages;
-pub(crate) mod ratelimit;
 mod run;
 mod server;
 mod submit;
@@ -51,7 +50,7 @@ pub struct Kiosk {
     pub forms: FormSet,
     pub store: Arc<SpoolStore>,
     pub recipients: Vec<RecipientKey>,
-    pub limiter: Arc<ratelimit::RateLimiter>,
+    pub limiter: Arc<crate::http::ratelimit::RateLimiter>,
 }
 
 impl Kiosk {
@@ -102,16 +101,23 @@ pub fn app(k: Arc<Kiosk>, sessions: SledSessionStore) -> Router {
         .with_same_site(SameSite::Strict)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle));
-    let limiter = k.limiter.clone();
     let policy = middleware::HeaderPolicy {
         hsts: k.config.kiosk.hsts,
     };
     let timeout = Duration::from_secs(k.config.kiosk.request_timeout_secs);
     Router::new()
-        .merge(flow::router(k.clone()).layer(session_layer))
+        .merge(
+            flow::router(k.clone())
+                .layer(from_fn_with_state(k.clone(), middleware::limit_posts))
+                .layer(session_layer)
+                .layer(from_fn_with_state(
+                    k.clone(),
+                    middleware::harden_session_cookie,
+                )),
+        )
         .merge(crate::site::serve::router(k.served.clone()))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(from_fn_with_state(limiter, middleware::rate_limit_posts))
+        .layer(from_fn(middleware::guard_posts))
         .layer(RequestBodyLimitLayer::new(k.config.kiosk.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

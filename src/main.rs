@@ -121,6 +121,19 @@ enum InboxAction {
     },
     /// Delete referrals older than inbox.retention_days, auditing each.
     Purge,
+    /// Records that did not open and were set aside.
+    Quarantine {
+        #[command(subcommand)]
+        action: QuarantineAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum QuarantineAction {
+    /// List them, with why each did not open.
+    List,
+    /// Try to open each again with the inbox's key (after fixing the key).
+    Retry,
 }
 
 #[derive(Subcommand)]
@@ -156,21 +169,27 @@ enum StoreAction {
 }
 
 fn inbox(site: &std::path::Path, action: InboxAction) -> anyhow::Result<ExitCode> {
+    use prem::inbox::admin::Command as Admin;
     use prem::inbox::cli;
-    match action {
-        InboxAction::Serve { production } => cli::serve(site, production),
-        InboxAction::Pull => cli::pull(site),
+    let cmd = match action {
+        InboxAction::Serve { production } => return cli::serve(site, production),
+        InboxAction::Pull => Admin::Pull,
         InboxAction::User { action } => match action {
-            UserAction::Add { name, role, la } => cli::user_add(site, &name, &role, la.as_deref()),
-            UserAction::Disable { name } => cli::user_disable(site, &name),
-            UserAction::Reset { name } => cli::user_reset(site, &name),
-            UserAction::List => cli::user_list(site),
+            UserAction::Add { name, role, la } => Admin::UserAdd { name, role, la },
+            UserAction::Disable { name } => Admin::UserDisable { name },
+            UserAction::Reset { name } => Admin::UserReset { name },
+            UserAction::List => Admin::UserList,
         },
         InboxAction::Audit {
             action: AuditAction::Verify,
-        } => cli::audit_verify(site),
-        InboxAction::Purge => cli::purge(site),
-    }
+        } => Admin::AuditVerify,
+        InboxAction::Purge => Admin::Purge,
+        InboxAction::Quarantine { action } => match action {
+            QuarantineAction::List => Admin::QuarantineList,
+            QuarantineAction::Retry => Admin::QuarantineRetry,
+        },
+    };
+    cli::admin(site, cmd)
 }
 
 fn main() -> ExitCode {

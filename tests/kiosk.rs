@@ -394,7 +394,7 @@ fn malformed_posts_are_rejected() {
 
 #[test]
 fn a_burst_of_posts_gets_a_friendly_429() {
-    let h = Harness::start(|c| c.kiosk.posts_per_minute = 5);
+    let h = Harness::start(|c| c.kiosk.new_sessions_per_minute = 5);
     let client = Harness::client();
     let statuses: Vec<u16> = (0..8)
         .map(|_| {

@@ -56,7 +56,10 @@ impl Role {
             ),
             Role::Chair => matches!(action, ViewList | ViewReferral | RecordEscalation | Export),
             Role::BusinessSupport => matches!(action, ViewList | ViewReferral | Export),
-            Role::Admin => matches!(action, ViewList | Pull | ReadAudit | ExportCsv),
+            Role::Admin => matches!(
+                action,
+                ViewList | Pull | ReadAudit | ExportCsv | ManageQuarantine
+            ),
         }
     }
 }
@@ -75,6 +78,8 @@ pub enum Permission {
     Export,
     ExportCsv,
     ReadAudit,
+    /// See records that did not open, and retry them.
+    ManageQuarantine,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -105,6 +110,19 @@ impl std::fmt::Debug for User {
 impl User {
     pub fn enrolled(&self) -> bool {
         self.totp_secret.is_some()
+    }
+
+    /// One word or two for lists: disabled, temporary password, active or not enrolled.
+    pub fn state_label(&self) -> &'static str {
+        if self.disabled {
+            "disabled"
+        } else if self.temporary_password {
+            "temporary password"
+        } else if self.enrolled() {
+            "active"
+        } else {
+            "not enrolled"
+        }
     }
 
     /// Signed in with a temporary password that has not been replaced yet.

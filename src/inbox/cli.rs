@@ -4,20 +4,12 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
-use chrono::Utc;
+use anyhow::{bail, Context as _, Result};
 
-use super::accounts::{self, Role};
+use super::admin::{self, Command};
 use super::audit::Verdict;
-use super::{Costs, InboxDb, InboxStore};
+use super::{Costs, InboxDb};
 use crate::config::Config;
-
-fn unlock(site: &Path) -> Result<(Config, InboxStore)> {
-    let config = Config::load(site)?;
-    let pass = super::passphrase(&config, site)?;
-    let store = super::open_store(&config, site, pass.as_bytes(), Costs::DEFAULT)?;
-    Ok((config, store))
-}
 
 /// `prem inbox serve`: unlock, then serve reviewers and pull on a timer.
 pub fn serve(site: &Path, production: bool) -> Result<ExitCode> {
@@ -35,6 +27,22 @@ pub fn serve(site: &Path, production: bool) -> Result<ExitCode> {
     if production && !config.inbox.secure_cookies {
         bail!("inbox.secure_cookies cannot be off in production");
     }
+    // Fail before asking for the passphrase when another process holds the directory.
+    drop(
+        InboxDb::open(&site.join(&config.inbox.data_dir)).map_err(|e| {
+            if is_in_use(&e) {
+                anyhow::anyhow!(
+                "the inbox data directory {} is in use: is `prem inbox serve` already running? \
+                 (administer it with `prem inbox user ...` and the other commands, which reach it \
+                 through its control socket)",
+                site.join(&config.inbox.data_dir).display()
+            )
+            } else {
+                e
+            }
+        })?,
+    );
+    crate::cli::init_logging();
     let pass = super::passphrase(&config, site)?;
     let inbox = super::open(config, site, pass.as_bytes(), Costs::DEFAULT)?;
     drop(pass);
@@ -42,133 +50,51 @@ pub fn serve(site: &Path, production: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `prem inbox pull`: one pull from every kiosk, then a line per kiosk.
-pub fn pull(site: &Path) -> Result<ExitCode> {
+/// Runs an administrative command: inside the running inbox through its control socket when
+/// one holds the data directory, otherwise here, asking for the passphrase only once it is known
+/// that the directory is free.
+pub fn admin(site: &Path, cmd: Command) -> Result<ExitCode> {
     let config = Config::load(site)?;
-    let pass = super::passphrase(&config, site)?;
-    let inbox = super::open(config, site, pass.as_bytes(), Costs::DEFAULT)?;
-    let rt = tokio::runtime::Runtime::new()?;
-    let reports = rt.block_on(super::pull::pull_all(inbox, "cli"));
-    let mut ok = true;
-    for r in reports {
-        println!(
-            "{}: {} new, {} already stored, {} acknowledged",
-            r.kiosk, r.stored, r.already, r.acked
-        );
-        for (a, b) in &r.gaps {
-            println!(
-                "{}: sequence numbers {a}-{b} were never handed over",
-                r.kiosk
-            );
-        }
-        if let Some(e) = r.error {
-            eprintln!("error: {}: {e}", r.kiosk);
-            ok = false;
-        }
-    }
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
-pub fn user_add(site: &Path, name: &str, role: &str, la: Option<&str>) -> Result<ExitCode> {
-    let Some(role) = Role::parse(role) else {
-        bail!("unknown role {role:?} (use reviewer, chair, business-support or admin)");
-    };
-    let (config, store) = unlock(site)?;
-    if let Some(la) = la {
-        if !config.partnership.local_authorities.iter().any(|l| l == la) {
-            bail!("--la {la:?} is not in partnership.local_authorities in prem.toml");
-        }
-    }
-    let password = accounts::add(&store, name, role, la, Costs::DEFAULT.password)?;
-    println!(
-        "created {name} ({}). Temporary password, shown once:\n{}",
-        role.label(),
-        *password
-    );
-    println!(
-        "At first sign-in they choose their own password, then set up their authenticator app."
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn user_disable(site: &Path, name: &str) -> Result<ExitCode> {
-    let (_, store) = unlock(site)?;
-    accounts::disable(&store, name)?;
-    println!("disabled {name}");
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn user_reset(site: &Path, name: &str) -> Result<ExitCode> {
-    let (_, store) = unlock(site)?;
-    let password = accounts::reset(&store, name, Costs::DEFAULT.password)?;
-    println!(
-        "reset {name}. New temporary password, shown once:\n{}",
-        *password
-    );
-    println!("At next sign-in they choose a new password of their own, then set up their authenticator app again.");
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn user_list(site: &Path) -> Result<ExitCode> {
-    let (_, store) = unlock(site)?;
-    for name in store.user_names()? {
-        if let Some(u) = accounts::get(&store, &name)? {
-            println!(
-                "{name}\t{}\t{}\t{}",
-                u.role.label(),
-                u.la.as_deref().unwrap_or("-"),
-                if u.disabled {
-                    "disabled"
-                } else if u.must_change_password() {
-                    "temporary password"
-                } else if u.enrolled() {
-                    "active"
-                } else {
-                    "not enrolled"
+    let dir = site.join(&config.inbox.data_dir);
+    let reply = match InboxDb::open(&dir) {
+        Err(e) if is_in_use(&e) => admin::send(&admin::socket_path(&config, site), &cmd)?,
+        Err(e) => return Err(e),
+        Ok(db) if !cmd.needs_passphrase() => {
+            let mut r = admin::Reply::default();
+            match db.audit()?.verify()? {
+                Verdict::Intact { entries, head } => {
+                    r.out = format!("audit trail intact: {entries} entries, head {head}\n")
                 }
-            );
+                Verdict::Broken { seq, reason } => {
+                    r.err = format!("error: audit entry {seq} {reason}\n");
+                    r.code = 1;
+                }
+            }
+            r
         }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `prem inbox audit verify`: needs no passphrase; exit 1 naming the first bad entry.
-pub fn audit_verify(site: &Path) -> Result<ExitCode> {
-    let config = Config::load(site)?;
-    let db = InboxDb::open(&site.join(&config.inbox.data_dir))?;
-    Ok(report_verdict(db.audit()?.verify()?))
-}
-
-pub fn report_verdict(verdict: Verdict) -> ExitCode {
-    match verdict {
-        Verdict::Intact { entries, head } => {
-            println!("audit trail intact: {entries} entries, head {head}");
-            ExitCode::SUCCESS
+        Ok(db) => {
+            drop(db);
+            let pass = super::passphrase(&config, site)?;
+            if cmd.needs_key() {
+                let inbox = super::open(config, site, pass.as_bytes(), Costs::DEFAULT)?;
+                drop(pass);
+                let rt =
+                    tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+                rt.block_on(admin::run_on_inbox(inbox, cmd, "cli"))?
+            } else {
+                let store = super::open_store(&config, site, pass.as_bytes(), Costs::DEFAULT)?;
+                admin::run_on_store(&store, &config, Costs::DEFAULT.password, &cmd, "cli")?
+            }
         }
-        Verdict::Broken { seq, reason } => {
-            eprintln!("error: audit entry {seq} {reason}");
-            ExitCode::FAILURE
-        }
-    }
+    };
+    print!("{}", reply.out);
+    eprint!("{}", reply.err);
+    Ok(ExitCode::from(reply.code))
 }
 
-/// Deletes referrals past `inbox.retention_days`, each deletion audited under `actor`.
-pub fn purge_now(store: &InboxStore, config: &Config, actor: &str) -> Result<usize> {
-    let cutoff = Utc::now() - chrono::Duration::days(i64::from(config.inbox.retention_days));
-    store.purge_older_than(cutoff, actor)
-}
-
-pub fn purge(site: &Path) -> Result<ExitCode> {
-    let (config, store) = unlock(site)?;
-    let n = purge_now(&store, &config, "cli")?;
-    println!(
-        "deleted {n} referral{} received more than {} days ago",
-        if n == 1 { "" } else { "s" },
-        config.inbox.retention_days
-    );
-    Ok(ExitCode::SUCCESS)
+fn is_in_use(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<crate::store::StoreError>(),
+        Some(crate::store::StoreError::InUse { .. })
+    )
 }

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::deadline::Calendar;
-use super::model::Referral;
+use super::model::{Case, Referral, Signed, Stage};
 
-/// The whole referral, with its marking and deadline, as one JSON document.
+/// The whole referral, with its marking and deadline, as one JSON document of plain objects
+/// (named fields, never tuples), so that another system can read it without knowing prem.
 pub fn referral_json(r: &Referral, deadline: NaiveDate, marking: &str) -> serde_json::Value {
     json!({
         "protective_marking": marking,
@@ -18,7 +18,40 @@ pub fn referral_json(r: &Referral, deadline: NaiveDate, marking: &str) -> serde_
         "received_at": r.received_at.to_rfc3339(),
         "decision_deadline": deadline.to_string(),
         "submission": r.submission,
-        "case": r.case,
+        "case": case_json(&r.case),
+    })
+}
+
+fn signed_json(s: &Signed) -> serde_json::Value {
+    json!({ "by": s.by, "at": s.at.to_rfc3339(), "rationale": s.rationale })
+}
+
+fn stage_json(st: &Stage) -> serde_json::Value {
+    json!({
+        "deadline": st.deadline.to_string(),
+        "outcome": st.outcome.as_ref().map(|(result, s)| json!({
+            "result": result.slug(),
+            "signed": signed_json(s),
+        })),
+    })
+}
+
+fn case_json(c: &Case) -> serde_json::Value {
+    json!({
+        "status": c.status.slug(),
+        "decision": c.decision.as_ref().map(|(outcome, s)| json!({
+            "outcome": outcome.slug(),
+            "signed": signed_json(s),
+        })),
+        "corrections": c.corrections.iter().map(|(outcome, s)| json!({
+            "outcome": outcome.slug(),
+            "signed": signed_json(s),
+        })).collect::<Vec<_>>(),
+        "escalation_stages": [c.stage1.as_ref().map(stage_json), c.stage2.as_ref().map(stage_json)],
+        "history": c.history.iter().map(|(status, s)| json!({
+            "status": status.slug(),
+            "signed": signed_json(s),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -32,7 +65,8 @@ fn field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-pub const CSV_COLUMNS: [&str; 13] = [
+pub const CSV_COLUMNS: [&str; 14] = [
+    "protective_marking",
     "kiosk",
     "id",
     "sequence",
@@ -48,14 +82,20 @@ pub const CSV_COLUMNS: [&str; 13] = [
     "decided_at",
 ];
 
-/// Structured fields only: ids, dates, LAs chosen from the configured list, statuses.
-pub fn csv(referrals: &[Referral], cal: &Calendar, marking: &str) -> String {
-    let mut out = format!("{}\r\n", field(marking));
-    out.push_str(&CSV_COLUMNS.join(","));
+/// Structured fields only: ids, dates, LAs chosen from the configured list, statuses. The
+/// header row comes first, so spreadsheets and scripts read it as they expect; the marking is a
+/// column on every row (and in the file name), so it travels with any row copied out.
+pub fn csv(
+    referrals: &[Referral],
+    deadline: impl Fn(&Referral) -> NaiveDate,
+    marking: &str,
+) -> String {
+    let mut out = CSV_COLUMNS.join(",");
     out.push_str("\r\n");
     for r in referrals {
         let decision = r.case.decision.as_ref();
         let row = [
+            marking.to_string(),
             r.key.kiosk.clone(),
             r.key.id.clone(),
             r.sequence.to_string(),
@@ -64,7 +104,7 @@ pub fn csv(referrals: &[Referral], cal: &Calendar, marking: &str) -> String {
             r.presenting_la().unwrap_or_default().to_string(),
             r.owning_la().unwrap_or_default().to_string(),
             r.received_at.date_naive().to_string(),
-            cal.decision_deadline(r.received_at).to_string(),
+            deadline(r).to_string(),
             r.case.status.slug().to_string(),
             decision.map(|d| d.0.slug().to_string()).unwrap_or_default(),
             decision.map(|d| d.1.by.clone()).unwrap_or_default(),
@@ -77,9 +117,28 @@ pub fn csv(referrals: &[Referral], cal: &Calendar, marking: &str) -> String {
     out
 }
 
+/// The CSV's file name, carrying the marking: `referrals-OFFICIAL-SENSITIVE.csv`.
+pub fn csv_file_name(marking: &str) -> String {
+    let safe: String = marking
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("referrals-{}.csv", safe.trim_matches('-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::field;
+
+    #[test]
+    fn the_csv_starts_with_its_header_and_carries_the_marking_on_every_row() {
+        let text = super::csv(&[], |_| chrono::NaiveDate::MIN, "OFFICIAL-SENSITIVE");
+        assert!(text.starts_with("protective_marking,kiosk,id,"), "{text}");
+        assert_eq!(
+            super::csv_file_name("OFFICIAL-SENSITIVE"),
+            "referrals-OFFICIAL-SENSITIVE.csv"
+        );
+    }
 
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {

@@ -63,9 +63,10 @@ pub struct Referral {
     pub key: RecordKey,
     /// The kiosk's sequence number from the sealed header.
     pub sequence: u64,
-    /// When the kiosk sealed it (from the header).
+    /// When the kiosk sealed it (from the authenticated header): the partner submitted then,
+    /// so the decision deadline counts from here, not from when the inbox pulled it.
     pub created_at: DateTime<Utc>,
-    /// When this inbox stored it: the decision deadline counts from here.
+    /// When this inbox stored it (retention counts from here).
     pub received_at: DateTime<Utc>,
     pub submission: Submission,
     #[serde(default)]
@@ -236,6 +237,14 @@ pub enum StageResult {
 }
 
 impl StageResult {
+    pub fn slug(self) -> &'static str {
+        match self {
+            StageResult::Accept => "accept",
+            StageResult::NotAccepted => "not-accepted",
+            StageResult::Unresolved => "unresolved",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<StageResult> {
         match s {
             "accept" => Some(StageResult::Accept),
@@ -254,11 +263,38 @@ impl StageResult {
     }
 }
 
+impl Case {
+    /// The escalation stage (0 or 1) waiting for its outcome, if any.
+    pub fn open_stage(&self) -> Option<usize> {
+        let open = |st: &Option<Stage>| st.as_ref().is_some_and(|s| s.outcome.is_none());
+        if open(&self.stage1) {
+            Some(0)
+        } else if open(&self.stage2) {
+            Some(1)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a threshold decision may be recorded now: the first one, or a correction of an
+    /// accept or not-accepted decision that no escalation has followed.
+    pub fn decidable(&self) -> bool {
+        match &self.decision {
+            None => self.status == Status::New,
+            Some((Outcome::Accept | Outcome::NotAccepted, _)) => self.stage1.is_none(),
+            Some((Outcome::Escalate, _)) => false,
+        }
+    }
+}
+
 /// The workflow state of one record. `history` keeps every status change for the page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
     pub status: Status,
     pub decision: Option<(Outcome, Signed)>,
+    /// Earlier threshold decisions, replaced by a correction (oldest first): never lost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<(Outcome, Signed)>,
     /// Stage 1: face-to-face discussion with the chair.
     pub stage1: Option<Stage>,
     /// Stage 2: a senior LA manager with the DCI or superintendent, within seven days.

@@ -39,8 +39,8 @@ impl InboxDb {
     pub fn open(dir: &Path) -> Result<InboxDb> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create inbox data directory {}", dir.display()))?;
-        let lock = dir::lock(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let db = dir::open_sled(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let lock = dir::lock(dir)?;
+        let db = dir::open_sled(dir)?;
         Ok(InboxDb {
             db,
             lock,
@@ -58,6 +58,7 @@ impl InboxDb {
         Ok(InboxStore {
             referrals: self.db.open_tree("referrals")?,
             kiosks: self.db.open_tree("kiosks")?,
+            quarantine: self.db.open_tree("quarantine")?,
             users: self.db.open_tree("users")?,
             audit: self.audit()?,
             key,
@@ -66,6 +67,23 @@ impl InboxDb {
             lock: self.lock,
         })
     }
+}
+
+/// A record the inbox fetched but could not open: kept exactly as sealed (and wrapped again
+/// under the data key), so that nothing is lost and an admin can retry it once the cause (a
+/// missing or wrong key, a damaged file) is fixed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Quarantined {
+    pub key: RecordKey,
+    /// The reference the kiosk listed it under (not authenticated until it opens).
+    pub reference: String,
+    pub sequence: u64,
+    pub fetched_at: DateTime<Utc>,
+    /// Why it did not open, for people: no contents, only the failure.
+    pub reason: String,
+    pub attempts: u32,
+    #[serde(with = "hex::serde")]
+    pub sealed: Vec<u8>,
 }
 
 /// Per kiosk: the highest sequence number seen and the ranges never received.
@@ -109,6 +127,7 @@ pub struct InboxStore {
     key: DataKey,
     referrals: sled::Tree,
     kiosks: sled::Tree,
+    quarantine: sled::Tree,
     users: sled::Tree,
     pub audit: AuditLog,
     /// Serialises read-modify-write changes (one process holds the directory).
@@ -197,6 +216,44 @@ impl InboxStore {
             }
         }
         Ok(purged)
+    }
+
+    /// Sets a record aside (or updates the reason of one already set aside), flushed before the
+    /// caller acknowledges it to the kiosk.
+    pub fn quarantine(&self, record: &Quarantined) -> Result<()> {
+        let k = record.key.db_key();
+        self.quarantine.insert(&k, self.seal(&k, record)?)?;
+        self.quarantine.flush()?;
+        Ok(())
+    }
+
+    pub fn is_quarantined(&self, key: &RecordKey) -> Result<bool> {
+        Ok(self.quarantine.contains_key(key.db_key())?)
+    }
+
+    /// Every record set aside, oldest first.
+    pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
+        let mut out: Vec<Quarantined> = Vec::new();
+        for kv in self.quarantine.iter() {
+            let (k, v) = kv?;
+            let plain = self.key.open(&k, &v)?;
+            out.push(serde_json::from_slice(&plain)?);
+        }
+        out.sort_by_key(|q| q.fetched_at);
+        Ok(out)
+    }
+
+    pub fn quarantine_count(&self) -> usize {
+        self.quarantine.len()
+    }
+
+    /// Moves a quarantined record that now opens into the referrals, in one flushed step each
+    /// (the referral first: a crash in between leaves a duplicate that the next retry clears).
+    pub fn release(&self, referral: &Referral) -> Result<()> {
+        self.insert_new(referral)?;
+        self.quarantine.remove(referral.key.db_key())?;
+        self.quarantine.flush()?;
+        Ok(())
     }
 
     pub fn kiosk_state(&self, kiosk: &str) -> Result<KioskState> {

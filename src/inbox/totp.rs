@@ -110,6 +110,17 @@ pub fn otpauth_uri(issuer: &str, account: &str, secret: &[u8]) -> String {
     )
 }
 
+/// The `otpauth://` URI as a QR code in SVG, black on white with a quiet zone, at least 240 px.
+pub fn qr_svg(uri: &str) -> anyhow::Result<String> {
+    let code = qrcode::QrCode::with_error_correction_level(uri.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| anyhow::anyhow!("cannot draw the enrolment QR code: {e}"))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,10 @@ pub struct Chrome<'a> {
     pub marking: &'a str,
     pub user: Option<&'a User>,
     pub csrf: &'a str,
+    /// A message about the change just made, shown once as a success banner.
+    pub notice: Option<String>,
+    /// Records set aside because they did not open: a banner for those who handle them.
+    pub quarantined: usize,
 }
 
 /// A message for one field of a form, shown in the error summary and beside the field.
@@ -82,6 +86,12 @@ pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
                 url: "/audit/",
             });
         }
+        if u.role.may(Permission::ManageQuarantine) {
+            nav.push(NavItem::Link {
+                title: "Set aside",
+                url: "/quarantine/",
+            });
+        }
         nav.push(NavItem::Post {
             title: "Sign out",
             action: "/logout",
@@ -97,6 +107,34 @@ pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
                 ")"
             }
         }
+        @if let Some(notice) = &c.notice {
+            div.govuk-notification-banner.govuk-notification-banner--success role="alert" aria-labelledby="notice-title" data-module="govuk-notification-banner" {
+                div.govuk-notification-banner__header {
+                    h2.govuk-notification-banner__title id="notice-title" { "Success" }
+                }
+                div.govuk-notification-banner__content {
+                    p.govuk-notification-banner__heading { (notice) }
+                }
+            }
+        }
+        @if c.quarantined > 0 && c.user.is_some_and(|u| u.role.may(Permission::ViewList)) {
+            div.govuk-notification-banner role="region" aria-labelledby="quarantine-title" data-module="govuk-notification-banner" {
+                div.govuk-notification-banner__header {
+                    h2.govuk-notification-banner__title id="quarantine-title" { "Important" }
+                }
+                div.govuk-notification-banner__content {
+                    p.govuk-notification-banner__heading {
+                        (c.quarantined) @if c.quarantined == 1 { " record was" } @else { " records were" }
+                        " received but could not be opened, and are set aside unread."
+                    }
+                    @if c.user.is_some_and(|u| u.role.may(Permission::ManageQuarantine)) {
+                        p.govuk-body { a.govuk-notification-banner__link href="/quarantine/" { "See why, and try them again" } }
+                    } @else {
+                        p.govuk-body { "An inbox administrator has been told on their pages. Nothing in them is lost." }
+                    }
+                }
+            }
+        }
         (main)
         (marking(c.marking))
     };
@@ -109,12 +147,15 @@ pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
 
 /// One row of the inbox list.
 pub struct Row {
-    pub href: String,
+    /// `None` when the user may not open referrals (so no link they cannot follow).
+    pub href: Option<String>,
     pub reference: String,
     pub form: String,
     pub presenting_la: String,
     pub owning_la: String,
-    pub received: NaiveDate,
+    /// The date the partner submitted it, in the partnership's zone.
+    pub received: String,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
     pub status: Status,
     pub deadline: NaiveDate,
     pub overdue: bool,
@@ -170,10 +211,11 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
                 span.govuk-warning-text__icon aria-hidden="true" { "!" }
                 strong.govuk-warning-text__text {
                     span.govuk-visually-hidden { "Warning" }
-                    "Kiosk " (kiosk) " never handed over sequence numbers "
+                    "Kiosk " (kiosk) " never handed over "
+                    @if gaps.len() == 1 && gaps[0].0 == gaps[0].1 { "sequence number " } @else { "sequence numbers " }
                     @for (i, (a, b)) in gaps.iter().enumerate() {
                         @if i > 0 { ", " }
-                        @if a == b { (a) } @else { (a) "–" (b) }
+                        @if a == b { (a) } @else { (a) " to " (b) }
                     }
                     ". Ask the kiosk's operator whether submissions were lost."
                 }
@@ -185,8 +227,11 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
                 ul.govuk-list {
                     @for r in *reports {
                         li {
-                            (r.kiosk) ": " (r.stored) " new, " (r.acked) " acknowledged"
-                            @if r.error.is_some() { strong { " — stopped early; it will resume at the next pull" } }
+                            (r.summary())
+                            @if let Some(e) = &r.error {
+                                br;
+                                strong { "It stopped: " (e) ". What was fetched before that is safe; the next pull starts again where this one stopped." }
+                            }
                         }
                     }
                 }
@@ -218,24 +263,24 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
             table.govuk-table {
                 caption.govuk-table__caption.govuk-table__caption--m { (v.rows.len()) @if v.rows.len() == 1 { " referral" } @else { " referrals" } ", urgent first, then by deadline" }
                 thead.govuk-table__head { tr.govuk-table__row {
-                    @for h in ["Reference", "Form", "Presenting LA", "Owning LA", "Received", "Status", "Decision due"] {
-                        th.govuk-table__header scope="col" { (h) }
+                    @for h in ["Reference", "Form", "Presenting LA", "Owning LA", "Submitted", "Status", "Decision due"] {
+                        th.govuk-table__header.app-nowrap scope="col" { (h) }
                     }
                 } }
                 tbody.govuk-table__body {
                     @for r in v.rows {
                         tr.govuk-table__row {
                             td.govuk-table__cell {
-                                a.govuk-link href=(r.href) { (r.reference) }
+                                @if let Some(href) = &r.href { a.govuk-link href=(href) { (r.reference) } } @else { (r.reference) }
                                 @if r.urgent { " " strong.govuk-tag.govuk-tag--red { "Urgent" } }
                             }
                             td.govuk-table__cell { (r.form) }
                             td.govuk-table__cell { (r.presenting_la) }
                             td.govuk-table__cell { (r.owning_la) }
-                            td.govuk-table__cell { (r.received.format("%-d %b %Y")) }
+                            td.govuk-table__cell { (r.received) }
                             td.govuk-table__cell { (r.status.label()) }
                             td.govuk-table__cell {
-                                (r.deadline.format("%-d %b %Y"))
+                                span.app-nowrap { (r.deadline.format("%-d %b %Y")) }
                                 @if r.overdue { " " strong.govuk-tag.govuk-tag--red { "Overdue" } }
                             }
                         }
@@ -247,28 +292,83 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
     page(c, "Referrals", "/", main)
 }
 
-pub fn audit_page(c: &Chrome, entries: &[Entry]) -> Markup {
+/// The newest audit entries. Records are shown by their reference where the inbox still
+/// holds them (the id stays in the trail itself, which never changes).
+pub fn audit_page(
+    c: &Chrome,
+    entries: &[Entry],
+    references: &std::collections::HashMap<String, String>,
+    zone: chrono_tz::Tz,
+) -> Markup {
     let main = html! {
         h1.govuk-heading-xl { "Audit trail" }
-        p.govuk-body { "The newest " (entries.len()) " entries. Check the whole chain with " code { "prem inbox audit verify" } "." }
+        p.govuk-body { "The newest " (entries.len()) " entries. Check the whole chain with " code { "prem inbox audit verify" } " (it works while the inbox runs)." }
         table.govuk-table {
             thead.govuk-table__head { tr.govuk-table__row {
-                @for h in ["#", "When (UTC)", "Who", "What", "Record"] { th.govuk-table__header scope="col" { (h) } }
+                @for h in ["#", "When", "Who", "What", "Record"] { th.govuk-table__header scope="col" { (h) } }
             } }
             tbody.govuk-table__body {
                 @for e in entries {
                     tr.govuk-table__row {
                         td.govuk-table__cell { (e.seq) }
-                        td.govuk-table__cell { (e.at.format("%Y-%m-%d %H:%M:%S")) }
+                        td.govuk-table__cell { (crate::local_time::date_time(e.at, zone)) }
                         td.govuk-table__cell { (e.actor) }
                         td.govuk-table__cell { (e.action) }
-                        td.govuk-table__cell { (e.record) }
+                        td.govuk-table__cell {
+                            @match references.get(&e.record) {
+                                Some(reference) => { (reference) }
+                                None => { (e.record) }
+                            }
+                        }
                     }
                 }
             }
         }
     };
     page(c, "Audit trail", "/audit/", main)
+}
+
+/// Records that did not open, with why, and the button that tries them again.
+pub fn quarantine_page(
+    c: &Chrome,
+    held: &[crate::inbox::store::Quarantined],
+    zone: chrono_tz::Tz,
+) -> Markup {
+    let main = html! {
+        h1.govuk-heading-xl { "Records set aside" }
+        p.govuk-body {
+            "These records reached the inbox but could not be opened. They are kept sealed, exactly as they arrived, and the kiosk has been told the inbox holds them, so nothing is lost and nothing behind them was held up."
+        }
+        p.govuk-body {
+            "The usual causes: the kiosk sealed them to a development key or to another team's key, or the inbox is using the wrong key file. Fix the key (see the README), restart the inbox if you changed its key file, then try them again."
+        }
+        @if held.is_empty() {
+            p.govuk-body { "Nothing is set aside." }
+        } @else {
+            table.govuk-table {
+                caption.govuk-table__caption.govuk-table__caption--m { (held.len()) @if held.len() == 1 { " record" } @else { " records" } }
+                thead.govuk-table__head { tr.govuk-table__row {
+                    @for h in ["Reference", "Kiosk and sequence", "Received", "Tries", "Why it did not open"] { th.govuk-table__header scope="col" { (h) } }
+                } }
+                tbody.govuk-table__body {
+                    @for q in held {
+                        tr.govuk-table__row {
+                            td.govuk-table__cell { @if q.reference.is_empty() { "(none listed)" } @else { (q.reference) } }
+                            td.govuk-table__cell { (q.key.kiosk) ", number " (q.sequence) }
+                            td.govuk-table__cell { (crate::local_time::date_time(q.fetched_at, zone)) }
+                            td.govuk-table__cell { (q.attempts) }
+                            td.govuk-table__cell { (q.reason) }
+                        }
+                    }
+                }
+            }
+            form method="post" action="/quarantine/retry" {
+                (csrf_field(c.csrf))
+                button.govuk-button type="submit" { "Try to open them again" }
+            }
+        }
+    };
+    page(c, "Records set aside", "/quarantine/", main)
 }
 
 /// An error page: a heading and what to do, nothing about the server.

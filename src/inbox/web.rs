@@ -3,6 +3,7 @@
 //! signed-in service needs on top: `Cache-Control: no-store` on everything, a rate limit on
 //! every post, and an error type that never shows internals.
 
+mod admin;
 mod auth;
 mod decisions;
 mod referrals;
@@ -25,6 +26,8 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use super::views::{self, Chrome};
 use super::Inbox;
+use crate::http::guard::{self, Refusal};
+use crate::http::ratelimit::Cost;
 use crate::kiosk::middleware::{log_requests, security_headers, HeaderPolicy};
 use crate::kiosk::KioskError;
 
@@ -48,7 +51,9 @@ pub enum InboxError {
     #[error("bad request: {0}")]
     BadRequest(&'static str),
     #[error("too many requests")]
-    TooMany,
+    TooMany { retry_after: u64 },
+    #[error("unsupported media type")]
+    MediaType,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -115,10 +120,15 @@ impl IntoResponse for InboxError {
                 "Something was missing",
                 format!("{why}. Go back and try again."),
             ),
-            Self::TooMany => (
+            Self::TooMany { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many attempts",
                 "Wait a minute, then try again.".to_string(),
+            ),
+            Self::MediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Something was missing",
+                "The page sent information in a form the inbox does not accept. Go back, reload the page and try again.".to_string(),
             ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -139,6 +149,11 @@ impl IntoResponse for InboxError {
             _ => None,
         };
         let mut res = status.into_response();
+        if let Self::TooMany { retry_after } = self {
+            if let Ok(v) = retry_after.to_string().parse() {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
         res.extensions_mut().insert(ErrorPage {
             title,
             text,
@@ -177,9 +192,11 @@ async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next
     }
     let chrome = Chrome {
         site: &inbox.site,
-        marking: &inbox.config.kiosk.protective_marking,
+        marking: &inbox.config.inbox.protective_marking,
         user: user.as_ref(),
         csrf: &token,
+        notice: None,
+        quarantined: 0,
     };
     let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
         .into_response();
@@ -201,6 +218,20 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Posted<T
     }
 }
 
+/// Leaves a message for the next page this user sees ("Decision recorded."): every change
+/// says that it happened.
+pub async fn flash(session: &Session, message: &str) -> Result<(), InboxError> {
+    session.insert(NOTICE, message).await?;
+    Ok(())
+}
+
+/// The message left by [`flash`], once.
+pub async fn take_notice(session: &Session) -> Option<String> {
+    session.remove::<String>(NOTICE).await.ok().flatten()
+}
+
+const NOTICE: &str = "notice";
+
 /// Runs blocking store or crypto work off the async threads.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T> + Send + 'static,
@@ -216,21 +247,64 @@ async fn no_store(req: Request, next: Next) -> Response {
     res
 }
 
-async fn rate_limit_posts(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
-    if req.method() == Method::POST {
-        if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied()
-        {
-            if inbox
-                .limiter
-                .check(inbox.limiter.client(peer, req.headers()))
-                .is_err()
-            {
-                tracing::warn!(route = %req.uri().path(), "post refused: rate limit");
-                return InboxError::TooMany.into_response();
-            }
+/// Refuses cross-site and non-form posts (see `http::guard`), then counts posts against the
+/// signed-in session's allowance, or the address's when there is no live session (sign-in).
+async fn limit_posts(
+    State(inbox): State<Arc<Inbox>>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    match guard::check_post(req.method(), req.headers()) {
+        Ok(()) => {}
+        Err(Refusal::CrossSite) => {
+            tracing::warn!("post refused: sent from another site");
+            return InboxError::Csrf.into_response();
+        }
+        Err(Refusal::MediaType) => return InboxError::MediaType.into_response(),
+    }
+    let _ = session.get_value("csrf").await;
+    let live = session.id().map(|id| id.to_string());
+    let cost = if live.is_some() {
+        Cost::SessionPost
+    } else {
+        Cost::NewSession
+    };
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        let address = inbox.limiter.client(peer, req.headers());
+        if let Err(retry_after) = inbox.limiter.check(cost, live.as_deref(), address) {
+            tracing::warn!(route = %req.uri().path(), "post refused: rate limit");
+            return InboxError::TooMany { retry_after }.into_response();
         }
     }
     next.run(req).await
+}
+
+/// Gives every session `Set-Cookie` (the removal cookie too) the session cookie's attributes.
+async fn harden_session_cookie(
+    State(inbox): State<Arc<Inbox>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    let c = &inbox.config.inbox;
+    guard::harden_cookies(
+        res.headers_mut(),
+        cookie_name(c.secure_cookies),
+        c.secure_cookies,
+    );
+    res
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-prem-inbox"
+    } else {
+        "prem-inbox"
+    }
 }
 
 /// The theme's assets; `prem.css` gets the inbox's rules appended.
@@ -277,26 +351,23 @@ pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Route
     let c = &inbox.config.inbox;
     let idle = tower_sessions::cookie::time::Duration::minutes(i64::from(c.session_idle_minutes));
     let session_layer = SessionManagerLayer::new(sessions)
-        .with_name(if c.secure_cookies {
-            "__Host-prem-inbox"
-        } else {
-            "prem-inbox"
-        })
+        .with_name(cookie_name(c.secure_cookies))
         .with_secure(c.secure_cookies)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle));
-    let timeout = Duration::from_secs(inbox.config.kiosk.request_timeout_secs);
+    let timeout = Duration::from_secs(inbox.config.inbox.request_timeout_secs);
     Router::new()
         .merge(auth::router())
         .merge(referrals::router())
+        .merge(admin::router())
         .fallback(|| async { InboxError::NotFound })
         .layer(from_fn(no_store))
         .route("/assets/{name}", get(asset))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(from_fn_with_state(inbox.clone(), rate_limit_posts))
-        .layer(RequestBodyLimitLayer::new(inbox.config.kiosk.body_limit))
+        .layer(from_fn_with_state(inbox.clone(), limit_posts))
+        .layer(RequestBodyLimitLayer::new(inbox.config.inbox.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
@@ -304,6 +375,7 @@ pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Route
         .layer(from_fn_with_state(inbox.clone(), render_errors))
         // Sessions are loaded lazily: assets and health checks never read one.
         .layer(session_layer)
+        .layer(from_fn_with_state(inbox.clone(), harden_session_cookie))
         .layer(from_fn_with_state(
             HeaderPolicy { hsts: c.hsts },
             security_headers,
@@ -320,10 +392,19 @@ pub async fn serve_on(
 ) -> Result<()> {
     let sessions = inbox.store.sessions()?;
     let purge_sessions = sessions.spawn_purge_task(Duration::from_secs(60));
+    let socket = super::admin::socket_path(&inbox.config, &inbox.root);
+    #[cfg(unix)]
+    let control = super::admin::spawn_control(inbox.clone(), socket.clone())?;
+    if inbox.config.inbox.kiosks.is_empty() {
+        tracing::warn!(
+            "no kiosks configured: nothing will be pulled (add [[inbox.kiosks]] with name, url \
+             and token_file to prem.toml)"
+        );
+    }
     let timers = spawn_timers(inbox.clone());
     eprintln!("inbox on http://{}/", listener.local_addr()?);
-    let header_timeout = Duration::from_secs(inbox.config.kiosk.header_timeout_secs);
-    let drain = Duration::from_secs(inbox.config.kiosk.request_timeout_secs);
+    let header_timeout = Duration::from_secs(inbox.config.inbox.header_timeout_secs);
+    let drain = Duration::from_secs(inbox.config.inbox.request_timeout_secs);
     crate::kiosk::serve(
         listener,
         app(inbox, sessions),
@@ -334,6 +415,11 @@ pub async fn serve_on(
     .await;
     purge_sessions.abort();
     timers.abort();
+    #[cfg(unix)]
+    {
+        control.abort();
+        let _ = std::fs::remove_file(&socket);
+    }
     eprintln!("stopped");
     Ok(())
 }
@@ -341,17 +427,22 @@ pub async fn serve_on(
 /// Pulls every `pull_interval_secs`; purges past retention once a day.
 fn spawn_timers(inbox: Arc<Inbox>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        // The first pull waits one interval: at start an operator can pull at once with the
-        // button or `prem inbox pull`, and tests decide when pulls happen.
+        // The first pull is at start (unless `pull_at_start` is off, as tests that decide when
+        // pulls happen set it), then every interval.
         let every = Duration::from_secs(inbox.config.inbox.pull_interval_secs);
-        let mut pull = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        let first = if inbox.config.inbox.pull_at_start {
+            tokio::time::Instant::now()
+        } else {
+            tokio::time::Instant::now() + every
+        };
+        let mut pull = tokio::time::interval_at(first, every);
         let mut purge = tokio::time::interval(Duration::from_secs(24 * 3600));
         loop {
             tokio::select! {
                 _ = pull.tick() => { pull_all_logged(inbox.clone()).await; }
                 _ = purge.tick() => {
                     let i = inbox.clone();
-                    match blocking(move || super::cli::purge_now(&i.store, &i.config, "system")).await {
+                    match blocking(move || super::admin::purge_expired(&i.store, &i.config, "system")).await {
                         Ok(n) if n > 0 => tracing::info!(purged = n, "retention purge"),
                         Ok(_) => {}
                         Err(e) => tracing::error!(error = %e, "retention purge failed"),

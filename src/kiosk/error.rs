@@ -20,6 +20,12 @@ pub enum KioskError {
     BadRequest,
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
+    /// A post the browser says comes from another site (Fetch Metadata or `Origin`).
+    #[error("cross-site post")]
+    CrossSite,
+    /// A post whose body is not urlencoded.
+    #[error("unsupported media type")]
+    UnsupportedMedia,
     /// The submission could not be made durable; nothing was acknowledged.
     #[error("submission not stored")]
     NotStored(#[source] anyhow::Error),
@@ -56,6 +62,8 @@ impl IntoResponse for KioskError {
             Self::Expired => (StatusCode::FORBIDDEN, ErrorKind::Expired),
             Self::BadRequest => (StatusCode::BAD_REQUEST, ErrorKind::BadRequest),
             Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorKind::TooMany),
+            Self::CrossSite => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
+            Self::UnsupportedMedia => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorKind::BadRequest),
             Self::NotStored(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorKind::NotStored),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         };
@@ -68,6 +76,10 @@ impl IntoResponse for KioskError {
             }
             Self::Csrf => {
                 tracing::warn!("form post refused: csrf token missing or wrong");
+                None
+            }
+            Self::CrossSite => {
+                tracing::warn!("form post refused: sent from another site");
                 None
             }
             _ => None,

@@ -102,8 +102,16 @@ async fn index(State(k): Shared) -> Markup {
     pages::forms_index(&built.info, &k.forms)
 }
 
-async fn start(State(k): Shared, Path(id): Path<String>) -> Result<Markup, KioskError> {
+/// The start page. Reaching it starts the form, so a session that already exists gets a new id
+/// here (its drafts are kept): an id planted in this browser by someone else stops working
+/// before anything is typed.
+async fn start(
+    State(k): Shared,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Markup, KioskError> {
     let form = form(&k, &id)?;
+    cycle_if_live(&session).await?;
     let first = forms::visible_pages(form, &Answers::default())
         .first()
         .copied()
@@ -115,6 +123,18 @@ async fn start(State(k): Shared, Path(id): Path<String>) -> Result<Markup, Kiosk
         form,
         first,
     ))
+}
+
+/// Gives a live session a new id; does nothing (and creates nothing) without one.
+async fn cycle_if_live(session: &Session) -> Result<(), KioskError> {
+    let _ = session.get_value("csrf").await;
+    if session.id().is_some() {
+        session
+            .cycle_id()
+            .await
+            .map_err(|e| KioskError::Internal(e.into()))?;
+    }
+    Ok(())
 }
 
 /// A fresh draft for this form, in a session whose id is new: an id that
@@ -142,13 +162,18 @@ async fn show(
 ) -> Result<Response, KioskError> {
     let form = form(&k, &fid)?;
     let page = page(form, &pid)?;
+    let first =
+        forms::first_unanswered_page(form, &Answers::default()).is_some_and(|p| p.id == pid);
     let draft = match load_draft(&session, &fid).await? {
-        Some(d) => d,
-        None if forms::first_unanswered_page(form, &Answers::default())
-            .is_some_and(|p| p.id == pid) =>
-        {
-            begin(&session, &fid).await?
+        Some(d) => {
+            // The first page starts the form too (it may be reached by a link, not the start
+            // page): never carry an id that arrived from the client past it.
+            if first {
+                cycle_if_live(&session).await?;
+            }
+            d
         }
+        None if first => begin(&session, &fid).await?,
         None if had_session_cookie(&k, &headers) => return Err(KioskError::Expired),
         None => return Ok(Redirect::to(&format!("/forms/{fid}/")).into_response()),
     };

@@ -1,5 +1,6 @@
 //! Layers every kiosk response passes through: security headers, a request
-//! id with one log line per request, and the rate limit on posts. Logs carry
+//! id with one log line per request, the post guard, the rate limits and the
+//! session cookie's attributes. Logs carry
 //! the route pattern, status and timing: never answers, names, query strings
 //! or session ids.
 
@@ -12,8 +13,12 @@ use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use tower_sessions::Session;
+
 use super::error::KioskError;
-use super::ratelimit::RateLimiter;
+use super::Kiosk;
+use crate::http::guard::{self, Refusal};
+use crate::http::ratelimit::Cost;
 use crate::site::serve::insert_security_headers;
 
 #[derive(Clone, Copy)]
@@ -81,23 +86,72 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
     res
 }
 
-pub async fn rate_limit_posts(
-    State(limiter): State<Arc<RateLimiter>>,
+/// Refuses posts from other sites and posts that are not urlencoded forms, before any
+/// handler or session work (see `http::guard`).
+pub async fn guard_posts(req: Request, next: Next) -> Response {
+    match guard::check_post(req.method(), req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(Refusal::CrossSite) => KioskError::CrossSite.into_response(),
+        Err(Refusal::MediaType) => KioskError::UnsupportedMedia.into_response(),
+    }
+}
+
+/// Counts form-flow requests against the session's or the address's allowance (see
+/// `http::ratelimit`). Runs inside the session layer, so it can tell a live session from a
+/// request that would create one.
+pub async fn limit_posts(
+    State(k): State<Arc<Kiosk>>,
+    session: Session,
     req: Request,
     next: Next,
 ) -> Response {
-    if req.method() == Method::POST {
+    let path = req.uri().path();
+    let depth = path.trim_matches('/').split('/').count();
+    // The forms index and a form's start page never create a session.
+    let free = req.method() != Method::POST && depth <= 2;
+    if !free {
+        // Loads the session, so that `id()` is set only for a live one.
+        let _ = session.get_value("csrf").await;
+        let live = session.id().map(|id| id.to_string());
+        let cost = match (&live, req.method() == Method::POST) {
+            (None, _) => Some(Cost::NewSession),
+            (Some(_), true) if path.ends_with("/submit/") => Some(Cost::Submit),
+            (Some(_), true) => Some(Cost::SessionPost),
+            (Some(_), false) => None,
+        };
         let peer = req
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0);
-        if let Some(peer) = peer {
-            let client = limiter.client(peer, req.headers());
-            if let Err(retry_after) = limiter.check(client) {
-                tracing::warn!(route = %req.uri().path(), "form post refused: rate limit");
+        if let (Some(cost), Some(peer)) = (cost, peer) {
+            let address = k.limiter.client(peer, req.headers());
+            if let Err(retry_after) = k.limiter.check(cost, live.as_deref(), address) {
+                tracing::warn!(route = %matched(&req), "request refused: rate limit");
                 return KioskError::TooManyRequests { retry_after }.into_response();
             }
         }
     }
     next.run(req).await
+}
+
+fn matched(req: &Request) -> String {
+    req.extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// Gives every session `Set-Cookie` (the removal cookie too) the session cookie's attributes.
+pub async fn harden_session_cookie(
+    State(k): State<Arc<Kiosk>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    guard::harden_cookies(
+        res.headers_mut(),
+        k.session_cookie_name(),
+        k.config.kiosk.secure_cookies,
+    );
+    res
 }

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use super::{app, internal_app, keys, open_store, ratelimit::RateLimiter, serve, Kiosk};
+use super::{app, internal_app, keys, open_store, serve, Kiosk};
 use crate::config::Config;
 use crate::criteria::Criteria;
+use crate::http::ratelimit::RateLimiter;
 use crate::site::serve::Served;
 use crate::site::{BuildOptions, Site};
 use crate::store::SubmissionStore;
@@ -73,6 +74,7 @@ pub fn prepare(mut config: Config, root: &Path, opts: &ServeOptions) -> Result<A
     Ok(Arc::new(Kiosk {
         limiter: Arc::new(RateLimiter::new(
             config.kiosk.posts_per_minute,
+            config.kiosk.new_sessions_per_minute,
             &config.kiosk.trusted_proxies,
         )),
         config: Arc::new(config),

@@ -26,6 +26,7 @@ async function startKiosk() {
     PREM_KIOSK_DATA_DIR: path.join(tmp, 'data'),
     PREM_BUILD_OUTPUT_DIR: path.join(tmp, 'public'),
     PREM_KIOSK_POSTS_PER_MINUTE: '100000',
+    PREM_KIOSK_NEW_SESSIONS_PER_MINUTE: '100000',
     RUST_LOG: 'warn',
   };
   const child = spawn('cargo', [...CARGO_RUN, '--', 'serve', '--addr', '127.0.0.1:0'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -174,6 +174,7 @@ before(async () => {
     `[kiosk]
 reference_prefix = "PREM"
 posts_per_minute = 100000
+new_sessions_per_minute = 100000
 
 [[kiosk.recipients]]
 name = "police"
@@ -205,7 +206,9 @@ secret_key = ${q(path.join(keys, 'police.key'))}
 passphrase_file = ${q(pass)}
 lockout_attempts = ${LOCKOUT_ATTEMPTS}
 posts_per_minute = 100000
+new_sessions_per_minute = 100000
 pull_interval_secs = 3600
+pull_at_start = false
 
 [[inbox.kiosks]]
 name = "kiosk1"

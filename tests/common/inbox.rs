@@ -53,8 +53,10 @@ pub fn inbox_config(h: &Harness, url: &str, tmp: &Path) -> Config {
     }];
     config.inbox.secure_cookies = false;
     config.inbox.posts_per_minute = 100_000;
+    config.inbox.new_sessions_per_minute = 100_000;
     config.inbox.lockout_attempts = 3;
     config.inbox.pull_interval_secs = 3600;
+    config.inbox.pull_at_start = false;
     config
 }
 

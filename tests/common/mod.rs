@@ -64,6 +64,7 @@ impl Harness {
             forms: Vec::new(),
         }];
         config.kiosk.posts_per_minute = 100_000;
+        config.kiosk.new_sessions_per_minute = 100_000;
         tune(&mut config);
         let data_dir = config.kiosk.data_dir.clone();
         let kiosk = prem::kiosk::prepare(config, &root(), &ServeOptions { production })

@@ -103,6 +103,7 @@ impl Site {
             .env("PREM_KIOSK_DATA_DIR", &self.data)
             .env("PREM_BUILD_OUTPUT_DIR", &self.out)
             .env("PREM_KIOSK_POSTS_PER_MINUTE", "1000000")
+            .env("PREM_KIOSK_NEW_SESSIONS_PER_MINUTE", "1000000")
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null());
         cmd

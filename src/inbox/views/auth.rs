@@ -150,9 +150,11 @@ pub fn enrol_page(c: &Chrome, secret_b32: &str, uri: &str, error: Option<&str>) 
             h1.govuk-heading-xl { "Set up your authenticator app" }
             p.govuk-body { "Every sign-in needs a code from an authenticator app as well as your password." }
             ol.govuk-list.govuk-list--number {
-                li { "In your authenticator app, choose to add an account by entering a key." }
-                li { "Enter this key (time-based, 6 digits, 30 seconds):" }
+                li { "In your authenticator app, choose to add an account, then scan this QR code:" }
             }
+            img.app-qr src="/login/enrol/qr.svg" width="240" height="240"
+                alt="QR code for setting up your authenticator app. If you cannot scan it, enter the key below instead.";
+            p.govuk-body { "If you cannot scan the code, choose to enter a key instead, and type this key (time-based, 6 digits, 30 seconds):" }
             p.govuk-body.app-secret { code #secret { (grouped.join(" ")) } }
             details.govuk-details {
                 summary.govuk-details__summary { span.govuk-details__summary-text { "Set-up link for apps that accept one" } }

@@ -3,11 +3,13 @@
 //! meeting pack.
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 use maud::{html, Markup};
 
 use super::{csrf_field, error_summary, page, title_for, Chrome, FieldError};
 use crate::forms::{self, Form};
 use crate::inbox::model::{Kind, Referral, Signed, Stage, StageResult, Status};
+use crate::local_time;
 
 pub struct ReferralView<'a> {
     pub referral: &'a Referral,
@@ -21,6 +23,9 @@ pub struct ReferralView<'a> {
     pub can_export: bool,
     /// A post that was refused: shown again with its errors and what was typed.
     pub posted: Option<RefusedPost<'a>>,
+    /// The escalation stages from configuration: titles and questions.
+    pub stages: &'a [crate::config::EscalationStage],
+    pub zone: Tz,
 }
 
 /// The forms that move a case on; each names its fields (ids are prefixed with the form's).
@@ -138,19 +143,19 @@ fn answers(v: &ReferralView) -> Markup {
     }
 }
 
-fn signed(s: &Signed) -> Markup {
+fn signed(s: &Signed, zone: Tz) -> Markup {
     html! {
-        p.govuk-body-s { "By " (s.by) " on " (s.at.format("%-d %B %Y at %H:%M UTC")) }
+        p.govuk-body-s { "By " (s.by) " on " (local_time::date_time(s.at, zone)) }
         p.govuk-body { (s.rationale) }
     }
 }
 
-fn stage(title: &str, st: &Stage) -> Markup {
+fn stage(title: &str, st: &Stage, zone: Tz) -> Markup {
     html! {
         h3.govuk-heading-s { (title) }
         p.govuk-body { "Due by " (st.deadline.format("%-d %B %Y")) }
         @match &st.outcome {
-            Some((result, s)) => { p.govuk-body { strong { (result.label()) } } (signed(s)) }
+            Some((result, s)) => { p.govuk-body { strong { (result.label()) } } (signed(s, zone)) }
             None => { p.govuk-body { "Not held yet." } }
         }
     }
@@ -172,15 +177,21 @@ fn case(v: &ReferralView) -> Markup {
         }
         @if let Some((outcome, s)) = &c.decision {
             h3.govuk-heading-s { "Threshold decision: " (outcome.label()) }
-            (signed(s))
+            (signed(s, v.zone))
         }
-        @if let Some(st) = &c.stage1 { (stage("Stage 1: face-to-face discussion with the chair", st)) }
-        @if let Some(st) = &c.stage2 { (stage("Stage 2: senior LA manager with the DCI or superintendent", st)) }
+        @for (outcome, s) in c.corrections.iter().rev() {
+            details.govuk-details {
+                summary.govuk-details__summary { span.govuk-details__summary-text { "Earlier decision, since corrected: " (outcome.label()) } }
+                div.govuk-details__text { (signed(s, v.zone)) }
+            }
+        }
+        @if let Some(st) = &c.stage1 { (stage(&v.stages[0].title, st, v.zone)) }
+        @if let Some(st) = &c.stage2 { (stage(&v.stages[1].title, st, v.zone)) }
         @if !c.history.is_empty() {
             h3.govuk-heading-s { "History" }
             ul.govuk-list {
                 @for (status, s) in &c.history {
-                    li { (status.label()) " — " (s.by) ", " (s.at.format("%-d %b %Y %H:%M")) @if !s.rationale.is_empty() { ": " (s.rationale) } }
+                    li { (status.label()) " — " (s.by) ", " (local_time::date_time(s.at, v.zone)) @if !s.rationale.is_empty() { ": " (s.rationale) } }
                 }
             }
         }
@@ -253,21 +264,25 @@ fn actions(c: &Chrome, v: &ReferralView) -> Markup {
         posted(CaseForm::Status),
     );
     html! {
-        @if r.kind() == Kind::Referral && r.case.status == Status::New && v.can_decide {
+        @if r.kind() == Kind::Referral && v.can_decide {
             form method="post" action={ (base) "/decision" } novalidate {
                 (csrf_field(c.csrf))
-                (radios(CaseForm::Decision, "Does this referral meet the threshold?", &[("accept", "Accept"), ("not-accepted", "Not accepted"), ("escalate", "Escalate: the referrer disputes or it needs the chair")], decision))
+                @if r.case.decision.is_some() {
+                    h2.govuk-heading-m { "Correct the decision" }
+                    p.govuk-body { "The decision recorded now replaces the current one; the current one stays on this page and in the audit trail." }
+                }
+                (radios(CaseForm::Decision, "Does this referral meet the threshold?", &[("accept", "Accept"), ("not-accepted", "Not accepted"), ("escalate", "Escalate: the referrer disputes the decision, or it needs a senior decision")], decision))
                 (rationale(CaseForm::Decision, "Rationale (required)", decision))
-                button.govuk-button type="submit" { "Record decision" }
+                button.govuk-button type="submit" { @if r.case.decision.is_some() { "Record corrected decision" } @else { "Record decision" } }
             }
         }
         @if (stage1_open || stage2_open) && v.can_escalate {
             form method="post" action={ (base) "/escalation" } novalidate {
                 (csrf_field(c.csrf))
                 @if stage1_open {
-                    (radios(CaseForm::Escalation, "Outcome of the face-to-face discussion with the chair", &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label()), ("unresolved", StageResult::Unresolved.label())], escalation))
+                    (radios(CaseForm::Escalation, &v.stages[0].question, &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label()), ("unresolved", StageResult::Unresolved.label())], escalation))
                 } @else {
-                    (radios(CaseForm::Escalation, "Outcome of the meeting with the DCI or superintendent", &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label())], escalation))
+                    (radios(CaseForm::Escalation, &v.stages[1].question, &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label())], escalation))
                 }
                 (rationale(CaseForm::Escalation, "What was agreed, and why (required)", escalation))
                 button.govuk-button type="submit" { "Record outcome" }
@@ -299,7 +314,7 @@ fn heading(v: &ReferralView) -> Markup {
             @if r.urgent() { " " strong.govuk-tag.govuk-tag--red { "Urgent" } }
         }
         p.govuk-body {
-            "Submitted " (r.submission.submitted_at) "; received " (r.received_at.format("%-d %B %Y at %H:%M UTC"))
+            "Submitted " (local_time::date_time(r.created_at, v.zone)) "; received " (local_time::date_time(r.received_at, v.zone))
             " from kiosk " (r.key.kiosk) " (sequence " (r.sequence) ")."
         }
     }

@@ -37,6 +37,7 @@ pub fn router() -> Router<Arc<Inbox>> {
         .route("/login/password", get(password_form).post(change_password))
         .route("/login/code", get(code_form).post(code))
         .route("/login/enrol", get(enrol_form).post(enrol))
+        .route("/login/enrol/qr.svg", get(enrol_qr))
         .route("/logout", post(logout))
 }
 
@@ -97,11 +98,17 @@ pub async fn audit(
 fn chrome<'a>(inbox: &'a Inbox, token: &'a str) -> Chrome<'a> {
     Chrome {
         site: &inbox.site,
-        marking: &inbox.config.kiosk.protective_marking,
+        marking: &inbox.config.inbox.protective_marking,
         user: None,
         csrf: token,
+        notice: None,
+        quarantined: 0,
     }
 }
+
+/// At enrolment the user and password are already proven, so the message can say exactly what
+/// is wrong: the code.
+const WRONG_ENROL_CODE: &str = "That code does not match: enter the 6-digit code your app shows now for this account (it changes every 30 seconds; if it still fails, check the device's clock is set automatically)";
 
 const WRONG: &str = "The user name, password or code is wrong, or the account is locked for a while after too many attempts";
 
@@ -300,6 +307,26 @@ async fn enrol_page(
     Ok(page.into_response())
 }
 
+/// The enrolment QR code, as an image of its own (so the page needs no inline SVG), only for
+/// the session that is enrolling, never cached.
+async fn enrol_qr(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
+    if at_step(&inbox, &session, "/login/enrol").await?.is_err() {
+        return Err(InboxError::NotFound);
+    }
+    let name = pending(&session).await?;
+    let secret = enrol_secret(&session).await?;
+    let uri = totp::otpauth_uri(&inbox.site.name, &name, &secret);
+    let svg = totp::qr_svg(&uri).map_err(InboxError::Internal)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
 async fn enrol_form(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
     if let Err(elsewhere) = at_step(&inbox, &session, "/login/enrol").await? {
         return Ok(elsewhere.into_response());
@@ -380,7 +407,9 @@ async fn second_factor(
             if refused == Refused::Locked {
                 session.remove::<String>(PENDING).await?;
             }
-            let res = if enrolling {
+            let res = if enrolling && refused != Refused::Locked {
+                enrol_page(&inbox, &session, Some(WRONG_ENROL_CODE)).await?
+            } else if enrolling {
                 enrol_page(&inbox, &session, Some(WRONG)).await?
             } else {
                 let token = csrf::token(&session).await?;

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
-use chrono::{Days, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -18,7 +18,6 @@ use super::auth::{audit, require};
 use super::referrals::{self, load};
 use super::{blocking, InboxError, Posted};
 use crate::inbox::accounts::{Permission, User};
-use crate::inbox::deadline::{self, Calendar};
 use crate::inbox::model::{Kind, Outcome, Referral, Signed, Stage, StageResult, Status};
 use crate::inbox::views::{self, CaseForm, FieldError, RefusedPost};
 use crate::inbox::Inbox;
@@ -96,30 +95,48 @@ fn signed(form: &ChoicePost, user: &User) -> Signed {
     }
 }
 
-/// Applies `change` to the case and records `action` in the audit trail.
+/// Applies `change` to the case, records `action` in the audit trail and leaves `notice` for
+/// the page the user lands on. A case changed by someone else meanwhile is never overwritten:
+/// the user is sent back to the page, which shows the other change and says why theirs was not
+/// saved (a message, never a 500).
 async fn change_case(
     inbox: &Arc<Inbox>,
+    session: &Session,
     r: Referral,
     user: &User,
     action: String,
+    notice: &str,
     change: impl FnOnce(&mut Referral) -> Result<(), InboxError> + Send + 'static,
 ) -> Result<Response, InboxError> {
     let mut probe = r.clone();
     change(&mut probe)?;
     let (store, key, case) = (inbox.store.clone(), r.key.clone(), probe.case);
     let k = key.clone();
-    blocking(move || {
+    let saved = blocking(move || {
+        let mut clash = false;
         store.update(&k, |stored| {
             if stored.case != r.case {
-                anyhow::bail!("the case changed while this decision was being made");
+                clash = true;
+            } else {
+                stored.case = case;
             }
-            stored.case = case;
             Ok(())
-        })
+        })?;
+        Ok(!clash)
     })
     .await?;
-    audit(inbox, &user.name, &action, &key.path()).await?;
-    Ok(Redirect::to(&format!("/referrals/{}", key.path())).into_response())
+    let path = key.path();
+    if !saved {
+        super::flash(
+            session,
+            "Someone else changed this referral while you were working on it, so your change was not saved. Their change is shown below: check it, then try again if you still need to.",
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/referrals/{path}")).into_response());
+    }
+    audit(inbox, &user.name, &action, &path).await?;
+    super::flash(session, notice).await?;
+    Ok(Redirect::to(&format!("/referrals/{path}")).into_response())
 }
 
 async fn decide(
@@ -131,9 +148,9 @@ async fn decide(
     let user = require(&inbox, &session, Permission::Decide).await?;
     csrf::verify(&session, Some(&form.csrf)).await?;
     let r = load(&inbox, &user, kiosk, id).await?;
-    if r.kind() != Kind::Referral || r.case.status != Status::New {
+    if r.kind() != Kind::Referral || !r.case.decidable() {
         return Err(InboxError::BadRequest(
-            "This referral is not waiting for a threshold decision",
+            "This referral's threshold decision cannot be recorded or corrected now",
         ));
     }
     let outcome = form.outcome.as_deref().and_then(Outcome::parse);
@@ -151,32 +168,41 @@ async fn decide(
         .await;
     };
     let s = signed(&form, &user);
-    change_case(
-        &inbox,
-        r,
-        &user,
-        format!("decision:{}", outcome.slug()),
-        move |r| {
-            let status = match outcome {
-                Outcome::Accept => Status::Accepted,
-                Outcome::NotAccepted => Status::NotAccepted,
-                Outcome::Escalate => {
-                    let today = s.at.date_naive();
-                    let deadline = Calendar::england_and_wales()
-                        .add_working_days(today, deadline::STAGE1_WORKING_DAYS);
-                    r.case.stage1 = Some(Stage {
-                        deadline,
-                        outcome: None,
-                    });
-                    Status::Escalated
-                }
-            };
-            r.case.status = status;
-            r.case.history.push((status, s.clone()));
-            r.case.decision = Some((outcome, s));
-            Ok(())
+    let stage1_deadline = inbox.stage_deadline(0, s.at);
+    let correcting = r.case.decision.is_some();
+    let action = format!(
+        "{}:{}",
+        if correcting {
+            "decision-corrected"
+        } else {
+            "decision"
         },
-    )
+        outcome.slug()
+    );
+    let notice = if correcting {
+        "Decision corrected. The earlier decision is kept on this page."
+    } else {
+        "Decision recorded."
+    };
+    change_case(&inbox, &session, r, &user, action, notice, move |r| {
+        let status = match outcome {
+            Outcome::Accept => Status::Accepted,
+            Outcome::NotAccepted => Status::NotAccepted,
+            Outcome::Escalate => {
+                r.case.stage1 = Some(Stage {
+                    deadline: stage1_deadline,
+                    outcome: None,
+                });
+                Status::Escalated
+            }
+        };
+        r.case.status = status;
+        r.case.history.push((status, s.clone()));
+        if let Some(earlier) = r.case.decision.replace((outcome, s)) {
+            r.case.corrections.push(earlier);
+        }
+        Ok(())
+    })
     .await
 }
 
@@ -186,24 +212,18 @@ async fn escalate(
     Path((kiosk, id)): Path<(String, String)>,
     Posted(form): Posted<ChoicePost>,
 ) -> Result<Response, InboxError> {
-    let user = require(&inbox, &session, Permission::RecordEscalation).await?;
+    let user = require(&inbox, &session, Permission::ViewReferral).await?;
     csrf::verify(&session, Some(&form.csrf)).await?;
     let r = load(&inbox, &user, kiosk, id).await?;
-    let stage1_open = r
-        .case
-        .stage1
-        .as_ref()
-        .is_some_and(|st| st.outcome.is_none());
-    let stage2_open = r
-        .case
-        .stage2
-        .as_ref()
-        .is_some_and(|st| st.outcome.is_none());
-    if !(stage1_open || stage2_open) {
+    let Some(open) = r.case.open_stage() else {
         return Err(InboxError::BadRequest(
             "There is no open escalation stage for that outcome",
         ));
+    };
+    if !inbox.may_record_stage(&user, open) {
+        return Err(InboxError::Forbidden);
     }
+    let stage1_open = open == 0;
     // Stage 2 decides: "unresolved" is not on offer there.
     let result = form
         .outcome
@@ -224,38 +244,42 @@ async fn escalate(
         .await;
     };
     let s = signed(&form, &user);
-    let action = format!(
-        "escalation-stage{}:{result:?}",
-        if stage1_open { 1 } else { 2 }
+    let action = format!("escalation-stage{}:{}", open + 1, result.slug());
+    let stage2_deadline = inbox.stage_deadline(1, s.at);
+    change_case(
+        &inbox,
+        &session,
+        r,
+        &user,
+        action,
+        "Outcome recorded.",
+        move |r| {
+            let status = match result {
+                StageResult::Accept => Some(Status::Accepted),
+                StageResult::NotAccepted => Some(Status::NotAccepted),
+                StageResult::Unresolved => None,
+            };
+            let stage = if stage1_open {
+                &mut r.case.stage1
+            } else {
+                &mut r.case.stage2
+            };
+            if let Some(st) = stage.as_mut() {
+                st.outcome = Some((result, s.clone()));
+            }
+            if result == StageResult::Unresolved {
+                r.case.stage2 = Some(Stage {
+                    deadline: stage2_deadline,
+                    outcome: None,
+                });
+            }
+            if let Some(status) = status {
+                r.case.status = status;
+                r.case.history.push((status, s));
+            }
+            Ok(())
+        },
     )
-    .to_lowercase();
-    change_case(&inbox, r, &user, action, move |r| {
-        let status = match result {
-            StageResult::Accept => Some(Status::Accepted),
-            StageResult::NotAccepted => Some(Status::NotAccepted),
-            StageResult::Unresolved => None,
-        };
-        let stage = if stage1_open {
-            &mut r.case.stage1
-        } else {
-            &mut r.case.stage2
-        };
-        if let Some(st) = stage.as_mut() {
-            st.outcome = Some((result, s.clone()));
-        }
-        if result == StageResult::Unresolved {
-            let deadline = s.at.date_naive() + Days::new(deadline::STAGE2_DAYS);
-            r.case.stage2 = Some(Stage {
-                deadline,
-                outcome: None,
-            });
-        }
-        if let Some(status) = status {
-            r.case.status = status;
-            r.case.history.push((status, s));
-        }
-        Ok(())
-    })
     .await
 }
 
@@ -285,9 +309,11 @@ async fn set_status(
     let s = signed(&form, &user);
     change_case(
         &inbox,
+        &session,
         r,
         &user,
         format!("status:{}", status.slug()),
+        "Status updated.",
         move |r| {
             r.case.status = status;
             r.case.history.push((status, s));

@@ -9,14 +9,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::auth::{audit, require};
-use super::{blocking, InboxError, Posted};
+use super::{blocking, flash, take_notice, InboxError, Posted};
 use crate::inbox::accounts::{Permission, Role, User};
-use crate::inbox::deadline::{self, Calendar};
+use crate::inbox::deadline;
 use crate::inbox::model::{RecordKey, Referral};
 use crate::inbox::views::{self, Chrome, Filters, ListView, ReferralView, Row};
 use crate::inbox::{export, pull, Inbox};
@@ -45,12 +44,15 @@ fn visible(user: &User, r: &Referral) -> bool {
     }
 }
 
+/// The frame of a signed-in page: the quarantine banner shows on every one of them.
 pub(super) fn chrome<'a>(inbox: &'a Inbox, user: &'a User, token: &'a str) -> Chrome<'a> {
     Chrome {
         site: &inbox.site,
-        marking: &inbox.config.kiosk.protective_marking,
+        marking: &inbox.config.inbox.protective_marking,
         user: Some(user),
         csrf: token,
+        notice: None,
+        quarantined: inbox.store.quarantine_count(),
     }
 }
 
@@ -86,8 +88,9 @@ async fn list(
         Ok((store.all()?, gaps))
     })
     .await?;
-    let cal = Calendar::england_and_wales();
-    let today = Utc::now().date_naive();
+    let today = inbox.today();
+    let may_open = user.role.may(Permission::ViewReferral);
+    let zone = inbox.config.zone();
     let mut rows: Vec<Row> = all
         .iter()
         .filter(|r| visible(&user, r))
@@ -95,14 +98,15 @@ async fn list(
         .filter(|r| q.status.is_empty() || r.case.status.slug() == q.status)
         .filter(|r| q.form.is_empty() || r.submission.form == q.form)
         .map(|r| {
-            let deadline = cal.decision_deadline(r.received_at);
+            let deadline = inbox.decision_deadline(r);
             Row {
-                href: format!("/referrals/{}", r.key.path()),
+                href: may_open.then(|| format!("/referrals/{}", r.key.path())),
                 reference: r.submission.reference.clone(),
                 form: r.submission.form_title.clone(),
                 presenting_la: r.presenting_la().unwrap_or("—").into(),
                 owning_la: r.owning_la().unwrap_or("—").into(),
-                received: r.received_at.date_naive(),
+                received: crate::local_time::short_date(r.created_at, zone),
+                submitted_at: r.created_at,
                 status: r.case.status,
                 deadline,
                 overdue: r.case.status.awaiting_decision() && deadline::is_overdue(deadline, today),
@@ -110,13 +114,15 @@ async fn list(
             }
         })
         .collect();
-    rows.sort_by_key(|r| (!r.urgent, r.deadline, r.received));
+    rows.sort_by_key(|r| (!r.urgent, r.deadline, r.submitted_at));
     let last = inbox
         .last_pull
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     let token = csrf::token(&session).await?;
+    let mut c = chrome(&inbox, &user, &token);
+    c.notice = take_notice(&session).await;
     let view = ListView {
         rows: &rows,
         filters: Filters {
@@ -137,7 +143,7 @@ async fn list(
         can_pull: user.role.may(Permission::Pull),
         can_export_csv: user.role.may(Permission::ExportCsv),
     };
-    Ok(views::list_page(&chrome(&inbox, &user, &token), &view).into_response())
+    Ok(views::list_page(&c, &view).into_response())
 }
 
 /// Loads a referral the user may see; others are "not found", so their existence is not told.
@@ -156,15 +162,19 @@ pub(super) async fn load(
 }
 
 pub(super) fn view<'a>(inbox: &'a Inbox, user: &User, r: &'a Referral) -> ReferralView<'a> {
-    let deadline = Calendar::england_and_wales().decision_deadline(r.received_at);
+    let deadline = inbox.decision_deadline(r);
     ReferralView {
         referral: r,
         form: inbox.forms.get(&r.submission.form),
         deadline,
-        overdue: r.case.status.awaiting_decision()
-            && deadline::is_overdue(deadline, Utc::now().date_naive()),
-        can_decide: user.role.may(Permission::Decide),
-        can_escalate: user.role.may(Permission::RecordEscalation),
+        overdue: r.case.status.awaiting_decision() && deadline::is_overdue(deadline, inbox.today()),
+        can_decide: user.role.may(Permission::Decide) && r.case.decidable(),
+        can_escalate: r
+            .case
+            .open_stage()
+            .is_some_and(|n| inbox.may_record_stage(user, n)),
+        stages: &inbox.config.inbox.escalation,
+        zone: inbox.config.zone(),
         can_set_status: user.role.may(Permission::SetStatus),
         can_export: user.role.may(Permission::Export),
         posted: None,
@@ -180,10 +190,9 @@ async fn show(
     let r = load(&inbox, &user, kiosk, id).await?;
     audit(&inbox, &user.name, "view", &r.key.path()).await?;
     let token = csrf::token(&session).await?;
-    Ok(
-        views::referral_page(&chrome(&inbox, &user, &token), &view(&inbox, &user, &r))
-            .into_response(),
-    )
+    let mut c = chrome(&inbox, &user, &token);
+    c.notice = take_notice(&session).await;
+    Ok(views::referral_page(&c, &view(&inbox, &user, &r)).into_response())
 }
 
 async fn print(
@@ -206,8 +215,8 @@ async fn export_json(
     let user = require(&inbox, &session, Permission::Export).await?;
     let r = load(&inbox, &user, kiosk, id).await?;
     audit(&inbox, &user.name, "export-json", &r.key.path()).await?;
-    let deadline = Calendar::england_and_wales().decision_deadline(r.received_at);
-    let body = export::referral_json(&r, deadline, &inbox.config.kiosk.protective_marking);
+    let deadline = inbox.decision_deadline(&r);
+    let body = export::referral_json(&r, deadline, &inbox.config.inbox.protective_marking);
     let disposition = format!(
         "attachment; filename=\"{}.json\"",
         r.submission
@@ -228,15 +237,19 @@ async fn export_csv(State(inbox): Shared, session: Session) -> Result<Response, 
     audit(&inbox, &user.name, "export-csv", "").await?;
     let body = export::csv(
         &all,
-        Calendar::england_and_wales(),
-        &inbox.config.kiosk.protective_marking,
+        |r| inbox.decision_deadline(r),
+        &inbox.config.inbox.protective_marking,
     );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"referrals.csv\"",
+                format!(
+                    "attachment; filename=\"{}\"",
+                    export::csv_file_name(&inbox.config.inbox.protective_marking)
+                )
+                .as_str(),
             ),
         ],
         body,
@@ -248,9 +261,22 @@ async fn audit_trail(State(inbox): Shared, session: Session) -> Result<Response,
     let user = require(&inbox, &session, Permission::ReadAudit).await?;
     audit(&inbox, &user.name, "audit-view", "").await?;
     let store = inbox.store.clone();
-    let entries = blocking(move || store.audit.recent(500)).await?;
+    let (entries, references) = blocking(move || {
+        let mut refs = std::collections::HashMap::new();
+        for r in store.all()? {
+            refs.insert(r.key.path(), r.submission.reference);
+        }
+        for q in store.quarantined()? {
+            if !q.reference.is_empty() {
+                refs.insert(q.key.path(), q.reference);
+            }
+        }
+        Ok((store.audit.recent(500)?, refs))
+    })
+    .await?;
     let token = csrf::token(&session).await?;
-    Ok(views::audit_page(&chrome(&inbox, &user, &token), &entries).into_response())
+    let c = chrome(&inbox, &user, &token);
+    Ok(views::audit_page(&c, &entries, &references, inbox.config.zone()).into_response())
 }
 
 #[derive(Deserialize)]
@@ -267,6 +293,18 @@ async fn pull_now(
     csrf::verify(&session, Some(&form.csrf)).await?;
     let user = require(&inbox, &session, Permission::Pull).await?;
     audit(&inbox, &user.name, "pull", "").await?;
-    pull::pull_all(inbox.clone(), &user.name).await;
+    let reports = pull::pull_all(inbox.clone(), &user.name).await;
+    let stored: usize = reports.iter().map(|r| r.stored).sum();
+    let failed = reports.iter().filter(|r| r.error.is_some()).count();
+    let message = match (stored, failed) {
+        (0, 0) => "Fetched: nothing new.".to_string(),
+        (1, 0) => "Fetched 1 new referral.".to_string(),
+        (n, 0) => format!("Fetched {n} new referrals."),
+        (n, f) => format!(
+            "Fetched {n} new; {f} kiosk{} could not be reached: see the last pull below.",
+            if f == 1 { "" } else { "s" }
+        ),
+    };
+    flash(&session, &message).await?;
     Ok(Redirect::to("/").into_response())
 }

@@ -1,0 +1,12 @@
+//! Hardened HTTP plumbing shared by every prem listener (the kiosk and the inbox). It knows no
+//! forms, referrals or pages: each app maps the refusals here onto its own error pages.
+//!
+//! - [`guard`]: the second layer of defence behind the CSRF token on every post: Fetch
+//!   Metadata and `Origin` checks and the one accepted body type; and the session cookie's
+//!   attributes on every `Set-Cookie`, including the removal cookie.
+//! - [`ratelimit`]: token buckets per session (page posts) and per address (new sessions,
+//!   final submits), so that an office of people behind one address is never refused while
+//!   one client flooding posts or sessions is.
+
+pub mod guard;
+pub mod ratelimit;
