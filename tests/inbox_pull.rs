@@ -134,3 +134,246 @@ fn a_pull_broken_half_way_loses_nothing_and_duplicates_nothing() {
         .gaps
         .is_empty());
 }
+
+/// Stores, straight into the kiosk's store, a record listed for the police team but sealed to
+/// a key nobody in the inbox holds (as a kiosk running on its development key would).
+fn plant_foreign_record(h: &Harness) -> String {
+    use prem::store::{RecordMeta, SubmissionId};
+    let (stranger, _) = prem::seal::generate_keypair();
+    let seq = h.kiosk.store.reserve_sequence().expect("seq");
+    let now = chrono::Utc::now();
+    let header = prem::seal::Header::new(1, seq, now.timestamp(), std::slice::from_ref(&stranger));
+    let sealed = prem::seal::seal(&header, &[stranger], b"{}").expect("seal");
+    let reference = format!("PREM-2026-X{:05}", seq);
+    let meta = RecordMeta {
+        submission_id: SubmissionId(header.submission_id),
+        sequence: seq,
+        created_at: now,
+        recipients: h.kiosk.team_ids(None),
+    };
+    h.kiosk
+        .store
+        .put(&rand::random(), &reference, sealed, meta)
+        .expect("put");
+    reference
+}
+
+#[test]
+fn a_record_that_does_not_open_is_set_aside_and_the_ones_behind_it_arrive() {
+    let h = Harness::start(|_| {});
+    let client = Harness::client();
+    let first = complete_form(&h, &client, "soft-intelligence");
+    let poisoned = plant_foreign_record(&h);
+    let damaged = complete_form(&h, &client, "soft-intelligence");
+    let last = complete_form(&h, &client, "soft-intelligence");
+    // Damage the third record's spool file on the kiosk, as a failing disk would.
+    let listed = h
+        .kiosk
+        .store
+        .list_unacked(&h.kiosk.team_ids(None), 10)
+        .expect("list");
+    let victim = listed
+        .iter()
+        .find(|r| r.reference == damaged)
+        .expect("listed");
+    let path = h
+        .data_dir
+        .join("spool")
+        .join(format!("{}.rec", victim.submission_id));
+    let mut bytes = std::fs::read(&path).expect("spool file");
+    let n = bytes.len();
+    bytes[n / 2] ^= 0xff;
+    std::fs::write(&path, bytes).expect("damage");
+
+    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let r = ih.pull().remove(0);
+    assert!(r.error.is_none(), "the pull carries on: {r:?}");
+    assert_eq!(
+        (r.stored, r.damaged, r.quarantined.len()),
+        (2, 1, 2),
+        "{r:?}"
+    );
+    let got: BTreeSet<String> = ih
+        .inbox()
+        .store
+        .all()
+        .expect("all")
+        .into_iter()
+        .map(|r| r.submission.reference)
+        .collect();
+    assert_eq!(
+        got,
+        BTreeSet::from([first, last]),
+        "the genuine ones arrive"
+    );
+
+    // The foreign one is kept sealed in the inbox and acknowledged; the damaged one stays on
+    // the kiosk, unacknowledged, for its operator.
+    let held = ih.inbox().store.quarantined().expect("quarantine");
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].reference, poisoned);
+    assert!(
+        held[0].reason.contains("not sealed to this inbox's key"),
+        "{}",
+        held[0].reason
+    );
+    assert!(!held[0].sealed.is_empty());
+    let left: Vec<String> = h
+        .kiosk
+        .store
+        .list_unacked(&h.kiosk.team_ids(None), 10)
+        .expect("list")
+        .into_iter()
+        .map(|r| r.reference)
+        .collect();
+    assert_eq!(left, [damaged]);
+
+    // Reported in the audit trail and on the reviewers' pages.
+    let actions: Vec<String> = ih
+        .inbox()
+        .store
+        .audit
+        .recent(50)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        actions.iter().any(|a| a.starts_with("quarantine:")),
+        "{actions:?}"
+    );
+    assert!(
+        actions.iter().any(|a| a.starts_with("damaged-on-kiosk:")),
+        "{actions:?}"
+    );
+    // A second pull changes nothing and does not stop either.
+    let r = ih.pull().remove(0);
+    assert!(
+        r.error.is_none() && r.stored == 0 && r.damaged == 1,
+        "{r:?}"
+    );
+}
+
+#[test]
+fn records_set_aside_under_the_wrong_key_open_on_retry_once_the_key_is_fixed() {
+    use prem::inbox::Costs;
+    let h = Harness::start(|_| {});
+    let client = Harness::client();
+    let reference = complete_form(&h, &client, "soft-intelligence");
+    // The inbox starts with another team's key (a wrong key_file in prem.toml).
+    let other = tempfile::tempdir().expect("tempdir");
+    let (_, wrong_key) = prem::seal::keygen_with_params(
+        other.path(),
+        "other",
+        common::PASSPHRASE.as_bytes(),
+        prem::seal::KdfParams::INSECURE_FOR_TESTS,
+    )
+    .expect("keygen");
+    let data = tempfile::tempdir().expect("tempdir");
+    let data_dir = data.path().join("inbox-data");
+    let dir = data_dir.clone();
+    let ih = InboxHarness::start(&h, &h.internal_url(""), move |c| {
+        c.inbox.secret_key = wrong_key;
+        c.inbox.data_dir = dir;
+    });
+    let r = ih.pull().remove(0);
+    assert_eq!((r.stored, r.quarantined.len(), r.acked), (0, 1, 1), "{r:?}");
+    drop(ih);
+
+    // Fixed and restarted: an admin retries, and the referral is in.
+    let mut config = common::inbox::inbox_config(&h, &h.internal_url(""), data.path());
+    config.inbox.data_dir = data_dir;
+    let inbox = prem::inbox::open(
+        config,
+        &common::root(),
+        common::PASSPHRASE.as_bytes(),
+        Costs::INSECURE_FOR_TESTS,
+    )
+    .expect("reopens");
+    assert_eq!(inbox.store.quarantine_count(), 1);
+    let (released, held) = prem::inbox::pull::retry_quarantined(&inbox, "admin1").expect("retry");
+    assert_eq!((released, held), (1, 0));
+    assert_eq!(inbox.store.quarantine_count(), 0);
+    let all = inbox.store.all().expect("all");
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].submission.reference, reference);
+    let actions: Vec<String> = inbox
+        .store
+        .audit
+        .recent(20)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        actions.iter().any(|a| a == "quarantine-released"),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn two_teams_on_one_kiosk_each_receive_their_own_records_and_purge_waits_for_both() {
+    use prem::config::Recipient;
+    // An LA children's team, sealed to the child referral only, beside the police (all forms).
+    let keys = tempfile::tempdir().expect("tempdir");
+    let (la_public, la_secret) = prem::seal::keygen_with_params(
+        keys.path(),
+        "la-children",
+        common::PASSPHRASE.as_bytes(),
+        prem::seal::KdfParams::INSECURE_FOR_TESTS,
+    )
+    .expect("keygen");
+    let h = Harness::start(|c| {
+        c.kiosk.recipients.push(Recipient {
+            name: "la-children".into(),
+            public_key: la_public,
+            forms: vec!["child-referral".into()],
+        })
+    });
+    let client = Harness::client();
+    let child = complete_form(&h, &client, "child-referral");
+    let soft = complete_form(&h, &client, "soft-intelligence");
+
+    let police = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let la_token = h
+        .kiosk
+        .store
+        .tokens()
+        .add("la-inbox", "la-children")
+        .expect("token");
+    let la_dir = tempfile::tempdir().expect("tempdir");
+    let token_file = la_dir.path().join("la.token");
+    common::inbox::write_private(&token_file, &la_token);
+    let la = InboxHarness::start(&h, &h.internal_url(""), move |c| {
+        c.inbox.secret_key = la_secret;
+        c.inbox.kiosks[0].token_file = token_file;
+    });
+
+    // The police inbox goes first and takes both; the LA's child referral is still there.
+    let r = police.pull().remove(0);
+    assert_eq!((r.stored, r.quarantined.len()), (2, 0), "{r:?}");
+    let later = chrono::Utc::now() + chrono::Duration::days(365);
+    assert_eq!(
+        h.kiosk.store.purge_acked(later).expect("purge"),
+        1,
+        "the soft intelligence (police only) goes; the child referral waits for the LA"
+    );
+    let r = la.pull().remove(0);
+    assert_eq!(
+        (r.stored, r.quarantined.len()),
+        (1, 0),
+        "only its own, all open: {r:?}"
+    );
+    let got: Vec<String> = la
+        .inbox()
+        .store
+        .all()
+        .expect("all")
+        .into_iter()
+        .map(|r| r.submission.reference)
+        .collect();
+    assert_eq!(got, [child.clone()]);
+    assert!(!got.contains(&soft));
+
+    assert_eq!(h.kiosk.store.purge_acked(later).expect("purge"), 1);
+}

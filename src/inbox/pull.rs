@@ -42,6 +42,8 @@ pub struct PullReport {
     /// Listed again but already stored (an earlier pull stopped before acknowledging).
     pub already: usize,
     pub acked: usize,
+    /// Records the kiosk holds damaged: reported, left there, never acknowledged.
+    pub damaged: usize,
     /// Records set aside because they did not open: (record path, sequence, reason).
     pub quarantined: Vec<(String, u64, String)>,
     /// Sequence ranges found missing during this pull.
@@ -163,23 +165,30 @@ async fn pull_kiosk(
 ) -> Result<()> {
     let token = Zeroizing::new(read_token(&inbox.root.join(&source.token_file))?);
     let base = source.url.trim_end_matches('/');
-    // Each round acknowledges what it listed, so the next round lists newer records.
-    for _round in 0..1000 {
-        let listing: Listing = get(inbox, &format!("{base}/v1/records?limit=100"), &token)
-            .await
-            .and_then(|bytes| {
-                serde_json::from_slice(&bytes).context("the record list is not valid JSON")
-            })
-            .with_context(|| format!("listing records on kiosk {}", source.name))?;
+    // Each round lists past the highest sequence number seen, so a record that cannot be taken
+    // now (damaged on the kiosk) never hides the ones behind it.
+    let mut after = 0;
+    for _round in 0..100_000 {
+        let listing: Listing = get(
+            inbox,
+            &format!("{base}/v1/records?limit=100&after={after}"),
+            &token,
+        )
+        .await
+        .and_then(|bytes| {
+            serde_json::from_slice(&bytes).context("the record list is not valid JSON")
+        })
+        .with_context(|| format!("listing records on kiosk {}", source.name))?;
         if listing.records.is_empty() {
             return Ok(());
         }
         for listed in listing.records {
+            after = after.max(listed.sequence);
             take_one(inbox, source, base, &token, actor, listed, report).await?;
         }
     }
     bail!(
-        "kiosk {} keeps listing records; stopped after 1000 rounds",
+        "kiosk {} keeps listing records; stopped after 100000 rounds",
         source.name
     )
 }
@@ -207,9 +216,30 @@ async fn take_one(
     if present {
         report.already += 1;
     } else {
-        let bytes = get(inbox, &format!("{base}/v1/records/{}", listed.id), token)
-            .await
-            .with_context(|| format!("fetching record {}", key.path()))?;
+        let bytes = match get(inbox, &format!("{base}/v1/records/{}", listed.id), token).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.is::<Damaged>() => {
+                // Nothing to keep here: the kiosk keeps its damaged file (it is not
+                // acknowledged), and the record is reported every pull until someone deals
+                // with it there.
+                let reason = "the kiosk's stored copy is damaged (its spool file fails its \
+                              checksum): it stays on the kiosk; ask its operator";
+                tracing::warn!(kiosk = %source.name, id = %listed.id, sequence = listed.sequence, "record damaged on the kiosk");
+                let (store, k, actor) = (inbox.store.clone(), key.clone(), actor.to_string());
+                tokio::task::spawn_blocking(move || {
+                    store
+                        .audit
+                        .record(&actor, &format!("damaged-on-kiosk: {reason}"), &k.path())
+                })
+                .await??;
+                report
+                    .quarantined
+                    .push((key.path(), listed.sequence, reason.into()));
+                report.damaged += 1;
+                return Ok(());
+            }
+            Err(e) => return Err(e.context(format!("fetching record {}", key.path()))),
+        };
         let inbox2 = inbox.clone();
         let (k, actor, seq, reference) = (
             key.clone(),
@@ -407,10 +437,16 @@ fn unreachable(e: reqwest::Error) -> anyhow::Error {
     )
 }
 
+/// The kiosk says its stored copy of a record is damaged (422).
+#[derive(Debug, thiserror::Error)]
+#[error("the kiosk's stored copy of this record is damaged")]
+struct Damaged;
+
 /// The kiosk's refusals, each with what to do about it.
 fn check_status(status: reqwest::StatusCode) -> Result<()> {
     match status.as_u16() {
         200..=299 => Ok(()),
+        422 => Err(Damaged.into()),
         401 => bail!(
             "the kiosk refused the token (401): check token_file in [[inbox.kiosks]], or make a \
              new one with `prem token add NAME --team TEAM` on the kiosk"

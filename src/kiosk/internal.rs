@@ -23,6 +23,9 @@ struct Team(Arc<Vec<RecipientId>>);
 #[derive(Deserialize)]
 struct ListQuery {
     limit: Option<usize>,
+    /// Only records with a higher sequence number: lets the inbox page past records it could
+    /// not take this time, so they never hide the ones behind them.
+    after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -97,8 +100,19 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let after = q.after.unwrap_or(0);
     let store = k.store.clone();
-    match tokio::task::spawn_blocking(move || store.list_unacked(&team, limit)).await {
+    let listed = move || {
+        // Unacknowledged records are few (the inbox takes them within minutes), so filtering
+        // after the list is cheap.
+        store.list_unacked(&team, usize::MAX).map(|all| {
+            all.into_iter()
+                .filter(|r| r.sequence > after)
+                .take(limit)
+                .collect::<Vec<_>>()
+        })
+    };
+    match tokio::task::spawn_blocking(listed).await {
         Ok(Ok(records)) => {
             let out: Vec<RecordJson> = records
                 .into_iter()
@@ -132,6 +146,14 @@ async fn fetch(
         )
             .into_response(),
         Ok(Err(crate::store::StoreError::NotFound(_))) => StatusCode::NOT_FOUND.into_response(),
+        Ok(Err(crate::store::StoreError::CorruptRecord { .. })) => {
+            tracing::error!("internal api: a spool file is damaged; the inbox was told so");
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the stored record is damaged on the kiosk\n",
+            )
+                .into_response()
+        }
         _ => internal_error(),
     }
 }
