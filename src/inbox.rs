@@ -28,7 +28,7 @@ pub mod web;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
@@ -116,15 +116,32 @@ pub fn passphrase(config: &Config, root: &Path) -> Result<zeroize::Zeroizing<Str
     match &config.inbox.passphrase_file {
         Some(file) => {
             let path = root.join(file);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("{}: cannot read the passphrase file", path.display()))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: cannot read the passphrase file ({}): check inbox.passphrase_file \
+                     (or PREM_INBOX_PASSPHRASE_FILE) names a file this user can read",
+                    path.display(),
+                    e.kind()
+                )
+            })?;
             Ok(zeroize::Zeroizing::new(
                 text.trim_end_matches(['\r', '\n']).to_string(),
             ))
         }
+        None if !std::io::IsTerminal::is_terminal(&std::io::stdin()) => anyhow::bail!(
+            "no passphrase: there is no terminal to ask on; set inbox.passphrase_file \
+             (or PREM_INBOX_PASSPHRASE_FILE) to a file only this user can read"
+        ),
         None => Ok(zeroize::Zeroizing::new(
-            rpassword::prompt_password("passphrase for the reviewers' private key: ")
-                .context("cannot read the passphrase")?,
+            rpassword::prompt_password("passphrase for the reviewers' private key: ").map_err(
+                |e| {
+                    anyhow::anyhow!(
+                    "cannot read the passphrase from the terminal ({}): type it at the prompt, \
+                     or set inbox.passphrase_file",
+                    e.kind()
+                )
+                },
+            )?,
         )),
     }
 }

@@ -8,6 +8,7 @@ use common::{root, Harness, PASSPHRASE};
 use prem::config::Config;
 use prem::inbox::accounts::Role;
 use prem::inbox::Costs;
+use prem::store::SubmissionStore;
 
 #[test]
 fn wrong_passphrase_refuses_to_start_with_one_line() {
@@ -158,5 +159,187 @@ fn inbox_serve_stops_gracefully_on_sigterm() {
         rest.iter().any(|l| l.contains("shutting down"))
             && rest.last().is_some_and(|l| l == "stopped"),
         "{rest:?}"
+    );
+}
+
+/// A site folder for `prem inbox serve` with the project's forms and content; returns the
+/// folder and the prem.toml written there (`with_passphrase` adds `passphrase_file`).
+fn inbox_site(h: &Harness, tmp: &std::path::Path, with_passphrase: bool) -> std::path::PathBuf {
+    let site = tmp.join(if with_passphrase { "site" } else { "cli-site" });
+    std::fs::create_dir_all(&site).expect("site");
+    std::os::unix::fs::symlink(root().join("content"), site.join("content")).expect("symlink");
+    let mut config = inbox_config(h, &h.internal_url(""), tmp);
+    config.build.forms_dir = root().join("forms");
+    config.build.themes_dir = root().join("themes");
+    config.inbox.addr = "127.0.0.1:0".into();
+    config.inbox.data_dir = tmp.join("inbox-data");
+    config.inbox.pull_at_start = true;
+    if with_passphrase {
+        let pass = tmp.join("pass");
+        write_private(&pass, &format!("{PASSPHRASE}\n"));
+        config.inbox.passphrase_file = Some(pass);
+    }
+    std::fs::write(
+        site.join("prem.toml"),
+        toml::to_string(&config).expect("toml"),
+    )
+    .expect("write prem.toml");
+    site
+}
+
+fn prem_in(site: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_prem"))
+        .arg("--site")
+        .arg(site)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run prem")
+}
+
+/// With `prem inbox serve` running, every administrative command reaches it through its
+/// control socket: no "data directory in use", and no passphrase asked (the CLI's prem.toml
+/// has no passphrase file and there is no terminal, so asking would fail).
+#[cfg(unix)]
+#[test]
+fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let h = Harness::start(|_| {});
+    let client = Harness::client();
+    let reference = common::complete_form(&h, &client, "soft-intelligence");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = inbox_site(&h, tmp.path(), true);
+    let cli = inbox_site(&h, tmp.path(), false);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prem"))
+        .args(["--site", site.to_str().expect("utf-8"), "inbox", "serve"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run prem inbox serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut log = Vec::new();
+    let addr = loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            panic!("prem inbox serve did not start:\n{}", log.join("\n"));
+        };
+        if let Some(rest) = line.strip_prefix("inbox on http://") {
+            break rest.trim_end_matches('/').to_string();
+        }
+        log.push(line);
+    };
+    // Pulled at start: the kiosk's record is acknowledged without anyone pressing a button.
+    let mut pulled = false;
+    for _ in 0..100 {
+        if h.kiosk
+            .store
+            .list_unacked(&h.kiosk.team_ids(None), 10)
+            .expect("list")
+            .is_empty()
+        {
+            pulled = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    let add = prem_in(
+        &cli,
+        &["inbox", "user", "add", "admin.one", "--role", "admin"],
+    );
+    let list = prem_in(&cli, &["inbox", "user", "list"]);
+    let verify = prem_in(&cli, &["inbox", "audit", "verify"]);
+    let pull = prem_in(&cli, &["inbox", "pull"]);
+    let quarantine = prem_in(&cli, &["inbox", "quarantine", "list"]);
+    let healthz = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .expect("healthz");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let _ = child.wait();
+
+    assert!(pulled, "the inbox pulls once at start");
+    let text = |o: &std::process::Output| {
+        format!(
+            "status {:?}\nstdout: {}\nstderr: {}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    assert!(add.status.success(), "{}", text(&add));
+    assert!(
+        String::from_utf8_lossy(&add.stdout).contains("Temporary password, shown once"),
+        "{}",
+        text(&add)
+    );
+    assert!(
+        String::from_utf8_lossy(&list.stdout).contains("admin.one\tadmin"),
+        "{}",
+        text(&list)
+    );
+    assert!(
+        String::from_utf8_lossy(&verify.stdout).contains("audit trail intact"),
+        "{}",
+        text(&verify)
+    );
+    assert!(
+        pull.status.success() && String::from_utf8_lossy(&pull.stdout).contains("kiosk1: 0 new"),
+        "{}",
+        text(&pull)
+    );
+    assert!(
+        String::from_utf8_lossy(&quarantine.stdout).contains("no records are set aside"),
+        "{}",
+        text(&quarantine)
+    );
+    assert_eq!(healthz.status(), 200);
+    // The inbox logs like the kiosk: routes and statuses, never names or references.
+    let all_log = [log, rest].concat().join("\n");
+    assert!(all_log.contains("route=/healthz"), "{all_log}");
+    assert!(all_log.contains("admin command"), "{all_log}");
+    assert!(
+        !all_log.contains("admin.one"),
+        "a user name reached the log: {all_log}"
+    );
+    assert!(
+        !all_log.contains(&reference),
+        "a reference reached the log: {all_log}"
+    );
+}
+
+/// Stopped, the same commands work on the data directory directly, and `serve` refuses with
+/// one line (before asking for anything) when another inbox holds it.
+#[cfg(unix)]
+#[test]
+fn a_second_inbox_on_the_same_data_refuses_in_one_line_before_asking_anything() {
+    let h = Harness::start(|_| {});
+    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cli = inbox_site(&h, tmp.path(), false);
+    // Point the CLI at the running harness's data directory (no control socket there: the
+    // harness serves in-process without one only if unix sockets fail, so it has one).
+    let mut config: Config =
+        toml::from_str(&std::fs::read_to_string(cli.join("prem.toml")).expect("read"))
+            .expect("parse");
+    config.inbox.data_dir = ih.inbox().config.inbox.data_dir.clone();
+    std::fs::write(
+        cli.join("prem.toml"),
+        toml::to_string(&config).expect("toml"),
+    )
+    .expect("write");
+    let out = prem_in(&cli, &["inbox", "serve"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("is in use") && !stderr.contains("passphrase"),
+        "{stderr}"
     );
 }
