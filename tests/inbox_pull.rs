@@ -372,7 +372,7 @@ fn two_teams_on_one_kiosk_each_receive_their_own_records_and_purge_waits_for_bot
         .into_iter()
         .map(|r| r.submission.reference)
         .collect();
-    assert_eq!(got, [child.clone()]);
+    assert_eq!(got, std::slice::from_ref(&child));
     assert!(!got.contains(&soft));
 
     assert_eq!(h.kiosk.store.purge_acked(later).expect("purge"), 1);
