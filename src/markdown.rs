@@ -50,6 +50,8 @@ pub struct Rendered {
     pub acronyms: Vec<(String, usize)>,
     /// The first words of plain text, for search results.
     pub excerpt: String,
+    /// All the plain text, for the search index (block ends become spaces).
+    pub text: String,
     /// Problems found in this fragment, as (line, message).
     pub problems: Vec<(usize, String)>,
 }
@@ -85,6 +87,7 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                 }
                 let text = plain_text(&inner);
                 scan_acronyms(&text, line, &mut out);
+                push_text(&mut out.text, &text);
                 let base = id
                     .map(|s| s.to_string())
                     .unwrap_or_else(|| crate::content::slug(&text));
@@ -170,6 +173,15 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                     scan_acronyms(t, line, &mut out);
                     add_excerpt(&mut out.excerpt, t);
                 }
+                out.text.push_str(t);
+                events.push(event);
+            }
+            Event::Code(ref t) => {
+                out.text.push_str(t);
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                push_text(&mut out.text, "");
                 events.push(event);
             }
             other => events.push(other),
@@ -217,6 +229,14 @@ fn scan_acronyms(text: &str, line: usize, out: &mut Rendered) {
     for a in find_acronyms(text) {
         out.acronyms.push((a.to_string(), line));
     }
+}
+
+/// Appends `text` to the search text after a space, so words never run together.
+fn push_text(all: &mut String, text: &str) {
+    if !all.is_empty() && !all.ends_with(' ') {
+        all.push(' ');
+    }
+    all.push_str(text);
 }
 
 fn add_excerpt(excerpt: &mut String, text: &str) {
@@ -307,9 +327,18 @@ fn criteria_block(name: &str, criteria: &Criteria, line: usize, out: &mut Render
         ));
         return String::new();
     };
+    if let Some(intro) = &list.intro {
+        push_text(&mut out.text, intro);
+    }
     for item in &list.items {
         scan_acronyms(&item.label, line, out);
         scan_acronyms(&item.text, line, out);
+        for t in [&item.label, &item.text] {
+            push_text(&mut out.text, t);
+        }
+        if let Some(n) = &item.note {
+            push_text(&mut out.text, n);
+        }
     }
     crate::theme::criteria_list(list).into_string()
 }

@@ -15,6 +15,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::checker::Checker;
 use crate::config::Config;
 use crate::content::{self, Page, PageKind, Problem, Problems};
 use crate::criteria::Criteria;
@@ -70,6 +71,8 @@ pub struct Site {
     pub assets: Vec<String>,
     pub glossary: Glossary,
     pub criteria: Criteria,
+    /// The guided "is this a case for the panel?" questions, if the site has them.
+    pub checker: Checker,
     /// Warnings that do not stop a build (e.g. overdue reviews).
     pub warnings: Vec<Problem>,
 }
@@ -109,6 +112,12 @@ impl Site {
             &problems,
             Glossary::load,
         );
+        let checker = load_data(
+            &opts.root,
+            crate::checker::CHECKER_FILE,
+            &problems,
+            |root| Checker::load(root, &criteria),
+        );
         let content_dir = opts.root.join(&config.build.content_dir);
         let loaded = content::load_pages(&content_dir, opts.drafts, &problems);
         let urls = check::url_map(&loaded.pages, &problems);
@@ -117,7 +126,7 @@ impl Site {
             .into_par_iter()
             .map(|page| render_page(page, &urls, &criteria, &config, &problems))
             .collect();
-        check::cross_page(&pages, &glossary, &problems);
+        check::cross_page(&pages, &glossary, &checker, &problems);
         let warnings = check::reviews(&pages, opts.today);
         let all = problems.into_sorted();
         let (mut warnings_found, errors): (Vec<_>, Vec<_>) =
@@ -137,6 +146,7 @@ impl Site {
             assets: loaded.assets,
             glossary,
             criteria,
+            checker,
             warnings: warnings_found,
         })
     }
@@ -154,7 +164,7 @@ fn load_data<T: Default>(
     root: &Path,
     rel: &str,
     problems: &Problems,
-    load: fn(&Path) -> Result<T>,
+    load: impl FnOnce(&Path) -> Result<T>,
 ) -> T {
     load(root).unwrap_or_else(|e| {
         let msg = format!("{e:#}");
@@ -197,6 +207,8 @@ fn render_page(
                 summary.anchors.extend(r.anchors.iter().cloned());
                 summary.acronyms.extend(r.acronyms.iter().cloned());
                 summary.headings.extend(r.headings.iter().cloned());
+                summary.text.push_str(&r.text);
+                summary.text.push(' ');
             }
         }
         if slides.is_empty() {
