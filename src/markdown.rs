@@ -13,7 +13,7 @@ use pulldown_cmark::{
 };
 
 use crate::criteria::Criteria;
-pub use acronym::find_acronyms;
+pub use acronym::{find_acronyms, GlossaryLinks};
 pub use links::LinkTarget;
 
 /// What the renderer needs from the rest of the site.
@@ -68,6 +68,14 @@ pub fn options() -> Options {
 
 /// Renders `md`; problems are returned in `Rendered::problems`, never panics.
 pub fn render(md: &str, ctx: &Context) -> Rendered {
+    render_linked(md, ctx, None)
+}
+
+/// `render`, also linking the first use of each acronym in `glossary` to its
+/// glossary entry (not inside headings, links or code).
+pub fn render_linked(md: &str, ctx: &Context, glossary: Option<&GlossaryLinks>) -> Rendered {
+    let mut linked = HashSet::new();
+    let mut in_link = 0usize;
     let lines = LineIndex::new(md, ctx.first_line);
     let mut out = Rendered::default();
     let mut ids = HashSet::new();
@@ -105,6 +113,7 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                 title,
                 id,
             }) => {
+                in_link += 1;
                 let dest = links::check(&dest_url, ctx, line, &mut out);
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -119,6 +128,7 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                 title,
                 id,
             }) => {
+                in_link += 1;
                 let dest = links::check(&dest_url, ctx, line, &mut out);
                 events.push(Event::Start(Tag::Image {
                     link_type,
@@ -174,13 +184,25 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                     add_excerpt(&mut out.excerpt, t);
                 }
                 out.text.push_str(t);
-                events.push(event);
+                let split = match glossary {
+                    Some(g) if !in_code && in_link == 0 => {
+                        acronym::link_first_uses(t, g, &mut linked)
+                    }
+                    _ => None,
+                };
+                match split {
+                    Some(parts) => events.extend(parts),
+                    None => events.push(event),
+                }
             }
             Event::Code(ref t) => {
                 out.text.push_str(t);
                 events.push(event);
             }
             Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if matches!(event, Event::End(TagEnd::Link | TagEnd::Image)) {
+                    in_link = in_link.saturating_sub(1);
+                }
                 push_text(&mut out.text, "");
                 events.push(event);
             }

@@ -121,10 +121,11 @@ impl Site {
         let content_dir = opts.root.join(&config.build.content_dir);
         let loaded = content::load_pages(&content_dir, opts.drafts, &problems);
         let urls = check::url_map(&loaded.pages, &problems);
+        let links = glossary_links(&glossary);
         let pages: Vec<LoadedPage> = loaded
             .pages
             .into_par_iter()
-            .map(|page| render_page(page, &urls, &criteria, &config, &problems))
+            .map(|page| render_page(page, &urls, &criteria, &config, &links, &problems))
             .collect();
         check::cross_page(&pages, &glossary, &checker, &problems);
         let warnings = check::reviews(&pages, opts.today);
@@ -182,11 +183,29 @@ fn load_data<T: Default>(
     })
 }
 
+/// The glossary's acronyms (terms written in capitals) and their entries'
+/// addresses, for linking each page's first use of them.
+fn glossary_links(g: &Glossary) -> markdown::GlossaryLinks {
+    g.terms
+        .iter()
+        .filter(|t| markdown::find_acronyms(&t.term) == [t.term.as_str()])
+        .map(|t| {
+            let href = format!(
+                "{}#{}",
+                crate::glossary::GLOSSARY_URL,
+                crate::glossary::anchor(&t.term)
+            );
+            (t.term.clone(), href)
+        })
+        .collect()
+}
+
 fn render_page(
     page: Page,
     urls: &HashMap<String, String>,
     criteria: &Criteria,
     config: &Config,
+    links: &markdown::GlossaryLinks,
     problems: &Problems,
 ) -> LoadedPage {
     let ctx = markdown::Context {
@@ -222,7 +241,8 @@ fn render_page(
             .unwrap_or_default();
         (summary, slides)
     } else {
-        (markdown::render(&page.body, &ctx), Vec::new())
+        let links = (page.url != crate::glossary::GLOSSARY_URL).then_some(links);
+        (markdown::render_linked(&page.body, &ctx, links), Vec::new())
     };
     for (line, message) in &rendered.problems {
         problems.push(Problem::error(&page.display_path, *line, message.clone()));
