@@ -54,7 +54,9 @@ pub fn link_first_uses<'a>(
     let mut events = Vec::new();
     let mut pos = 0;
     for (start, end, core) in spans(text) {
-        let Some(href) = links.get(core) else { continue };
+        let Some(href) = links.get(core) else {
+            continue;
+        };
         if !linked.insert(core.to_string()) {
             continue;
         }
@@ -93,8 +95,8 @@ mod tests {
     fn links_only_the_first_use_of_each_known_acronym() {
         let links: GlossaryLinks = [("LA".to_string(), "/glossary/#la".to_string())].into();
         let mut linked = HashSet::new();
-        let events = link_first_uses("Each LAs and LA, not NRM", &links, &mut linked)
-            .expect("one link");
+        let events =
+            link_first_uses("Each LAs and LA, not NRM", &links, &mut linked).expect("one link");
         let html: String = events
             .iter()
             .map(|e| match e {
