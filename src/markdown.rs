@@ -13,7 +13,7 @@ use pulldown_cmark::{
 };
 
 use crate::criteria::Criteria;
-pub use acronym::find_acronyms;
+pub use acronym::{find_acronyms, GlossaryLinks};
 pub use links::LinkTarget;
 
 /// What the renderer needs from the rest of the site.
@@ -50,6 +50,8 @@ pub struct Rendered {
     pub acronyms: Vec<(String, usize)>,
     /// The first words of plain text, for search results.
     pub excerpt: String,
+    /// All the plain text, for the search index (block ends become spaces).
+    pub text: String,
     /// Problems found in this fragment, as (line, message).
     pub problems: Vec<(usize, String)>,
 }
@@ -66,6 +68,14 @@ pub fn options() -> Options {
 
 /// Renders `md`; problems are returned in `Rendered::problems`, never panics.
 pub fn render(md: &str, ctx: &Context) -> Rendered {
+    render_linked(md, ctx, None)
+}
+
+/// `render`, also linking the first use of each acronym in `glossary` to its
+/// glossary entry (not inside headings, links or code).
+pub fn render_linked(md: &str, ctx: &Context, glossary: Option<&GlossaryLinks>) -> Rendered {
+    let mut linked = HashSet::new();
+    let mut in_link = 0usize;
     let lines = LineIndex::new(md, ctx.first_line);
     let mut out = Rendered::default();
     let mut ids = HashSet::new();
@@ -85,6 +95,7 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                 }
                 let text = plain_text(&inner);
                 scan_acronyms(&text, line, &mut out);
+                push_text(&mut out.text, &text);
                 let base = id
                     .map(|s| s.to_string())
                     .unwrap_or_else(|| crate::content::slug(&text));
@@ -102,6 +113,7 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                 title,
                 id,
             }) => {
+                in_link += 1;
                 let dest = links::check(&dest_url, ctx, line, &mut out);
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -116,6 +128,7 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                 title,
                 id,
             }) => {
+                in_link += 1;
                 let dest = links::check(&dest_url, ctx, line, &mut out);
                 events.push(Event::Start(Tag::Image {
                     link_type,
@@ -170,6 +183,27 @@ pub fn render(md: &str, ctx: &Context) -> Rendered {
                     scan_acronyms(t, line, &mut out);
                     add_excerpt(&mut out.excerpt, t);
                 }
+                out.text.push_str(t);
+                let split = match glossary {
+                    Some(g) if !in_code && in_link == 0 => {
+                        acronym::link_first_uses(t, g, &mut linked)
+                    }
+                    _ => None,
+                };
+                match split {
+                    Some(parts) => events.extend(parts),
+                    None => events.push(event),
+                }
+            }
+            Event::Code(ref t) => {
+                out.text.push_str(t);
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if matches!(event, Event::End(TagEnd::Link | TagEnd::Image)) {
+                    in_link = in_link.saturating_sub(1);
+                }
+                push_text(&mut out.text, "");
                 events.push(event);
             }
             other => events.push(other),
@@ -217,6 +251,14 @@ fn scan_acronyms(text: &str, line: usize, out: &mut Rendered) {
     for a in find_acronyms(text) {
         out.acronyms.push((a.to_string(), line));
     }
+}
+
+/// Appends `text` to the search text after a space, so words never run together.
+fn push_text(all: &mut String, text: &str) {
+    if !all.is_empty() && !all.ends_with(' ') {
+        all.push(' ');
+    }
+    all.push_str(text);
 }
 
 fn add_excerpt(excerpt: &mut String, text: &str) {
@@ -307,9 +349,18 @@ fn criteria_block(name: &str, criteria: &Criteria, line: usize, out: &mut Render
         ));
         return String::new();
     };
+    if let Some(intro) = &list.intro {
+        push_text(&mut out.text, intro);
+    }
     for item in &list.items {
         scan_acronyms(&item.label, line, out);
         scan_acronyms(&item.text, line, out);
+        for t in [&item.label, &item.text] {
+            push_text(&mut out.text, t);
+        }
+        if let Some(n) = &item.note {
+            push_text(&mut out.text, n);
+        }
     }
     crate::theme::criteria_list(list).into_string()
 }

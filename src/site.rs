@@ -15,6 +15,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::checker::Checker;
 use crate::config::Config;
 use crate::content::{self, Page, PageKind, Problem, Problems};
 use crate::criteria::Criteria;
@@ -70,6 +71,8 @@ pub struct Site {
     pub assets: Vec<String>,
     pub glossary: Glossary,
     pub criteria: Criteria,
+    /// The guided "is this a case for the panel?" questions, if the site has them.
+    pub checker: Checker,
     /// Warnings that do not stop a build (e.g. overdue reviews).
     pub warnings: Vec<Problem>,
 }
@@ -109,15 +112,22 @@ impl Site {
             &problems,
             Glossary::load,
         );
+        let checker = load_data(
+            &opts.root,
+            crate::checker::CHECKER_FILE,
+            &problems,
+            |root| Checker::load(root, &criteria),
+        );
         let content_dir = opts.root.join(&config.build.content_dir);
         let loaded = content::load_pages(&content_dir, opts.drafts, &problems);
         let urls = check::url_map(&loaded.pages, &problems);
+        let links = glossary_links(&glossary);
         let pages: Vec<LoadedPage> = loaded
             .pages
             .into_par_iter()
-            .map(|page| render_page(page, &urls, &criteria, &config, &problems))
+            .map(|page| render_page(page, &urls, &criteria, &config, &links, &problems))
             .collect();
-        check::cross_page(&pages, &glossary, &problems);
+        check::cross_page(&pages, &glossary, &checker, &problems);
         let warnings = check::reviews(&pages, opts.today);
         let all = problems.into_sorted();
         let (mut warnings_found, errors): (Vec<_>, Vec<_>) =
@@ -137,6 +147,7 @@ impl Site {
             assets: loaded.assets,
             glossary,
             criteria,
+            checker,
             warnings: warnings_found,
         })
     }
@@ -154,7 +165,7 @@ fn load_data<T: Default>(
     root: &Path,
     rel: &str,
     problems: &Problems,
-    load: fn(&Path) -> Result<T>,
+    load: impl FnOnce(&Path) -> Result<T>,
 ) -> T {
     load(root).unwrap_or_else(|e| {
         let msg = format!("{e:#}");
@@ -172,11 +183,29 @@ fn load_data<T: Default>(
     })
 }
 
+/// The glossary's acronyms (terms written in capitals) and their entries'
+/// addresses, for linking each page's first use of them.
+fn glossary_links(g: &Glossary) -> markdown::GlossaryLinks {
+    g.terms
+        .iter()
+        .filter(|t| markdown::find_acronyms(&t.term) == [t.term.as_str()])
+        .map(|t| {
+            let href = format!(
+                "{}#{}",
+                crate::glossary::GLOSSARY_URL,
+                crate::glossary::anchor(&t.term)
+            );
+            (t.term.clone(), href)
+        })
+        .collect()
+}
+
 fn render_page(
     page: Page,
     urls: &HashMap<String, String>,
     criteria: &Criteria,
     config: &Config,
+    links: &markdown::GlossaryLinks,
     problems: &Problems,
 ) -> LoadedPage {
     let ctx = markdown::Context {
@@ -197,6 +226,8 @@ fn render_page(
                 summary.anchors.extend(r.anchors.iter().cloned());
                 summary.acronyms.extend(r.acronyms.iter().cloned());
                 summary.headings.extend(r.headings.iter().cloned());
+                summary.text.push_str(&r.text);
+                summary.text.push(' ');
             }
         }
         if slides.is_empty() {
@@ -210,7 +241,8 @@ fn render_page(
             .unwrap_or_default();
         (summary, slides)
     } else {
-        (markdown::render(&page.body, &ctx), Vec::new())
+        let links = (page.url != crate::glossary::GLOSSARY_URL).then_some(links);
+        (markdown::render_linked(&page.body, &ctx, links), Vec::new())
     };
     for (line, message) in &rendered.problems {
         problems.push(Problem::error(&page.display_path, *line, message.clone()));

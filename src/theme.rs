@@ -2,6 +2,8 @@
 //! classes, and the page layouts in `themes/default/layout.rs`. Views are pure
 //! functions of borrowed data; trusted HTML only arrives from `markdown`.
 
+#[path = "../themes/default/checker.rs"]
+mod checker;
 #[path = "../themes/default/deck.rs"]
 mod deck;
 #[path = "../themes/default/layout.rs"]
@@ -14,10 +16,11 @@ use crate::content::FrontMatter;
 use crate::criteria::CriteriaList;
 use crate::markdown::Heading;
 
+pub use checker::{checker_outcome, checker_question, checker_start};
 pub use deck::{deck_page, handout_page, presenter_page, DeckView};
 pub use layout::{
-    app_base, base, glossary_page, home_page, not_found_page, page, search_page, search_results,
-    section_page,
+    app_base, base, described, glossary_page, home_page, not_found_page, page, search_page,
+    search_results, section_page,
 };
 
 /// Site-wide facts every page shows.
@@ -43,6 +46,14 @@ pub struct Link {
     pub title: String,
     pub url: String,
     pub summary: Option<String>,
+}
+
+/// A search result: a page, and the text around the match.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub title: String,
+    pub url: String,
+    pub snippet: Vec<crate::search::Piece>,
 }
 
 /// One entry of an application's own navigation (see `app_base`).

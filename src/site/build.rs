@@ -168,6 +168,7 @@ pub fn build(site: &Site) -> Result<Built> {
     })?;
     let index = search_entries(site);
     let all = write_generated(site, &tree, &info, &out, &index)?;
+    write_checker(site, &info, &out)?;
     for (rel, bytes) in &assets {
         out.write_generated(rel, bytes)?;
     }
@@ -385,9 +386,76 @@ fn search_entries(site: &Site) -> Vec<Entry> {
                 .map(|h| h.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" "),
+            b: search::body_text(&lp.rendered.text),
         })
+        .chain(glossary_entries(site))
+        .chain(checker_entry(site))
         .collect();
     search::sorted(entries)
+}
+
+/// One search entry per glossary term, so a search for an acronym finds
+/// its meaning as well as the pages that use it.
+fn glossary_entries(site: &Site) -> Vec<Entry> {
+    site.glossary
+        .terms
+        .iter()
+        .map(|t| Entry {
+            t: format!("{} (glossary)", t.term),
+            u: format!(
+                "{}#{}",
+                crate::glossary::GLOSSARY_URL,
+                crate::glossary::anchor(&t.term)
+            ),
+            s: match &t.expansion {
+                Some(e) => format!("{e}: {}", t.definition),
+                None => t.definition.clone(),
+            },
+            h: String::new(),
+            b: String::new(),
+        })
+        .collect()
+}
+
+/// The checker's start page, each question and each outcome, as static pages.
+fn write_checker(site: &Site, info: &SiteInfo, out: &Output) -> Result<()> {
+    let c = &site.checker;
+    if !c.present {
+        return Ok(());
+    }
+    let rel = |url: &str| index_rel(url);
+    let home = Link {
+        title: "Home".into(),
+        url: "/".into(),
+        summary: None,
+    };
+    let start = theme::checker_start(info, c, &[home]);
+    out.write_generated(&rel(&c.url), start.into_string().as_bytes())?;
+    for q in &c.questions {
+        let criterion = q
+            .criterion
+            .as_deref()
+            .and_then(|name| c.criterion_in(&site.criteria, name));
+        let html = theme::checker_question(info, c, q, criterion);
+        out.write_generated(&rel(&c.page_url(&q.id)), html.into_string().as_bytes())?;
+    }
+    for o in &c.outcomes {
+        let html = theme::checker_outcome(info, c, o);
+        out.write_generated(&rel(&c.page_url(&o.id)), html.into_string().as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The checker's start page in search, found by any of its words.
+fn checker_entry(site: &Site) -> Option<Entry> {
+    let c = &site.checker;
+    c.present.then(|| Entry {
+        t: c.title.clone(),
+        u: c.url.clone(),
+        s: c.summary.clone(),
+        h: String::new(),
+        b: search::body_text(&c.text()),
+    })
 }
 
 fn sitemap(site: &Site) -> String {
@@ -405,6 +473,9 @@ fn sitemap(site: &Site) -> String {
         urls.push((crate::glossary::GLOSSARY_URL.into(), None));
     }
     urls.push((search::SEARCH_URL.into(), None));
+    if site.checker.present {
+        urls.push((site.checker.url.clone(), None));
+    }
     urls.sort();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (u, lastmod) in urls {

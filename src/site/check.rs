@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::LoadedPage;
+use crate::checker::Checker;
 use crate::content::{Page, PageKind, Problem, Problems};
 use crate::glossary::{self, Glossary};
 use crate::markdown::find_acronyms;
@@ -49,7 +50,11 @@ pub fn url_map(pages: &[Page], problems: &Problems) -> HashMap<String, String> {
 }
 
 /// Ids that a link may point at on each URL of the built site.
-fn anchor_sets<'a>(pages: &'a [LoadedPage], g: &'a Glossary) -> HashMap<String, HashSet<String>> {
+fn anchor_sets<'a>(
+    pages: &'a [LoadedPage],
+    g: &'a Glossary,
+    checker: &Checker,
+) -> HashMap<String, HashSet<String>> {
     let mut sets: HashMap<String, HashSet<String>> = HashMap::new();
     for lp in pages {
         let set = sets.entry(lp.page.url.clone()).or_default();
@@ -66,11 +71,15 @@ fn anchor_sets<'a>(pages: &'a [LoadedPage], g: &'a Glossary) -> HashMap<String, 
     let search = sets.entry(crate::search::SEARCH_URL.into()).or_default();
     search.extend(["main-content".to_string(), "a-to-z".to_string()]);
     sets.entry("/roadshow/".into()).or_default();
+    for url in checker.urls() {
+        sets.entry(url).or_default().insert("main-content".into());
+    }
     sets
 }
 
-pub fn cross_page(pages: &[LoadedPage], g: &Glossary, problems: &Problems) {
-    let sets = anchor_sets(pages, g);
+pub fn cross_page(pages: &[LoadedPage], g: &Glossary, checker: &Checker, problems: &Problems) {
+    let sets = anchor_sets(pages, g, checker);
+    checker_links(checker, &sets, problems);
     let known = g.known_acronyms();
     for lp in pages {
         let path = &lp.page.display_path;
@@ -133,6 +142,28 @@ pub fn cross_page(pages: &[LoadedPage], g: &Glossary, problems: &Problems) {
                     ),
                 ));
             }
+        }
+    }
+}
+
+/// The checker's outcome links must lead to real pages and headings.
+fn checker_links(checker: &Checker, sets: &HashMap<String, HashSet<String>>, problems: &Problems) {
+    let path = std::path::Path::new(crate::checker::CHECKER_FILE);
+    for link in checker.outcomes.iter().flat_map(|o| &o.links) {
+        let href = link.href.as_str();
+        if !href.starts_with('/') || SERVED_ELSEWHERE.iter().any(|p| href.starts_with(p)) {
+            continue;
+        }
+        let (url, anchor) = href.split_once('#').unwrap_or((href, ""));
+        let ok = sets
+            .get(url)
+            .is_some_and(|ids| anchor.is_empty() || ids.contains(anchor));
+        if !ok {
+            problems.push(Problem::error(
+                path,
+                link.line,
+                format!("broken link \"{href}\": there is no page or heading at that address"),
+            ));
         }
     }
 }

@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::Built;
 use crate::search;
-use crate::theme::{self, Link};
+use crate::theme::{self, SearchHit};
 
 /// The strict policy every page is served with: no inline script or style,
 /// nothing from other origins, no framing.
@@ -190,13 +190,13 @@ async fn search_page(State(s): State<Served>, Query(q): Query<SearchQuery>) -> R
             .map(str::trim)
             .filter(|q| !q.is_empty())
             .map(|q| q.chars().take(200).collect::<String>());
-    let results: Option<Vec<Link>> = query.as_deref().map(|q| {
+    let results: Option<Vec<SearchHit>> = query.as_deref().map(|q| {
         search::search(&built.index, q)
             .into_iter()
-            .map(|e| Link {
+            .map(|e| SearchHit {
                 title: e.t.clone(),
                 url: e.u.clone(),
-                summary: Some(e.s.clone()).filter(|s| !s.is_empty()),
+                snippet: search::snippet(e, q),
             })
             .collect()
     });

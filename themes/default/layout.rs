@@ -6,20 +6,41 @@ use maud::{html, Markup, DOCTYPE};
 
 use super::{
     asset, breadcrumbs, link_list, on_this_page, review_info, side_nav, trusted, Link, NavItem,
-    PageView, SiteInfo,
+    PageView, SearchHit, SiteInfo,
 };
 use crate::glossary::{self, Glossary};
 
 /// The frame around every page: skip link, header, navigation, footer.
 pub fn base(site: &SiteInfo, title: &str, current: &str, scripts: &[&str], main: Markup) -> Markup {
+    described(site, title, None, current, scripts, main)
+}
+
+/// `base` with a meta description (the page's summary), which search engines
+/// show under the title.
+pub fn described(
+    site: &SiteInfo,
+    title: &str,
+    description: Option<&str>,
+    current: &str,
+    scripts: &[&str],
+    main: Markup,
+) -> Markup {
+    let mut all = vec!["nav.js"];
+    all.extend_from_slice(scripts);
     frame(
         site,
-        title,
-        scripts,
+        Head { title, description },
+        &all,
         service_nav(site, current),
         footer(site),
         main,
     )
+}
+
+/// What goes in `<head>` besides the site-wide links.
+struct Head<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
 }
 
 /// The frame for an application served beside the guidance (the inbox): the same head, skip
@@ -55,7 +76,17 @@ pub fn app_base(
             }
         }
     };
-    frame(site, title, &[], nav, footer, main)
+    frame(
+        site,
+        Head {
+            title,
+            description: None,
+        },
+        &[],
+        nav,
+        footer,
+        main,
+    )
 }
 
 fn app_nav_item(item: &NavItem, current: &str) -> Markup {
@@ -97,12 +128,13 @@ fn nav_item(title: &str, url: &str, active: bool) -> Markup {
 
 fn frame(
     site: &SiteInfo,
-    title: &str,
+    head: Head,
     scripts: &[&str],
     nav: Markup,
     footer: Markup,
     main: Markup,
 ) -> Markup {
+    let title = head.title;
     let full_title = if title == site.title {
         title.to_string()
     } else {
@@ -115,6 +147,7 @@ fn frame(
                 meta charset="utf-8";
                 title { (full_title) }
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(d) = head.description.filter(|d| !d.trim().is_empty()) { meta name="description" content=(d); }
                 meta name="referrer" content="no-referrer";
                 link rel="icon" type="image/svg+xml" href=(asset(site, "favicon.svg"));
                 link rel="stylesheet" href=(asset(site, "govuk-frontend.min.css"));
@@ -162,13 +195,18 @@ fn service_nav(site: &SiteInfo, current: &str) -> Markup {
         items.push(("Make a referral", "/forms/"));
     }
     items.push(("Search", "/search/"));
+    // GOV.UK's service navigation: nav.js shows the Menu button and folds the
+    // list away on a narrow screen; without JavaScript every link stays shown.
     html! {
         div.govuk-service-navigation.app-no-print {
             div.govuk-width-container {
-                nav.govuk-service-navigation__wrapper aria-label="Menu" {
-                    ul.govuk-service-navigation__list #navigation {
-                        @for (title, url) in items {
-                            (nav_item(title, url, url != "/" && current.starts_with(url)))
+                div.govuk-service-navigation__container {
+                    nav.govuk-service-navigation__wrapper aria-label="Menu" {
+                        button.govuk-service-navigation__toggle.govuk-js-service-navigation-toggle type="button" aria-controls="navigation" hidden { "Menu" }
+                        ul.govuk-service-navigation__list #navigation {
+                            @for (title, url) in items {
+                                (nav_item(title, url, url != "/" && current.starts_with(url)))
+                            }
                         }
                     }
                 }
@@ -214,7 +252,14 @@ pub fn page(v: &PageView) -> Markup {
             }
         }
     };
-    base(v.site, &v.front.title, v.url, &[], main)
+    described(
+        v.site,
+        &v.front.title,
+        v.front.summary.as_deref(),
+        v.url,
+        &[],
+        main,
+    )
 }
 
 fn page_body(v: &PageView) -> Markup {
@@ -241,7 +286,14 @@ pub fn section_page(v: &PageView) -> Markup {
             }
         }
     };
-    base(v.site, &v.front.title, v.url, &[], main)
+    described(
+        v.site,
+        &v.front.title,
+        v.front.summary.as_deref(),
+        v.url,
+        &[],
+        main,
+    )
 }
 
 /// The home page: its text, then every top-level section.
@@ -260,7 +312,14 @@ pub fn home_page(v: &PageView) -> Markup {
             }
         }
     };
-    base(v.site, &v.front.title, v.url, &[], main)
+    described(
+        v.site,
+        &v.front.title,
+        v.front.summary.as_deref(),
+        v.url,
+        &[],
+        main,
+    )
 }
 
 /// The search page. `results` is `None` when no query was given; `all` is the
@@ -268,7 +327,7 @@ pub fn home_page(v: &PageView) -> Markup {
 pub fn search_page(
     site: &SiteInfo,
     query: Option<&str>,
-    results: Option<&[Link]>,
+    results: Option<&[SearchHit]>,
     all: &[Link],
 ) -> Markup {
     let main = html! {
@@ -290,16 +349,36 @@ pub fn search_page(
             }
         }
     };
-    base(site, "Search", "/search/", &["search.js"], main)
+    described(
+        site,
+        "Search",
+        Some("Search every page of the guidance and the glossary."),
+        "/search/",
+        &["search.js"],
+        main,
+    )
 }
 
-pub fn search_results(query: &str, results: &[Link]) -> Markup {
+pub fn search_results(query: &str, results: &[SearchHit]) -> Markup {
     html! {
         h2.govuk-heading-m { (results.len()) " result" @if results.len() != 1 { "s" } " for “" (query) "”" }
         @if results.is_empty() {
             p.govuk-body { "No pages match. Try fewer or different words, or browse the A to Z list below." }
         } @else {
-            (link_list(results))
+            ul.govuk-list.app-link-list {
+                @for hit in results {
+                    li {
+                        a.govuk-link.govuk-link--no-visited-state."govuk-!-font-weight-bold" href=(hit.url) { (hit.title) }
+                        @if !hit.snippet.is_empty() {
+                            p.govuk-body.app-link-list__summary.app-search__snippet {
+                                @for piece in &hit.snippet {
+                                    @if piece.mark { mark { (piece.text) } } @else { (piece.text) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -335,7 +414,8 @@ pub fn glossary_page(
             }
         }
     };
-    base(site, title, "/glossary/", &[], main)
+    let description = intro.and_then(|v| v.front.summary.as_deref());
+    described(site, title, description, "/glossary/", &[], main)
 }
 
 pub fn not_found_page(site: &SiteInfo) -> Markup {

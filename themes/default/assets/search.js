@@ -1,21 +1,29 @@
 /* Site search in the browser: reads /search-index.json and shows results as
-   the reader types. The same scoring runs on the server (src/search.rs) for
-   readers without JavaScript. */
+   the reader types. The same scoring and snippets run on the server
+   (src/search.rs) for readers without JavaScript; keep the two in step. */
 (function () {
   'use strict';
   var input = document.getElementById('search-q');
   var out = document.getElementById('search-results');
   if (!input || !out || !window.fetch) { return; }
   var index = null;
+  var BEFORE = 70, AFTER = 130;
 
-  function score(entry, words) {
-    var t = entry.t.toLowerCase(), h = entry.h.toLowerCase(), s = entry.s.toLowerCase();
+  function words(query) {
+    return query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 10);
+  }
+
+  /* Title 10, headings 5, summary 2, body 1; every word must be found. */
+  function score(entry, ws) {
+    var t = entry.t.toLowerCase(), h = entry.h.toLowerCase(),
+      s = entry.s.toLowerCase(), b = (entry.b || '').toLowerCase();
     var total = 0;
-    for (var i = 0; i < words.length; i++) {
-      var w = words[i];
+    for (var i = 0; i < ws.length; i++) {
+      var w = ws[i];
       if (t.indexOf(w) >= 0) { total += 10; }
-      else if (h.indexOf(w) >= 0) { total += 3; }
-      else if (s.indexOf(w) >= 0) { total += 1; }
+      else if (h.indexOf(w) >= 0) { total += 5; }
+      else if (s.indexOf(w) >= 0) { total += 2; }
+      else if (b.indexOf(w) >= 0) { total += 1; }
       else { return 0; }
     }
     return total;
@@ -28,11 +36,49 @@
     return e;
   }
 
+  /* Appends `text` to `into`, with every query word wrapped in <mark>. */
+  function marked(into, text, ws) {
+    var lower = text.toLowerCase(), pos = 0;
+    while (pos < text.length) {
+      var at = -1, len = 0;
+      for (var i = 0; i < ws.length; i++) {
+        var j = lower.indexOf(ws[i], pos);
+        if (j >= 0 && (at < 0 || j < at || (j === at && ws[i].length > len))) { at = j; len = ws[i].length; }
+      }
+      if (at < 0) { break; }
+      if (at > pos) { into.appendChild(document.createTextNode(text.slice(pos, at))); }
+      into.appendChild(el('mark', null, text.slice(at, at + len)));
+      pos = at + len;
+    }
+    if (pos < text.length) { into.appendChild(document.createTextNode(text.slice(pos))); }
+  }
+
+  /* The body around the first match when no word is in the summary, else the summary. */
+  function snippet(entry, ws) {
+    var p = el('p', 'govuk-body app-link-list__summary app-search__snippet');
+    var s = entry.s, b = entry.b || '', ls = s.toLowerCase(), lb = b.toLowerCase();
+    var inSummary = ws.some(function (w) { return ls.indexOf(w) >= 0; });
+    var first = -1;
+    ws.forEach(function (w) { var i = lb.indexOf(w); if (i >= 0 && (first < 0 || i < first)) { first = i; } });
+    if (first < 0 || (inSummary && s)) {
+      if (!s) { return null; }
+      marked(p, s, ws);
+      return p;
+    }
+    var from = Math.max(0, first - BEFORE), to = Math.min(b.length, first + AFTER);
+    if (from > 0) { var sp = b.slice(from, first).indexOf(' '); if (sp >= 0) { from += sp + 1; } }
+    if (to < b.length) { var rp = b.slice(first, to).lastIndexOf(' '); if (rp >= 0) { to = first + rp; } }
+    if (from > 0) { p.appendChild(document.createTextNode('\u2026')); }
+    marked(p, b.slice(from, to), ws);
+    if (to < b.length) { p.appendChild(document.createTextNode('\u2026')); }
+    return p;
+  }
+
   function show(query) {
-    var words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 10);
+    var ws = words(query);
     out.textContent = '';
-    if (!words.length || !index) { return; }
-    var hits = index.map(function (e) { return { e: e, s: score(e, words) }; })
+    if (!ws.length || !index) { return; }
+    var hits = index.map(function (e) { return { e: e, s: score(e, ws) }; })
       .filter(function (x) { return x.s > 0; })
       .sort(function (a, b) { return b.s - a.s || (a.e.t < b.e.t ? -1 : 1); })
       .slice(0, 50);
@@ -47,7 +93,8 @@
       var a = el('a', 'govuk-link govuk-link--no-visited-state govuk-!-font-weight-bold', x.e.t);
       a.href = x.e.u;
       li.appendChild(a);
-      if (x.e.s) { li.appendChild(el('p', 'govuk-body app-link-list__summary', x.e.s)); }
+      var p = snippet(x.e, ws);
+      if (p) { li.appendChild(p); }
       ul.appendChild(li);
     });
     out.appendChild(ul);
