@@ -74,6 +74,9 @@ pub struct KioskConfig {
     pub recipients: Vec<Recipient>,
     /// Drafts are deleted after this many minutes without activity.
     pub draft_idle_minutes: u32,
+    /// The IANA time zone the forms show times and judge dates in, e.g.
+    /// "Europe/London"; the server's own zone is never used.
+    pub time_zone: String,
     /// Acknowledged records are kept this many days, then purged.
     pub retention_days: u32,
     /// Largest request body accepted, in bytes.
@@ -90,6 +93,18 @@ pub struct KioskConfig {
     pub secure_cookies: bool,
     /// Send HSTS: set when the kiosk is reached over TLS.
     pub hsts: bool,
+}
+
+impl KioskConfig {
+    /// The zone users' times are shown in (checked when the config loads).
+    pub fn zone(&self) -> Result<chrono_tz::Tz> {
+        self.time_zone.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "kiosk.time_zone: \"{}\" is not a time zone name like \"Europe/London\"",
+                self.time_zone
+            )
+        })
+    }
 }
 
 /// A reviewer key the kiosk seals to; `forms` limits it to some forms (all when empty).
@@ -208,6 +223,7 @@ impl Default for KioskConfig {
             reference_prefix: "REF".into(),
             recipients: Vec::new(),
             draft_idle_minutes: 120,
+            time_zone: "UTC".into(),
             retention_days: 30,
             body_limit: 64 * 1024,
             header_timeout_secs: 10,
@@ -273,6 +289,7 @@ impl Config {
         {
             bail!("kiosk.body_limit must be at least 1024, and draft_idle_minutes and posts_per_minute above 0");
         }
+        self.kiosk.zone()?;
         for p in &self.kiosk.trusted_proxies {
             p.parse::<std::net::IpAddr>().map_err(|_| {
                 anyhow::anyhow!("kiosk.trusted_proxies: \"{p}\" is not an IP address")
