@@ -168,9 +168,7 @@ pub fn build(site: &Site) -> Result<Built> {
     })?;
     let index = search_entries(site);
     let all = write_generated(site, &tree, &info, &out, &index)?;
-    for (rel, bytes) in &assets {
-        out.write_generated(rel, bytes)?;
-    }
+    write_assets(&out, &assets)?;
     let written = out.written.load(Ordering::Relaxed);
     let skipped = out.skipped.load(Ordering::Relaxed);
     let removed = out.finish()?;
@@ -419,6 +417,20 @@ fn sitemap(site: &Site) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// Writes the theme's assets with their gzip and brotli copies, and adds
+/// copies of the search index the browser fetches: every text file a page
+/// loads travels compressed (GOV.UK Frontend's CSS: 131 KB becomes ~15 KB).
+fn write_assets(out: &Output, assets: &[(String, Vec<u8>)]) -> Result<()> {
+    for (rel, bytes) in assets {
+        out.write_precompressed(rel, bytes)?;
+    }
+    let index = out.root().join(search::INDEX_FILE);
+    if let Ok(bytes) = std::fs::read(&index) {
+        out.write_compressed_copies(search::INDEX_FILE, &bytes)?;
+    }
+    Ok(())
 }
 
 /// The theme's assets and the vendored GOV.UK Frontend CSS, as (output path, bytes).
