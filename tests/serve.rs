@@ -64,7 +64,10 @@ fn assets_are_sent_compressed_only_to_clients_that_ask() {
 
     // q=0 refuses a coding; an unknown coding gets the file as it is.
     let refused = get(&client, &url, Some("br;q=0, gzip"));
-    assert_eq!(header(&refused, "content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(
+        header(&refused, "content-encoding").as_deref(),
+        Some("gzip")
+    );
     let other = get(&client, &url, Some("zstd"));
     assert_eq!(header(&other, "content-encoding"), None);
 
@@ -89,7 +92,8 @@ fn a_first_visit_to_a_guidance_page_is_under_50_kb_on_the_wire() {
     for attr in ["href=\"/assets/", "src=\"/assets/"] {
         for part in page.split(attr).skip(1) {
             let path = part.split('"').next().unwrap_or("").replace("&amp;", "&");
-            let is_loaded = part.contains(".css") || part.contains(".js") || attr.starts_with("src");
+            let is_loaded =
+                part.contains(".css") || part.contains(".js") || attr.starts_with("src");
             if is_loaded && !loaded.contains(&path) && !path.contains("LICENCE") {
                 let res = get(&client, &h.url(&format!("/assets/{path}")), accept);
                 assert_eq!(res.status(), 200, "{path}");
@@ -98,8 +102,14 @@ fn a_first_visit_to_a_guidance_page_is_under_50_kb_on_the_wire() {
             }
         }
     }
-    assert!(loaded.iter().any(|p| p.contains("govuk-frontend")), "{loaded:?}");
-    eprintln!("first visit: {total} bytes ({} of HTML) with {loaded:?}", page.len());
+    assert!(
+        loaded.iter().any(|p| p.contains("govuk-frontend")),
+        "{loaded:?}"
+    );
+    eprintln!(
+        "first visit: {total} bytes ({} of HTML) with {loaded:?}",
+        page.len()
+    );
     assert!(total < 50_000, "{total} bytes: {loaded:?}");
 }
 
@@ -150,7 +160,10 @@ fn sighup_publishes_a_new_build_without_a_restart() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(server.child.try_wait().expect("wait").is_none(), "still running");
+    assert!(
+        server.child.try_wait().expect("wait").is_none(),
+        "still running"
+    );
     assert!(server.log_text().contains("reloaded on SIGHUP"));
     server.kill();
 }

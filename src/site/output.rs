@@ -97,7 +97,10 @@ impl Output {
             return Ok(());
         }
         let key = super::build::hash_hex(&[bytes]);
-        for (suffix, compress) in [(".gz", gzip as fn(&[u8]) -> Result<Vec<u8>>), (".br", brotli)] {
+        for (suffix, compress) in [
+            (".gz", gzip as fn(&[u8]) -> Result<Vec<u8>>),
+            (".br", brotli),
+        ] {
             let copy = format!("{rel}{suffix}");
             if self.is_current(&copy, &key) {
                 continue;

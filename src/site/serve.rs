@@ -140,7 +140,10 @@ impl Files {
 
 /// The best encoding of `file` the client accepts: brotli, then gzip, then
 /// the file as it is. A coding the client lists with `q=0` is refused.
-fn negotiate<'a>(file: &'a File, accept: Option<&HeaderValue>) -> (&'a Bytes, Option<&'static str>) {
+fn negotiate<'a>(
+    file: &'a File,
+    accept: Option<&HeaderValue>,
+) -> (&'a Bytes, Option<&'static str>) {
     let accept = accept.and_then(|v| v.to_str().ok()).unwrap_or("");
     let takes = |coding: &str| {
         accept.split(',').any(|item| {
@@ -265,7 +268,9 @@ where
             .await;
             match done {
                 Ok(Ok(pages)) => tracing::warn!(pages, "site rebuilt and reloaded on SIGHUP"),
-                Ok(Err(e)) => tracing::error!("site reload failed, still serving the old build: {e:#}"),
+                Ok(Err(e)) => {
+                    tracing::error!("site reload failed, still serving the old build: {e:#}")
+                }
                 Err(e) => tracing::error!("site reload failed: {e}"),
             }
         }
