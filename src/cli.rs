@@ -19,7 +19,8 @@ fn load(
     let config = Config::load(root)?;
     let mut opts = BuildOptions::new(root, &config);
     opts.drafts |= drafts;
-    opts.progress = true;
+    // A progress line only where someone is watching: never in logs or CI.
+    opts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     if let Some(out) = out {
         opts.out = out;
     }

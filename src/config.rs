@@ -45,7 +45,8 @@ pub struct PartnershipConfig {
     pub contact_mailbox: String,
     /// Role that owns the mailbox, e.g. "PREM coordinator".
     pub contact_role: String,
-    /// IANA zone that times are shown in (deadlines count working days in it too).
+    /// IANA zone that times are shown in, and "today" is judged in, on the forms and in the
+    /// inbox (deadlines count working days in it too); the server's own zone is never used.
     pub time_zone: String,
 }
 

@@ -45,7 +45,8 @@ pub use validate::{
     PageErrors,
 };
 pub use view::{
-    change_href, check_answers, error_summary, page_form, page_href, paragraphs, question,
+    answers_copy, change_href, check_answers, error_summary, page_form, page_href, paragraphs,
+    question,
 };
 
 /// Form field names the kiosk itself uses; no question may take them.

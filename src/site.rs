@@ -38,7 +38,7 @@ pub struct BuildOptions {
     pub today: NaiveDate,
     /// Whether the kiosk's forms are linked from the header.
     pub forms_link: bool,
-    /// Print progress while rendering large sites.
+    /// Print progress while rendering large sites (set when stderr is a terminal).
     pub progress: bool,
 }
 

@@ -622,3 +622,123 @@ fn both_listeners_may_ask_for_any_free_port_but_never_share_one() {
         "{err:#}"
     );
 }
+
+/// The confirmation carries the referrer's copy of what was sent, once: the
+/// response is `no-store`, and neither a reload of the submit nor the check
+/// page can show the answers again, because the session was emptied first.
+#[test]
+fn the_confirmation_shows_a_copy_of_what_was_sent_once() {
+    let h = Harness::start(|_| {});
+    let client = Harness::client();
+    let form_id = "extraordinary-request";
+    client
+        .get(h.url(&format!("/forms/{form_id}/")))
+        .send()
+        .expect("start");
+    answer_until(&h, &client, form_id, |_| false);
+    let check = client
+        .get(h.url(&format!("/forms/{form_id}/check/")))
+        .send()
+        .expect("check")
+        .text()
+        .expect("text");
+    let token = csrf(&check);
+    let res = client
+        .post(h.url(&format!("/forms/{form_id}/submit/")))
+        .form(&[("csrf", token.as_str()), ("declaration", "yes")])
+        .send()
+        .expect("submit");
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    let page = res.text().expect("text");
+    assert!(page.contains("Your copy of what you sent"), "{page}");
+    let copy = &page[page.find("app-answers-copy").expect("copy section")..];
+    assert!(copy.contains(MARKER), "the typed answers are in the copy");
+    assert!(!copy.contains("?change"), "no change links in a sent copy");
+
+    // Sending again or asking for the check page shows nothing of it.
+    let again = client
+        .post(h.url(&format!("/forms/{form_id}/submit/")))
+        .form(&[("csrf", token.as_str()), ("declaration", "yes")])
+        .send()
+        .expect("resubmit")
+        .text()
+        .expect("text");
+    assert!(!again.contains(MARKER), "{again}");
+    let later = client
+        .get(h.url(&format!("/forms/{form_id}/check/")))
+        .send()
+        .expect("check again")
+        .text()
+        .expect("text");
+    assert!(!later.contains(MARKER), "{later}");
+    assert!(!contains(&all_bytes(&h.data_dir), MARKER.as_bytes()));
+}
+
+/// A child's form refuses an adult's date of birth and says why; the date
+/// hint gives an example that fits; the draft expiry shows the UK zone.
+#[test]
+fn date_of_birth_limits_hints_and_times_follow_the_form() {
+    let h = Harness::start(|_| {});
+    let client = Harness::client();
+    let form_id = "child-referral";
+    client
+        .get(h.url(&format!("/forms/{form_id}/")))
+        .send()
+        .expect("start");
+    let (_, page) = answer_until(&h, &client, form_id, |p| {
+        p.questions.iter().any(|q| q.id == "person_dob")
+    });
+    let page = page.expect("the page asking the date of birth");
+    let href = forms::page_href(form_id, &page.id);
+    let html = client
+        .get(h.url(&href))
+        .send()
+        .expect("get")
+        .text()
+        .expect("text");
+    let hint_year: i32 = html
+        .split("For example, ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|d| d.split(' ').nth(2))
+        .and_then(|y| y.parse().ok())
+        .expect("a date hint with a year");
+    let this_year: i32 = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .expect("year");
+    assert!(
+        (this_year - 17..=this_year).contains(&hint_year),
+        "{hint_year}: a child's birthday"
+    );
+    let zone = if html.contains(" BST</strong>") || html.contains(" GMT</strong>") {
+        "uk"
+    } else {
+        "other"
+    };
+    assert_eq!(zone, "uk", "draft expiry names the UK zone: {html}");
+
+    let mut pairs = fill(h.form(form_id), page, &forms::Answers::default());
+    for (name, value) in pairs.iter_mut() {
+        match name.as_str() {
+            "person_dob-day" => *value = "1".into(),
+            "person_dob-month" => *value = "1".into(),
+            "person_dob-year" => *value = "1990".into(),
+            _ => {}
+        }
+    }
+    pairs.push(("csrf".into(), csrf(&html)));
+    let res = client.post(h.url(&href)).form(&pairs).send().expect("post");
+    let body = res.text().expect("text");
+    assert!(
+        body.contains("must be for someone under 18. This form is for children"),
+        "{body}"
+    );
+}

@@ -8,6 +8,7 @@ mod condition;
 mod question;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -157,13 +158,13 @@ pub(super) struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn line(&self, span: &Range<usize>) -> usize {
+    pub(super) fn line(&self, span: &Range<usize>) -> usize {
         let bytes = self.text.as_bytes();
         let before = bytes.get(..span.start).unwrap_or(bytes);
         before.iter().filter(|b| **b == b'\n').count() + 1
     }
 
-    fn report_line(&mut self, line: Option<usize>, message: String) {
+    pub(super) fn report_line(&mut self, line: Option<usize>, message: String) {
         self.problems.push(Problem {
             file: self.path.to_path_buf(),
             line,
@@ -229,6 +230,9 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
         }
         pages.push(built.0);
     }
+    let owner = format!("form \"{id}\"");
+    let intro = text::prose(ck, &owner, "intro", def.intro);
+    let what_happens_next = text::prose(ck, &owner, "what_happens_next", def.what_happens_next);
     for (at, question, def) in conditions {
         let owner = match question {
             Some(qi) => format!("question \"{}\"", pages[at].questions[qi].id),
@@ -247,8 +251,8 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
         title: def.title,
         version: def.version,
         audience: def.audience,
-        intro: def.intro,
-        what_happens_next: def.what_happens_next,
+        intro,
+        what_happens_next,
         pages,
     }
 }
@@ -274,6 +278,7 @@ fn build_page(
     if let Some(when) = def.when {
         pending.push((at, None, when));
     }
+    let intro = def.intro.map(|t| text::prose(ck, &owner, "intro", t));
     let repeat = def.repeat.and_then(|r| build_repeat(ck, &owner, r));
     let mut spans = Vec::new();
     let mut questions = Vec::new();
@@ -287,7 +292,7 @@ fn build_page(
     let page = Page {
         id,
         title: def.title,
-        intro: def.intro,
+        intro,
         when: None,
         repeat,
         questions,

@@ -128,6 +128,46 @@ pub struct TextRules {
 pub struct DateRules {
     pub not_future: bool,
     pub not_before: Option<NaiveDate>,
+    /// Age limits for a date of birth, in whole years on the day the page is
+    /// sent: a child's form takes `max_age = 17`, an adult's `min_age = 18`.
+    pub min_age: Option<u32>,
+    pub max_age: Option<u32>,
+    /// The author's sentence saying why the limit exists, appended to the
+    /// error ("This form is for children ..."), so the user knows what to do.
+    pub age_reason: Option<String>,
+}
+
+impl DateRules {
+    /// A date this question accepts, for the "For example, 27 3 2012" hint:
+    /// a birthday in the middle of the allowed ages, or a recent date for a
+    /// date that cannot be in the future (an approval date, say). Using a
+    /// fixed day and month keeps the hint stable for most of the year.
+    pub fn example(&self, today: NaiveDate) -> NaiveDate {
+        use chrono::Datelike;
+        let age = match (self.min_age, self.max_age) {
+            (Some(lo), Some(hi)) => Some(lo + hi.saturating_sub(lo) / 2),
+            (Some(lo), None) => Some(lo + 12),
+            (None, Some(hi)) => Some(hi.saturating_sub(3)),
+            (None, None) => None,
+        };
+        match age {
+            // A 27 March birthday chosen so the person is exactly `age` today.
+            Some(age) => {
+                let before = (today.month(), today.day()) < (3, 27);
+                let year = today.year() - i32::try_from(age).unwrap_or(0) - i32::from(before);
+                NaiveDate::from_ymd_opt(year, 3, 27).unwrap_or(today)
+            }
+            None if self.not_future => today - chrono::Duration::days(10),
+            None => today,
+        }
+    }
+
+    /// Whole years from `born` to `today` (a birthday counts on the day).
+    pub fn age_on(born: NaiveDate, today: NaiveDate) -> i64 {
+        use chrono::Datelike;
+        let had_birthday = (today.month(), today.day()) >= (born.month(), born.day());
+        i64::from(today.year() - born.year()) - i64::from(!had_birthday)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -35,8 +35,8 @@ pub(crate) struct FormDef {
     pub title: String,
     pub version: u32,
     pub audience: String,
-    pub intro: String,
-    pub what_happens_next: String,
+    pub intro: Spanned<String>,
+    pub what_happens_next: Spanned<String>,
     #[serde(default)]
     pub pages: Vec<PageDef>,
 }
@@ -47,7 +47,7 @@ pub(crate) struct PageDef {
     pub id: Spanned<String>,
     pub title: String,
     #[serde(default)]
-    pub intro: Option<String>,
+    pub intro: Option<Spanned<String>>,
     #[serde(default)]
     pub when: Option<Spanned<ConditionDef>>,
     #[serde(default)]
@@ -94,6 +94,12 @@ pub(crate) struct QuestionDef {
     pub not_future: Option<bool>,
     #[serde(default)]
     pub not_before: Option<Spanned<String>>,
+    #[serde(default)]
+    pub min_age: Option<u32>,
+    #[serde(default)]
+    pub max_age: Option<u32>,
+    #[serde(default)]
+    pub age_reason: Option<String>,
     #[serde(default)]
     pub min: Option<i64>,
     #[serde(default)]

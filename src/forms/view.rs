@@ -11,6 +11,7 @@ mod field;
 #[cfg(test)]
 mod tests;
 
+use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::answers::{field_name, Answers, FieldValues};
@@ -30,19 +31,32 @@ pub fn change_href(form_id: &str, page_id: &str) -> String {
     format!("/forms/{form_id}/{page_id}/?change")
 }
 
-/// Plain text as GOV.UK paragraphs and bullet lists.
+/// Plain text as GOV.UK paragraphs and bullet lists: blocks are separated
+/// by blank lines, and within a block each run of `- ` lines is a list, so
+/// "You will need:" followed by items renders as a lead-in and a list.
 pub fn paragraphs(text: &str) -> Markup {
     let blocks = text.split("\n\n").map(str::trim).filter(|b| !b.is_empty());
+    let runs = blocks.flat_map(|block| {
+        let mut runs: Vec<(bool, Vec<&str>)> = Vec::new();
+        for line in block.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let item = line.strip_prefix("- ");
+            match (runs.last_mut(), item) {
+                (Some((true, items)), Some(item)) => items.push(item),
+                (Some((false, words)), None) => words.push(line),
+                (_, Some(item)) => runs.push((true, vec![item])),
+                (_, None) => runs.push((false, vec![line])),
+            }
+        }
+        runs
+    });
     html! {
-        @for block in blocks {
-            @if block.lines().all(|l| l.trim_start().starts_with("- ")) {
+        @for (list, lines) in runs {
+            @if list {
                 ul class="govuk-list govuk-list--bullet" {
-                    @for line in block.lines() {
-                        li { (line.trim_start().trim_start_matches("- ")) }
-                    }
+                    @for item in &lines { li { (item) } }
                 }
             } @else {
-                p class="govuk-body" { (block.split_whitespace().collect::<Vec<_>>().join(" ")) }
+                p class="govuk-body" { (lines.join(" ")) }
             }
         }
     }
@@ -76,13 +90,16 @@ pub fn question(
     field: &str,
     values: &FieldValues,
     error: Option<&FieldError>,
+    today: NaiveDate,
 ) -> Markup {
-    field::field(q, field, values, error, false)
+    field::field(q, field, values, error, (false, today))
 }
 
 /// A whole page: error summary, heading, the questions (those the answers so
 /// far show), the hidden CSRF field and the buttons. A page with a single
 /// question and no intro uses the question as its heading, as GOV.UK does.
+/// `today` (in the kiosk's zone) dates the examples in date hints.
+#[allow(clippy::too_many_arguments)]
 pub fn page_form(
     form: &Form,
     page: &Page,
@@ -91,6 +108,7 @@ pub fn page_form(
     errors: &[FieldError],
     csrf_token: &str,
     action: &str,
+    today: NaiveDate,
 ) -> Markup {
     let questions = visible_questions(form, page, answers);
     let single = page.repeat.is_none() && page.intro.is_none() && questions.len() == 1;
@@ -109,12 +127,12 @@ pub fn page_form(
             @match &page.repeat {
                 None => {
                     @for q in &questions {
-                        (field::field(q, &q.id, values, error_for(&q.id), single))
+                        (field::field(q, &q.id, values, error_for(&q.id), (single, today)))
                     }
                     button type="submit" class="govuk-button" data-module="govuk-button"
                         name="action" value="continue" { "Continue" }
                 }
-                Some(repeat) => (repeat_items(repeat, &questions, values, errors)),
+                Some(repeat) => (repeat_items(repeat, &questions, values, errors, today)),
             }
         }
     }
@@ -129,6 +147,7 @@ fn repeat_items(
     questions: &[&Question],
     values: &FieldValues,
     errors: &[FieldError],
+    today: NaiveDate,
 ) -> Markup {
     let item_name = repeat.item_label.to_lowercase();
     let slots = if values.items < repeat.max {
@@ -147,7 +166,7 @@ fn repeat_items(
                 }
                 @for q in questions {
                     @let field = field_name(&q.id, Some(n));
-                    (field::field(q, &field, values, errors.iter().find(|e| e.field == field), false))
+                    (field::field(q, &field, values, errors.iter().find(|e| e.field == field), (false, today)))
                 }
                 @if n <= values.items {
                     div class="govuk-form-group" {
@@ -182,8 +201,20 @@ fn repeat_items(
 }
 
 /// "Check your answers": a summary list per page, each row with a change
-/// link naming what it changes for screen-reader users.
+/// link naming what it changes for screen-reader users. The name keeps the
+/// label's case: lowercasing it ("change is the child placed outside the
+/// northumbria police area?") makes screen readers misread proper nouns.
 pub fn check_answers(form: &Form, answers: &Answers) -> Markup {
+    summary(form, answers, true)
+}
+
+/// The referrer's copy of what was sent, for the confirmation page: the
+/// same rows as "Check your answers" without the change links.
+pub fn answers_copy(form: &Form, answers: &Answers) -> Markup {
+    summary(form, answers, false)
+}
+
+fn summary(form: &Form, answers: &Answers, change: bool) -> Markup {
     let rows = check_answers_rows(form, answers);
     let mut sections: Vec<(&str, Vec<&super::flow::CheckRow>)> = Vec::new();
     for row in &rows {
@@ -199,17 +230,19 @@ pub fn check_answers(form: &Form, answers: &Answers) -> Markup {
             }
             dl class="govuk-summary-list" {
                 @for row in section {
-                    div class="govuk-summary-list__row" {
+                    div class={ "govuk-summary-list__row" @if !change { " govuk-summary-list__row--no-actions" } } {
                         dt class="govuk-summary-list__key" { (row.key) }
                         dd class="govuk-summary-list__value" {
                             @for line in &row.value {
                                 p class="govuk-body" { (line) }
                             }
                         }
-                        dd class="govuk-summary-list__actions" {
-                            a class="govuk-link" href=(change_href(&form.id, &row.page)) {
-                                "Change"
-                                span class="govuk-visually-hidden" { " " (row.key.to_lowercase()) }
+                        @if change {
+                            dd class="govuk-summary-list__actions" {
+                                a class="govuk-link" href=(change_href(&form.id, &row.page)) {
+                                    "Change"
+                                    span class="govuk-visually-hidden" { " " (row.key) }
+                                }
                             }
                         }
                     }

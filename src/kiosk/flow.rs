@@ -70,13 +70,22 @@ fn check_href(form: &str) -> String {
     format!("/forms/{form}/check/")
 }
 
+/// Now in the configured zone (checked at start-up), never the server's.
+fn now(k: &Kiosk) -> chrono::DateTime<chrono_tz::Tz> {
+    let zone = k.config.zone();
+    chrono::Utc::now().with_timezone(&zone)
+}
+
 fn clock(k: &Kiosk) -> DraftClock {
     let minutes = k.config.kiosk.draft_idle_minutes;
-    let at = chrono::Local::now() + chrono::Duration::minutes(i64::from(minutes));
+    let now = now(k);
+    let at = now + chrono::Duration::minutes(i64::from(minutes));
     DraftClock {
-        expires_at: at.format("%-I:%M%P").to_string(),
+        // "3:45pm BST": the zone's own name, right in summer and winter.
+        expires_at: at.format("%-I:%M%P %Z").to_string(),
         expires_ms: at.timestamp_millis(),
         idle_minutes: minutes,
+        today: now.date_naive(),
     }
 }
 
@@ -263,7 +272,7 @@ async fn save(
         .into_iter()
         .filter(|(n, _)| n != csrf::FIELD)
         .collect();
-    match forms::validate_page(form, page, &draft.answers, &posted) {
+    match forms::validate_page_on(form, page, &draft.answers, &posted, now(&k).date_naive()) {
         Ok(answers) => {
             let stay = answers.intent == forms::Intent::Stay;
             draft.answers.record(page, answers);
@@ -378,6 +387,7 @@ async fn submit(
         .into_response());
     }
     let answers = draft.answers.pruned(form);
+    let copy = forms::answers_copy(form, &answers);
     let kiosk = k.clone();
     let form_owned = form.clone();
     let reference = tokio::task::spawn_blocking(move || {
@@ -403,12 +413,16 @@ async fn submit(
         &k.config.kiosk.protective_marking,
         form,
         &reference,
+        copy,
     )
     .into_response();
     res.headers_mut().insert(
         "clear-site-data",
         HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
     );
+    // The page holds the user's copy of the answers: never kept by a cache.
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 

@@ -14,6 +14,8 @@ pub struct DraftClock {
     pub expires_at: String,
     pub expires_ms: i64,
     pub idle_minutes: u32,
+    /// Today in the kiosk's zone, for the examples in date hints.
+    pub today: chrono::NaiveDate,
 }
 
 pub fn marking(marking: &str) -> Markup {
@@ -111,7 +113,7 @@ pub fn question_page(
         (marking(mark))
         a.govuk-back-link href=(back) { "Back" }
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
-            (forms::page_form(form, page, answers, values, errors, csrf, action))
+            (forms::page_form(form, page, answers, values, errors, csrf, action, draft.today))
             (clock(draft))
         } }
     };
@@ -165,7 +167,17 @@ pub fn check_page(
     theme::base(site, &title, "/forms/", &["timeout.js"], main)
 }
 
-pub fn confirmation_page(site: &SiteInfo, mark: &str, form: &Form, reference: &str) -> Markup {
+/// The confirmation, with the referrer's copy of what was sent. It is in
+/// this one response only (sent `no-store`): the answers were cleared from
+/// the session before it was rendered, so once the page is left the copy is
+/// gone, and nothing of it was ever written anywhere unencrypted.
+pub fn confirmation_page(
+    site: &SiteInfo,
+    mark: &str,
+    form: &Form,
+    reference: &str,
+    copy: Markup,
+) -> Markup {
     let main = html! {
         (marking(mark))
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
@@ -176,7 +188,18 @@ pub fn confirmation_page(site: &SiteInfo, mark: &str, form: &Form, reference: &s
             p.govuk-body { "We have received your " (form.title) ". Keep the reference number: quote it in any contact about this form." }
             h2.govuk-heading-m { "What happens next" }
             (forms::paragraphs(&form.what_happens_next))
-            p.govuk-body { "You can print this page for your records. For your security, your answers have been cleared from this browser." }
+            h2.govuk-heading-m #your-copy { "Your copy of what you sent" }
+            div.govuk-warning-text {
+                span.govuk-warning-text__icon aria-hidden="true" { "!" }
+                strong.govuk-warning-text__text {
+                    span.govuk-visually-hidden { "Warning" }
+                    "Print this page or save it as a PDF now if you need a copy. For your security, your answers have been cleared and this copy will not be shown again."
+                }
+            }
+            p.govuk-body.app-print-hint { "Use your browser's print option, or press Ctrl and P (Command and P on a Mac). Store the copy as securely as the case file it belongs to." }
+            section.app-answers-copy aria-labelledby="your-copy" {
+                (copy)
+            }
             p.govuk-body { a.govuk-link href="/forms/" { "Send another form" } }
         } }
     };

@@ -111,7 +111,11 @@ pub fn run(config: Config, root: &Path, opts: ServeOptions) -> Result<()> {
         .transpose()?;
     let kiosk = prepare(config, root, &opts)?;
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let (config, site_root) = (kiosk.config.clone(), root.to_path_buf());
     rt.block_on(async move {
+        crate::site::serve::reload_on_hangup(kiosk.served.clone(), move || {
+            build_site(&config, &site_root).map(|(_, built)| built)
+        });
         let public = tokio::net::TcpListener::from_std(public)?;
         let internal = internal
             .map(tokio::net::TcpListener::from_std)

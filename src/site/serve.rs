@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 use anyhow::{Context, Result};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -45,11 +45,13 @@ impl Served {
         })
     }
 
-    /// Swaps in a new build of the same output folder.
+    /// Swaps in a new build of the same output folder: the files are read
+    /// whole first, so a request sees the old build or the new one.
     pub fn replace(&self, built: Built) -> Result<()> {
         let files = Arc::new(Files::load(&self.out)?);
-        *self.built.write().unwrap_or_else(|e| e.into_inner()) = built;
+        let mut old = self.built.write().unwrap_or_else(|e| e.into_inner());
         *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
+        *old = built;
         Ok(())
     }
 
@@ -60,13 +62,22 @@ impl Served {
 
 /// Every file of a build, by URL path without the leading slash.
 struct Files {
-    by_path: HashMap<String, (HeaderValue, Bytes)>,
+    by_path: HashMap<String, File>,
     not_found: Bytes,
+}
+
+/// One file, with the gzip and brotli copies the build made of it (assets
+/// only: see `output::Output::write_precompressed`).
+struct File {
+    content_type: HeaderValue,
+    body: Bytes,
+    gzip: Option<Bytes>,
+    brotli: Option<Bytes>,
 }
 
 impl Files {
     fn load(out: &Path) -> Result<Self> {
-        let mut by_path = HashMap::new();
+        let mut plain = HashMap::new();
         let mut stack = vec![out.to_path_buf()];
         while let Some(dir) = stack.pop() {
             for entry in
@@ -88,14 +99,68 @@ impl Files {
                     .replace('\\', "/");
                 let bytes = std::fs::read(&path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
-                by_path.insert(rel, (content_type(name), Bytes::from(bytes)));
+                plain.insert(rel, Bytes::from(bytes));
+            }
+        }
+        // A `.gz`/`.br` file whose original is also there is that file's
+        // compressed copy, not a file of its own.
+        let mut by_path = HashMap::new();
+        let mut copies = Vec::new();
+        for (rel, body) in plain.iter() {
+            let base = rel.strip_suffix(".gz").or_else(|| rel.strip_suffix(".br"));
+            match base.filter(|b| plain.contains_key(*b)) {
+                Some(base) => copies.push((base.to_owned(), rel.ends_with(".br"), body.clone())),
+                None => {
+                    let name = rel.rsplit('/').next().unwrap_or(rel);
+                    let file = File {
+                        content_type: content_type(name),
+                        body: body.clone(),
+                        gzip: None,
+                        brotli: None,
+                    };
+                    by_path.insert(rel.clone(), file);
+                }
+            }
+        }
+        for (base, is_brotli, body) in copies {
+            if let Some(file) = by_path.get_mut(&base) {
+                match is_brotli {
+                    true => file.brotli = Some(body),
+                    false => file.gzip = Some(body),
+                }
             }
         }
         let not_found = by_path
             .get("404.html")
-            .map(|(_, b)| b.clone())
+            .map(|f| f.body.clone())
             .unwrap_or_else(|| Bytes::from_static(b"Page not found"));
         Ok(Self { by_path, not_found })
+    }
+}
+
+/// The best encoding of `file` the client accepts: brotli, then gzip, then
+/// the file as it is. A coding the client lists with `q=0` is refused.
+fn negotiate<'a>(
+    file: &'a File,
+    accept: Option<&HeaderValue>,
+) -> (&'a Bytes, Option<&'static str>) {
+    let accept = accept.and_then(|v| v.to_str().ok()).unwrap_or("");
+    let takes = |coding: &str| {
+        accept.split(',').any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            name.eq_ignore_ascii_case(coding) && !refused
+        })
+    };
+    match (&file.brotli, &file.gzip) {
+        (Some(br), _) if takes("br") => (br, Some("br")),
+        (_, Some(gz)) if takes("gzip") => (gz, Some("gzip")),
+        _ => (&file.body, None),
     }
 }
 
@@ -120,35 +185,44 @@ fn content_type(name: &str) -> HeaderValue {
     })
 }
 
-async fn static_file(State(s): State<Served>, method: Method, uri: Uri) -> Response {
+async fn static_file(
+    State(s): State<Served>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     let files = s.files();
-    let decoded = urlencoding::decode(uri.path())
-        .map(|p| p.into_owned())
-        .unwrap_or_default();
+    let decoded = urlencoding::decode(uri.path()).unwrap_or_default();
     let rel = decoded.trim_start_matches('/');
+    let index;
     let key = if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
+        index = format!("{rel}index.html");
+        index.as_str()
     } else {
-        rel.to_string()
+        rel
     };
-    if let Some((ct, body)) = files.by_path.get(&key) {
+    if let Some(file) = files.by_path.get(key) {
         let cache =
             if key.starts_with("assets/") && uri.query().is_some_and(|q| q.starts_with("v=")) {
                 "public, max-age=31536000, immutable"
             } else {
                 "no-cache"
             };
-        return (
-            [
-                (header::CONTENT_TYPE, ct.clone()),
-                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-            ],
-            body.clone(),
-        )
-            .into_response();
+        let (body, coding) = negotiate(file, headers.get(header::ACCEPT_ENCODING));
+        let mut res = Response::new(axum::body::Body::from(body.clone()));
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_TYPE, file.content_type.clone());
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        if file.gzip.is_some() || file.brotli.is_some() {
+            h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        }
+        if let Some(coding) = coding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        return res;
     }
     if !rel.is_empty()
         && !rel.ends_with('/')
@@ -165,6 +239,42 @@ async fn static_file(State(s): State<Served>, method: Method, uri: Uri) -> Respo
         files.not_found.clone(),
     )
         .into_response()
+}
+
+/// Rebuilds the site and swaps it in whenever the process gets SIGHUP, so a
+/// corrected page is published without a restart. The new build is written
+/// and then read whole into memory before one pointer swap: requests never
+/// see a half-written site, and a failed build leaves the old one serving.
+pub fn reload_on_hangup<F>(served: Served, rebuild: F)
+where
+    F: Fn() -> Result<Built> + Send + Sync + 'static,
+{
+    let rebuild = Arc::new(rebuild);
+    tokio::spawn(async move {
+        let Ok(mut hangups) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            tracing::warn!("cannot listen for SIGHUP: the site will not reload");
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            let (served, rebuild) = (served.clone(), rebuild.clone());
+            let done = tokio::task::spawn_blocking(move || -> Result<usize> {
+                let built = rebuild()?;
+                let pages = built.stats.pages;
+                served.replace(built)?;
+                Ok(pages)
+            })
+            .await;
+            match done {
+                Ok(Ok(pages)) => tracing::warn!(pages, "site rebuilt and reloaded on SIGHUP"),
+                Ok(Err(e)) => {
+                    tracing::error!("site reload failed, still serving the old build: {e:#}")
+                }
+                Err(e) => tracing::error!("site reload failed: {e}"),
+            }
+        }
+    });
 }
 
 #[derive(Deserialize)]

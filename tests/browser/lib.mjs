@@ -353,10 +353,14 @@ export async function fillPage(page) {
     // Blank "add another" slots stay blank; filling them would add an item.
     if (/-\d+$/.test(name) && !name.endsWith('-1')) continue;
     let value = 'Testy';
-    if (name.endsWith('-day')) value = '1';
-    else if (name.endsWith('-month')) value = '2';
-    else if (name.endsWith('-year')) value = '2024';
-    else if (type === 'email') value = 'testy.mctestface@example.com';
+    // Dates: the example in the question's own hint ("For example, 27 3 2012").
+    const part = name.match(/^(.*)-(day|month|year)$/);
+    if (part) {
+      const hintEl = page.locator(`[id="${part[1]}-hint"]`);
+      const hint = (await hintEl.count()) ? (await hintEl.textContent()) || '' : '';
+      const [, d, m, y] = hint.match(/(\d{1,2}) (\d{1,2}) (\d{4})/) || [null, '1', '2', '2024'];
+      value = { day: d, month: m, year: y }[part[2]];
+    } else if (type === 'email') value = 'testy.mctestface@example.com';
     else if (type === 'tel') value = '01632 960001';
     else if (mode === 'numeric') value = '2';
     else if (name.includes('postcode')) value = 'NE1 4ST';

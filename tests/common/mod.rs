@@ -160,9 +160,11 @@ pub fn fill(form: &Form, page: &Page, answers: &Answers) -> Vec<(String, String)
             q.id.clone()
         };
         let value = match &q.kind {
-            Kind::Date(_) => {
-                for (part, v) in [("day", "1"), ("month", "2"), ("year", "2024")] {
-                    out.push((format!("{name}-{part}"), v.to_owned()));
+            Kind::Date(rules) => {
+                // The date the page's own hint gives as an example.
+                let d = rules.example(chrono::Utc::now().date_naive());
+                for (part, f) in [("day", "%-d"), ("month", "%-m"), ("year", "%Y")] {
+                    out.push((format!("{name}-{part}"), d.format(f).to_string()));
                 }
                 continue;
             }

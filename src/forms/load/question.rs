@@ -129,7 +129,7 @@ fn check_applicable(
 ) {
     let text = ["text", "textarea", "email", "phone"];
     let choice = ["radios", "checkboxes", "select"];
-    let rules: [(&str, bool, &[&str]); 10] = [
+    let rules: [(&str, bool, &[&str]); 13] = [
         (
             "autocomplete",
             q.autocomplete.is_some(),
@@ -140,6 +140,9 @@ fn check_applicable(
         ("pattern", q.pattern.is_some(), &["text"]),
         ("not_future", q.not_future.is_some(), &["date"]),
         ("not_before", q.not_before.is_some(), &["date"]),
+        ("min_age", q.min_age.is_some(), &["date"]),
+        ("max_age", q.max_age.is_some(), &["date"]),
+        ("age_reason", q.age_reason.is_some(), &["date"]),
         ("min", q.min.is_some(), &["number"]),
         ("max", q.max.is_some(), &["number"]),
         ("options", q.options.is_some(), &choice),
@@ -173,9 +176,13 @@ fn build_kind(ck: &mut Checker<'_>, owner: &str, q: &QuestionDef, sources: &Sour
                 date
             });
             let not_future = q.not_future.unwrap_or(false);
+            check_ages(ck, owner, &span, q);
             Kind::Date(DateRules {
                 not_future,
                 not_before,
+                min_age: q.min_age,
+                max_age: q.max_age,
+                age_reason: q.age_reason.clone(),
             })
         }
         "number" => {
@@ -198,6 +205,33 @@ fn build_kind(ck: &mut Checker<'_>, owner: &str, q: &QuestionDef, sources: &Sour
             max_length: 0,
             pattern: None,
         }),
+    }
+}
+
+/// Age limits must make sense together and come with the sentence that
+/// tells a user why their date was refused.
+fn check_ages(ck: &mut Checker<'_>, owner: &str, span: &Range<usize>, q: &QuestionDef) {
+    let has_ages = q.min_age.is_some() || q.max_age.is_some();
+    let problem = match (q.min_age, q.max_age) {
+        (Some(lo), Some(hi)) if lo > hi => Some(format!("min_age {lo} is more than max_age {hi}")),
+        (_, Some(age)) | (Some(age), _) if age > 130 => {
+            Some(format!("age {age} is more than anyone lives"))
+        }
+        _ if has_ages && q.not_future != Some(true) => {
+            Some("a date with age limits is a date of birth: add not_future = true".to_owned())
+        }
+        _ if has_ages && q.age_reason.as_deref().is_none_or(|r| r.trim().is_empty()) => Some(
+            "give age_reason, the sentence telling users why the age limit applies \
+             (for example \"This form is for children. For an adult, use the adult form.\")"
+                .to_owned(),
+        ),
+        _ if !has_ages && q.age_reason.is_some() => {
+            Some("age_reason needs min_age or max_age".to_owned())
+        }
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        ck.report(span, format!("{owner}: {problem}"));
     }
 }
 

@@ -325,3 +325,44 @@ fn page_ids_the_kiosk_uses_are_refused() {
         "forms/test.toml:8: page \"check\": this id is reserved for the kiosk's own pages",
     );
 }
+
+#[test]
+fn age_limits_need_a_reason_and_sensible_bounds() {
+    let q = |id: &str, extra: &str| {
+        format!("[[pages.questions]]\nid = \"{id}\"\nlabel = \"Q\"\ntype = \"date\"\n{extra}")
+    };
+    let pages = format!(
+        "{PAGE}{}{}{}{}{}",
+        q("no_reason", "not_future = true\nmax_age = 17\n"),
+        q(
+            "upside_down",
+            "not_future = true\nmin_age = 18\nmax_age = 17\nage_reason = \"R\"\n"
+        ),
+        q("future", "max_age = 17\nage_reason = \"R\"\n"),
+        q("lonely", "age_reason = \"R\"\n"),
+        "[[pages.questions]]\nid = \"n\"\nlabel = \"N\"\ntype = \"number\"\nmin_age = 3\n",
+    );
+    assert_all(
+        &pages,
+        &[
+            "question \"no_reason\": give age_reason",
+            "question \"upside_down\": min_age 18 is more than max_age 17",
+            "question \"future\": a date with age limits is a date of birth: add not_future = true",
+            "question \"lonely\": age_reason needs min_age or max_age",
+            "question \"n\": \"min_age\" does not apply to number questions",
+        ],
+    );
+}
+
+#[test]
+fn list_items_the_kiosk_cannot_render_are_named_by_line() {
+    let head = fixture::HEAD.lines().count();
+    let pages = "[[pages]]\nid = \"p\"\ntitle = \"P\"\nintro = \"\"\"\nYou will need:\n* a name\n- a date\n\"\"\"\n\
+         [[pages.questions]]\nid = \"q\"\nlabel = \"Q\"\ntype = \"text\"\n";
+    let want = format!(
+        "forms/test.toml:{}: page \"p\": intro has a list item written as \"*\": start each bullet \
+         point with \"- \" (a hyphen and a space)",
+        head + 6
+    );
+    assert_problem(pages, &want);
+}

@@ -188,7 +188,27 @@ fn date(
         let earliest = earliest.format("%-d %B %Y");
         return Err(user(format!("{name} must be on or after {earliest}")));
     }
+    if let Some(problem) = age_problem(r, date, today) {
+        return Err(user(format!("{name} {problem}")));
+    }
     Ok(Value::One(date.format("%Y-%m-%d").to_string()))
+}
+
+/// "must be for someone under 18. This form is for children ...": the limit
+/// and the author's reason, so the user knows which form to use instead.
+fn age_problem(r: &DateRules, born: NaiveDate, today: NaiveDate) -> Option<String> {
+    let age = DateRules::age_on(born, today);
+    let limit = match (r.min_age, r.max_age) {
+        (Some(lo), _) if age < i64::from(lo) => format!("must be for someone aged {lo} or over"),
+        (_, Some(hi)) if age > i64::from(hi) => {
+            format!("must be for someone under {}", u64::from(hi) + 1)
+        }
+        _ => return None,
+    };
+    Some(match r.age_reason.as_deref().map(str::trim) {
+        Some(reason) if !reason.is_empty() => format!("{limit}. {reason}"),
+        _ => limit,
+    })
 }
 
 fn one_of(q: &Question, choices: &[Choice], raw: &str, field: &str) -> Result<Value, Fault> {

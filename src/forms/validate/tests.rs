@@ -290,3 +290,82 @@ fn repeat_groups_enforce_min_and_max_and_drop_blank_or_removed_items() {
     );
     assert_eq!(e.errors[0].target, "perp_seen-2-day");
 }
+
+/// A one-page form asking a date of birth with `rules` (TOML lines).
+fn dob_form(rules: &str) -> crate::forms::Form {
+    form(&format!(
+        "[[pages]]\nid = \"p\"\ntitle = \"P\"\n[[pages.questions]]\nid = \"dob\"\n\
+         label = \"Date of birth\"\nname = \"the child's date of birth\"\ntype = \"date\"\n\
+         not_future = true\n{rules}"
+    ))
+}
+
+fn post_dob(form: &crate::forms::Form, d: &str, m: &str, y: &str) -> Vec<String> {
+    let page = &form.pages[0];
+    let list = [("dob-day", d), ("dob-month", m), ("dob-year", y)];
+    let owned: Vec<(String, String)> = list
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    match validate_page_on(form, page, &Answers::default(), &owned, today()) {
+        Ok(_) => Vec::new(),
+        Err(e) => errors(Err(e))
+            .errors
+            .into_iter()
+            .map(|e| e.message)
+            .collect(),
+    }
+}
+
+#[test]
+fn dates_of_birth_outside_the_forms_ages_are_refused_with_the_reason() {
+    // today() is 15 June 2026.
+    let child = dob_form("max_age = 17\nage_reason = \"This form is for children.\"\n");
+    assert_eq!(
+        post_dob(&child, "15", "6", "2008"),
+        ["The child's date of birth must be for someone under 18. This form is for children."],
+        "18 today"
+    );
+    assert!(
+        post_dob(&child, "16", "6", "2008").is_empty(),
+        "17 until tomorrow"
+    );
+    assert_eq!(post_dob(&child, "1", "1", "1990").len(), 1, "an adult");
+    let adult = dob_form("min_age = 18\nage_reason = \"Use the child form.\"\n");
+    assert_eq!(
+        post_dob(&adult, "16", "6", "2008"),
+        ["The child's date of birth must be for someone aged 18 or over. Use the child form."]
+    );
+    assert!(post_dob(&adult, "15", "6", "2008").is_empty(), "18 today");
+    assert_eq!(
+        post_dob(&adult, "1", "2", "2015").len(),
+        1,
+        "an 11-year-old"
+    );
+}
+
+#[test]
+fn the_date_hint_example_is_accepted_by_its_own_question() {
+    for (rules, want) in [
+        ("max_age = 17\nage_reason = \"R.\"\n", "2012-03-27"),
+        ("min_age = 18\nage_reason = \"R.\"\n", "1996-03-27"),
+        ("", "2026-06-05"),
+    ] {
+        let form = dob_form(rules);
+        let crate::forms::Kind::Date(r) = &form.pages[0].questions[0].kind else {
+            panic!("date");
+        };
+        let example = r.example(today());
+        assert_eq!(example.to_string(), want, "{rules}");
+        let parts = [
+            example.format("%-d"),
+            example.format("%-m"),
+            example.format("%Y"),
+        ]
+        .map(|p| p.to_string());
+        assert!(
+            post_dob(&form, &parts[0], &parts[1], &parts[2]).is_empty(),
+            "{rules}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! first input. Radios never carry `aria-expanded`/`aria-controls`: nothing is
 //! revealed in place (govuk-frontend#979).
 
+use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use crate::forms::answers::FieldValues;
@@ -15,7 +16,7 @@ pub(super) fn field(
     name: &str,
     values: &FieldValues,
     error: Option<&FieldError>,
-    heading: bool,
+    (heading, today): (bool, NaiveDate),
 ) -> Markup {
     let group = match error {
         Some(_) => "govuk-form-group govuk-form-group--error",
@@ -27,6 +28,12 @@ pub(super) fn field(
         values,
         error,
         heading,
+        date_hint: match &q.kind {
+            Kind::Date(rules) => {
+                format!("For example, {}", rules.example(today).format("%-d %-m %Y"))
+            }
+            _ => String::new(),
+        },
     };
     html! {
         div class=(group) {
@@ -49,15 +56,15 @@ struct Field<'a> {
     values: &'a FieldValues,
     error: Option<&'a FieldError>,
     heading: bool,
+    /// "For example, 27 3 2011": a date the question accepts today.
+    date_hint: String,
 }
-
-const DATE_HINT: &str = "For example, 27 3 2007";
 
 impl Field<'_> {
     fn hint(&self) -> Option<&str> {
         match (&self.q.hint, &self.q.kind) {
             (Some(hint), _) => Some(hint),
-            (None, Kind::Date(_)) => Some(DATE_HINT),
+            (None, Kind::Date(_)) => Some(&self.date_hint),
             (None, _) => None,
         }
     }

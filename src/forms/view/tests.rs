@@ -1,6 +1,6 @@
 use super::*;
 use crate::forms::answers::Value;
-use crate::forms::fixture::{form, pairs, FLOW};
+use crate::forms::fixture::{form, pairs, today, FLOW};
 use crate::forms::validate::{validate_page, PageError};
 
 /// Posts `list` to `page` of the FLOW form and renders the page again with
@@ -20,6 +20,7 @@ fn rerender(page: &str, list: &[(&str, &str)], csrf: &str) -> String {
         &e.errors,
         csrf,
         "/x",
+        today(),
     )
     .into_string()
 }
@@ -27,7 +28,17 @@ fn rerender(page: &str, list: &[(&str, &str)], csrf: &str) -> String {
 /// A page as first shown: no answers, no errors.
 fn blank(form: &crate::forms::Form, page: &crate::forms::Page) -> String {
     let values = FieldValues::default();
-    page_form(form, page, &Answers::default(), &values, &[], "t", "/x").into_string()
+    page_form(
+        form,
+        page,
+        &Answers::default(),
+        &values,
+        &[],
+        "t",
+        "/x",
+        today(),
+    )
+    .into_string()
 }
 
 #[test]
@@ -53,7 +64,7 @@ fn user_input_is_escaped_everywhere_it_is_shown() {
         .insert("general".into(), Value::One(script.into()));
     let more = form.page("more").expect("page");
     let values = FieldValues::from_answers(more, &answers);
-    let textarea = page_form(&form, more, &answers, &values, &[], "t", "/x").into_string();
+    let textarea = page_form(&form, more, &answers, &values, &[], "t", "/x", today()).into_string();
     assert!(textarea.contains("&lt;script&gt;"), "{textarea}");
     let check = check_answers(&form, &answers).into_string();
     assert!(
@@ -125,7 +136,7 @@ fn repeat_page_shows_saved_items_a_blank_slot_and_add_another() {
     item.insert("perp_name".into(), Value::One("Mx Example".into()));
     answers.items.insert("perps".into(), vec![item]);
     let values = FieldValues::from_answers(page, &answers);
-    let html = page_form(&form, page, &answers, &values, &[], "t", "/x").into_string();
+    let html = page_form(&form, page, &answers, &values, &[], "t", "/x", today()).into_string();
     assert!(
         html.contains(r#"id="perp_name-1" name="perp_name-1" type="text" value="Mx Example""#),
         "{html}"
@@ -139,7 +150,7 @@ fn repeat_page_shows_saved_items_a_blank_slot_and_add_another() {
     // At max there is no blank slot and no add button.
     let mut full = values.clone();
     full.items = 2;
-    let html = page_form(&form, page, &answers, &full, &[], "t", "/x").into_string();
+    let html = page_form(&form, page, &answers, &full, &[], "t", "/x", today()).into_string();
     assert!(
         !html.contains(r#"id="perp_name-3""#) && !html.contains("Save and add another"),
         "{html}"
@@ -160,8 +171,18 @@ fn check_answers_has_a_change_link_per_row() {
         "{html}"
     );
     assert!(
-        html.contains(r#"<span class="govuk-visually-hidden"> placed out of area?</span>"#),
+        html.contains(r#"<span class="govuk-visually-hidden"> Placed out of area?</span>"#),
         "{html}"
+    );
+}
+
+#[test]
+fn a_lead_in_line_and_its_items_render_as_a_paragraph_and_a_list() {
+    let html = paragraphs("You will need:\n- the child's details\n- a manager\nThen send it.")
+        .into_string();
+    assert_eq!(
+        html,
+        r#"<p class="govuk-body">You will need:</p><ul class="govuk-list govuk-list--bullet"><li>the child's details</li><li>a manager</li></ul><p class="govuk-body">Then send it.</p>"#
     );
 }
 
