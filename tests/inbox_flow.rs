@@ -128,6 +128,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         page.contains("Threshold decision: Accept") && page.contains("rev.one"),
         "{page}"
     );
+    assert!(page.contains("Decision recorded."), "a message after the change");
     let res = post_form(
         &client,
         &ih,
@@ -135,10 +136,23 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         &format!("{path}/decision"),
         &[("outcome", "accept"), ("rationale", "")],
     );
-    assert_eq!(
-        res.status(),
-        400,
-        "a rationale is required (and one decision only)"
+    assert_eq!(res.status(), 400, "a rationale is required");
+    // The decision can be corrected by the same role; the first one is kept.
+    let page = post_form(
+        &client,
+        &ih,
+        &path,
+        &format!("{path}/decision"),
+        &[("outcome", "not-accepted"), ("rationale", "Criterion 3 was misread.")],
+    )
+    .text()
+    .expect("text");
+    assert!(
+        page.contains("Decision corrected")
+            && page.contains("Threshold decision: Not accepted")
+            && page.contains("Earlier decision, since corrected: Accept")
+            && page.contains("Meets criteria 1 and 3."),
+        "{page}"
     );
 
     // Escalation: stage 1 unresolved, then stage 2 decides.
@@ -154,8 +168,29 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         &format!("{apath}/decision"),
         &[("outcome", "escalate"), ("rationale", "Referrer disputes.")],
     );
+    // Only the roles configured for a stage record its outcome: not this reviewer.
+    let token = common::csrf(
+        &client
+            .get(ih.url(&apath))
+            .send()
+            .expect("page")
+            .text()
+            .expect("text"),
+    );
+    let res = client
+        .post(ih.url(&format!("{apath}/escalation")))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("result", "accept"),
+            ("rationale", "Not mine to record."),
+        ])
+        .send()
+        .expect("post");
+    assert_eq!(res.status(), 403);
+    let chair_password = ih.add_user("chair.one", Role::Chair, None);
+    let chair = sign_in(&ih, "chair.one", &chair_password);
     post_form(
-        &client,
+        &chair,
         &ih,
         &apath,
         &format!("{apath}/escalation"),
@@ -165,7 +200,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         ],
     );
     let page = post_form(
-        &client,
+        &chair,
         &ih,
         &apath,
         &format!("{apath}/escalation"),
@@ -203,7 +238,11 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         .json()
         .expect("json");
     assert_eq!(json["protective_marking"], "OFFICIAL-SENSITIVE");
-    assert_eq!(json["case"]["status"], "accepted");
+    assert_eq!(json["case"]["status"], "not-accepted");
+    // Plain objects with named fields, never tuples.
+    assert_eq!(json["case"]["decision"]["outcome"], "not-accepted");
+    assert_eq!(json["case"]["decision"]["signed"]["by"], "rev.one");
+    assert_eq!(json["case"]["corrections"][0]["outcome"], "accept");
     let print = client
         .get(ih.url(&format!("{path}/print")))
         .send()
@@ -220,6 +259,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         "totp-enrolled",
         "view",
         "decision:accept",
+        "decision-corrected:not-accepted",
         "decision:escalate",
         "escalation-stage1:unresolved",
         "escalation-stage2:accept",
