@@ -79,16 +79,25 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
     let audit = admin.get(ih.url("/audit/")).send().expect("audit");
     assert_eq!(audit.status(), 200);
     assert!(audit.text().expect("text").contains("denied:Decide"));
-    let csv = admin
-        .get(ih.url("/export.csv"))
-        .send()
-        .expect("csv")
-        .text()
-        .expect("text");
     assert!(
-        csv.starts_with("\"OFFICIAL-SENSITIVE\"")
+        !admin_list.contains(&format!("href=\"{path}\"")),
+        "no link an admin cannot follow"
+    );
+    let res = admin.get(ih.url("/export.csv")).send().expect("csv");
+    let disposition = res
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(disposition.contains("referrals-OFFICIAL-SENSITIVE.csv"), "{disposition}");
+    let csv = res.text().expect("text");
+    assert!(
+        csv.starts_with("protective_marking,kiosk,id,")
+            && csv.contains("\"OFFICIAL-SENSITIVE\",\"kiosk1\"")
             && csv.contains(&reference)
-            && !csv.contains(MARKER)
+            && !csv.contains(MARKER),
+        "{csv}"
     );
 
     let other = sign_in(

@@ -7,8 +7,10 @@
 // with codes computed here) and checks EVERY inbox page with axe (WCAG 2.2 AA,
 // zero violations): sign-in, new password (and its errors), enrolment, code
 // entry (and a wrong code), the lockout message, the list (with filters),
-// a referral, its print view, the decision form with errors, escalation, the
-// audit trail, the 403 page and the 404 page. The inbox has no scripts, so
+// a referral, its print view, the decision form with errors, escalation (by
+// the chair, the role configured for it), the audit trail, records set aside
+// (a second kiosk in development mode seals to a key the inbox does not hold),
+// the 403 page and the 404 page. The inbox has no scripts, so
 // each page is also walked with JavaScript off: every form posts without it.
 
 import { test, before, after } from 'node:test';
@@ -26,6 +28,8 @@ const T = { timeout: Number(process.env.PREM_TEST_TIMEOUT_MS || 300_000) };
 
 let tmp;
 let kiosk;
+/** A second kiosk with no recipients configured: it seals to its development key. */
+let devKiosk;
 let inbox;
 let browser;
 /** name -> temporary password printed by `prem inbox user add` */
@@ -196,6 +200,21 @@ public_key = ${q(path.join(keys, 'police.pub'))}
   const [kioskURL, internalURL] = await kiosk.ready;
   kiosk.url = kioskURL;
 
+  // A kiosk left in development mode, as a new user's might be.
+  const devSite = await siteFolder('dev-kiosk-site', `[kiosk]\nposts_per_minute = 100000\nnew_sessions_per_minute = 100000\n`);
+  const devEnv = { PREM_KIOSK_DATA_DIR: path.join(tmp, 'dev-kiosk-data'), PREM_BUILD_OUTPUT_DIR: path.join(tmp, 'dev-public') };
+  const devToken = (await prem(devSite, ['token', 'add', 'inbox'], { env: devEnv })).trim();
+  const devTokenFile = path.join(tmp, 'dev-kiosk.token');
+  await writePrivate(devTokenFile, `${devToken}\n`);
+  devKiosk = startPrem(
+    devSite,
+    ['serve', '--addr', '127.0.0.1:0', '--internal-addr', '127.0.0.1:0'],
+    [/serving the site and forms on (http:\/\/[^/\s]+)\//, /internal hand-over API on (http:\/\/[^/\s]+)\//],
+    { env: devEnv },
+  );
+  const [devURL, devInternalURL] = await devKiosk.ready;
+  devKiosk.url = devURL;
+
   // The inbox, pulling from the kiosk's internal listener.
   const inboxSite = await siteFolder(
     'inbox-site',
@@ -214,6 +233,11 @@ pull_at_start = false
 name = "kiosk1"
 url = ${q(internalURL)}
 token_file = ${q(tokenFile)}
+
+[[inbox.kiosks]]
+name = "devkiosk"
+url = ${q(devInternalURL)}
+token_file = ${q(devTokenFile)}
 `,
   );
   for (const [name, role] of [
@@ -221,6 +245,7 @@ token_file = ${q(tokenFile)}
     ['rev.nojs', 'reviewer'],
     ['admin.one', 'admin'],
     ['chair.one', 'chair'],
+    ['chair.nojs', 'chair'],
     ['locked.out', 'reviewer'],
   ]) {
     const out = await prem(inboxSite, ['inbox', 'user', 'add', name, '--role', role]);
@@ -235,7 +260,7 @@ token_file = ${q(tokenFile)}
 
 after(async () => {
   await browser?.close();
-  const stopped = await Promise.all([stop(inbox), stop(kiosk)]);
+  const stopped = await Promise.all([stop(inbox), stop(kiosk), stop(devKiosk)]);
   if (tmp && !process.env.PREM_KEEP_SITE) await fs.rm(tmp, { recursive: true, force: true });
   if (checked.length) process.stderr.write(`axe-checked ${checked.length} inbox pages: ${checked.join(', ')}\n`);
   for (const s of stopped) if (s) assert.equal(s.code, 0, `a server stopped on SIGTERM with ${JSON.stringify(s)}`);
@@ -324,10 +349,15 @@ async function firstSignIn(page, name, { check = false } = {}) {
   assert.equal(new URL(page.url()).pathname, '/login/enrol', `${name}: enrolment`);
   const secret = await shownSecret(page);
   if (check) {
+    // The QR code is drawn on the server and loads as an image with a text alternative.
+    const qr = page.locator('img.app-qr');
+    assert.match((await qr.getAttribute('alt')) || '', /QR code/);
+    assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth >= 200), 'the QR code loads');
     await checkPage(page, 'enrolment');
     await page.getByLabel('Code from your authenticator app').fill('000000');
     await submitAndWait(page, 'Finish setting up and sign in');
     assert.ok(await page.locator('.govuk-error-summary').isVisible(), 'a wrong code at enrolment');
+    assert.ok(await page.locator('.govuk-error-summary').getByText('That code does not match').isVisible(), 'a precise message');
     assert.deepEqual(await shownSecret(page), secret, 'the same key is shown again');
     await checkPage(page, 'enrolment with error', { status: 401 });
   }
@@ -343,10 +373,10 @@ async function signOut(page) {
 }
 
 /** Walks one kiosk form to its confirmation in the browser; returns the reference. */
-async function submitReferral(formId) {
+async function submitReferral(formId, base = kiosk.url) {
   const { context, page } = await newContext();
   try {
-    await page.goto(`${kiosk.url}/forms/${formId}/`);
+    await page.goto(`${base}/forms/${formId}/`);
     await page.getByRole('button', { name: 'Start now' }).click();
     for (let step = 0; step < 60 && !page.url().endsWith('/check/'); step++) {
       const before = page.url();
@@ -372,6 +402,8 @@ let referralPath;
 test('a referral submitted on the kiosk is pulled, listed, decided and escalated, every page accessible', T, async () => {
   reference = await submitReferral('child-referral');
   assert.match(reference || '', /^PREM-\d{4}-[0-9A-Z]{6}$/);
+  // One more on the development kiosk: the inbox cannot open it and sets it aside.
+  await submitReferral('soft-intelligence', devKiosk.url);
 
   const { context, page, problems } = await newContext();
   try {
@@ -396,6 +428,8 @@ test('a referral submitted on the kiosk is pulled, listed, decided and escalated
     await submitAndWait(page, 'Fetch new referrals now');
     const row = page.locator('tbody tr', { hasText: reference });
     assert.equal(await row.count(), 1, 'the referral is listed after the pull');
+    assert.ok(await page.getByText('Fetched 1 new referral.').isVisible(), 'the pull says what it did');
+    assert.ok(await page.getByText('1 record was received but could not be opened').isVisible(), 'the set-aside banner');
     await checkPage(page, 'list');
 
     // Filters: applied by submitting the form (GET), with and without matches.
@@ -434,20 +468,15 @@ test('a referral submitted on the kiosk is pulled, listed, decided and escalated
     assert.ok((await page.pdf({ format: 'A4' })).length > 1000);
     await page.emulateMedia({ media: 'screen' });
 
-    // Escalate; stage 1 unresolved; stage 2 form.
+    // Escalate: the stages are the chair's to record, so the reviewer sees no outcome form.
     await page.goto(`${inbox.url}${referralPath}`);
-    await page.getByLabel('Escalate: the referrer disputes or it needs the chair').check();
+    await page.getByLabel('Escalate: the referrer disputes the decision, or it needs a senior decision').check();
     await page.getByLabel('Rationale (required)').fill('The referrer disputes the threshold.');
     await submitAndWait(page, 'Record decision');
+    assert.ok(await page.getByText('Decision recorded.').isVisible(), 'a message after the change');
     assert.ok(await page.getByText('Threshold decision: Escalate').isVisible());
-    await checkPage(page, 'escalation stage 1');
-    await submitAndWait(page, 'Record outcome');
-    await checkPage(page, 'escalation form with errors', { status: 400 });
-    await page.getByLabel('Still disputed: go to stage 2').check();
-    await page.getByLabel('What was agreed, and why (required)').fill('No agreement with the chair.');
-    await submitAndWait(page, 'Record outcome');
-    assert.ok(await page.getByText('Stage 2', { exact: false }).first().isVisible());
-    await checkPage(page, 'escalation stage 2');
+    assert.equal(await page.getByRole('button', { name: 'Record outcome' }).count(), 0, 'not the reviewer\'s to record');
+    await checkPage(page, 'escalated, as the reviewer sees it');
 
     // Not found: an unknown page, and a referral that does not exist.
     await page.goto(`${inbox.url}/no/such/page`);
@@ -498,17 +527,36 @@ test('the lockout message is accessible, and the right password is refused while
   }
 });
 
-test('admins read the audit trail; a chair gets an accessible 403', T, async () => {
+test('admins read the audit trail and handle records set aside; the chair records stage 1 and gets an accessible 403', T, async () => {
   const { context, page, problems } = await newContext();
   try {
     await firstSignIn(page, 'admin.one');
+    // No link an admin cannot follow: references are text, not links to 403 pages.
+    assert.equal(await page.getByRole('link', { name: reference }).count(), 0, 'no referral links for an admin');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Audit trail' }).click()]);
     assert.equal(new URL(page.url()).pathname, '/audit/');
     assert.ok(await page.getByRole('cell', { name: 'decision:escalate' }).first().isVisible(), 'the decision is in the trail');
+    assert.ok(await page.getByRole('cell', { name: reference }).first().isVisible(), 'records shown by reference');
     await checkPage(page, 'audit trail');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Set aside' }).click()]);
+    assert.equal(new URL(page.url()).pathname, '/quarantine/');
+    assert.ok(await page.getByText("not sealed to this inbox's key").isVisible(), 'the reason is shown');
+    await checkPage(page, 'records set aside');
+    await submitAndWait(page, 'Try to open them again');
+    assert.ok(await page.getByText('None opened: 1 still set aside.').isVisible());
+    await checkPage(page, 'records set aside after a retry');
     await signOut(page);
 
     await firstSignIn(page, 'chair.one');
+    await page.goto(`${inbox.url}${referralPath}`);
+    await submitAndWait(page, 'Record outcome');
+    await checkPage(page, 'escalation form with errors', { status: 400 });
+    await page.getByLabel('Still disputed: go to stage 2').check();
+    await page.getByLabel('What was agreed, and why (required)').fill('No agreement with the chair.');
+    await submitAndWait(page, 'Record outcome');
+    assert.ok(await page.getByText('Outcome recorded.').isVisible());
+    assert.ok(await page.getByText('Stage 2', { exact: false }).first().isVisible());
+    await checkPage(page, 'escalation stage 2');
     assert.equal(await page.getByRole('link', { name: 'Audit trail' }).count(), 0, 'no audit link for a chair');
     const res = await page.goto(`${inbox.url}/audit/`);
     assert.equal(res.status(), 403);
@@ -519,7 +567,7 @@ test('admins read the audit trail; a chair gets an accessible 403', T, async () 
   }
 });
 
-test('with JavaScript off, a reviewer signs in, reads, decides with errors, prints and signs out', T, async () => {
+test('with JavaScript off, a reviewer signs in and pulls, the chair records stage 2 with errors, prints and signs out', T, async () => {
   assert.ok(referralPath, 'the first test found the referral');
   const { context, page, problems } = await newContext({ javaScriptEnabled: false });
   try {
@@ -527,6 +575,8 @@ test('with JavaScript off, a reviewer signs in, reads, decides with errors, prin
     assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1, 'listed');
     await submitAndWait(page, 'Fetch new referrals now');
     assert.ok(await page.getByText('Last pull').isVisible(), 'pulled without JavaScript');
+    await signOut(page);
+    await firstSignIn(page, 'chair.nojs');
     await page.getByLabel('Status').selectOption('escalated');
     await submitAndWait(page, 'Apply filters');
     assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1, 'filtered without JavaScript');
@@ -543,9 +593,9 @@ test('with JavaScript off, a reviewer signs in, reads, decides with errors, prin
     assert.ok(await page.locator('.app-print-a4').isVisible());
     await signOut(page);
     // Signing in again: password, then the code.
-    await signInWithPassword(page, 'rev.nojs', accounts['rev.nojs'].password);
+    await signInWithPassword(page, 'chair.nojs', accounts['chair.nojs'].password);
     assert.equal(new URL(page.url()).pathname, '/login/code');
-    await page.getByLabel('Code from your authenticator app').fill(totp(accounts['rev.nojs'].secret, Date.now() / 1000 + 30));
+    await page.getByLabel('Code from your authenticator app').fill(totp(accounts['chair.nojs'].secret, Date.now() / 1000 + 30));
     await submitAndWait(page, 'Sign in');
     assert.equal(new URL(page.url()).pathname, '/', 'signed in again without JavaScript');
     await signOut(page);
