@@ -128,7 +128,10 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         page.contains("Threshold decision: Accept") && page.contains("rev.one"),
         "{page}"
     );
-    assert!(page.contains("Decision recorded."), "a message after the change");
+    assert!(
+        page.contains("Decision recorded."),
+        "a message after the change"
+    );
     let res = post_form(
         &client,
         &ih,
@@ -143,7 +146,10 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         &ih,
         &path,
         &format!("{path}/decision"),
-        &[("outcome", "not-accepted"), ("rationale", "Criterion 3 was misread.")],
+        &[
+            ("outcome", "not-accepted"),
+            ("rationale", "Criterion 3 was misread."),
+        ],
     )
     .text()
     .expect("text");

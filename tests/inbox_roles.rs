@@ -90,7 +90,10 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    assert!(disposition.contains("referrals-OFFICIAL-SENSITIVE.csv"), "{disposition}");
+    assert!(
+        disposition.contains("referrals-OFFICIAL-SENSITIVE.csv"),
+        "{disposition}"
+    );
     let csv = res.text().expect("text");
     assert!(
         csv.starts_with("protective_marking,kiosk,id,")
