@@ -196,6 +196,7 @@ pub fn confirmation_page(
                     "Print this page or save it as a PDF now if you need a copy. For your security, your answers have been cleared and this copy will not be shown again."
                 }
             }
+            button.govuk-button.govuk-button--secondary.app-no-print type="button" data-print hidden { "Print your copy" }
             p.govuk-body.app-print-hint { "Use your browser's print option, or press Ctrl and P (Command and P on a Mac). Store the copy as securely as the case file it belongs to." }
             section.app-answers-copy aria-labelledby="your-copy" {
                 (copy)
@@ -203,7 +204,7 @@ pub fn confirmation_page(
             p.govuk-body { a.govuk-link href="/forms/" { "Send another form" } }
         } }
     };
-    theme::base(site, "Form sent", "/forms/", &[], main)
+    theme::base(site, "Form sent", "/forms/", &["print.js"], main)
 }
 
 pub fn error_page(site: &SiteInfo, mark: &str, page: &ErrorPage) -> Markup {

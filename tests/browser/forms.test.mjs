@@ -147,18 +147,35 @@ test('a whole referral can be completed with JavaScript off', async () => {
   try {
     const reference = await completeForm(page, 'child-referral', { checkAxe: false });
     assert.ok(reference);
+    // Without JavaScript the copy is there and the page says how to print it; no dead button.
+    assert.ok(await page.locator('.app-answers-copy').isVisible());
+    assert.ok(await page.locator('.app-print-hint').isVisible());
+    assert.ok(!(await page.getByRole('button', { name: 'Print your copy' }).isVisible()));
+    // Shown once: going back to the check page finds the answers gone.
+    const res = await page.goto(page.url().replace(/submit\/$/, 'check/'));
+    assert.notEqual(await page.locator('.app-answers-copy').count(), 1, 'the copy is not shown again');
+    assert.ok([200, 403].includes(res.status()));
   } finally {
     await context.close();
   }
 });
 
-test('the confirmation prints with its protective marking', async () => {
+test('the confirmation offers a printable copy of what was sent, once, and prints with its protective marking', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
     await completeForm(page, 'extraordinary-request', { checkAxe: false });
+    const copy = page.locator('.app-answers-copy');
+    assert.ok(await copy.isVisible(), 'the copy of the answers is on the page');
+    assert.ok(((await copy.textContent()) || '').length > 50, 'with the answers in it');
+    const button = page.getByRole('button', { name: 'Print your copy' });
+    assert.ok(await button.isVisible(), 'a print button with JavaScript');
+    await assertAccessible(page, 'confirmation with its copy');
     await page.emulateMedia({ media: 'print' });
-    assert.ok(await page.locator('.app-marking').isVisible(), 'marking printed');
+    assert.ok(await page.locator('.app-marking').first().isVisible(), 'marking printed');
+    assert.ok(await copy.isVisible(), 'the copy is printed');
+    assert.ok(!(await button.isVisible()), 'the button is not printed');
+    assert.ok(!(await page.locator('.app-print-hint').isVisible()), 'nor the instructions');
     assert.ok(!(await page.locator('.govuk-service-navigation').isVisible()), 'navigation not printed');
     const pdf = await page.pdf({ format: 'A4' });
     assert.ok(pdf.length > 1000);
