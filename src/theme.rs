@@ -16,8 +16,8 @@ use crate::markdown::Heading;
 
 pub use deck::{deck_page, handout_page, presenter_page, DeckView};
 pub use layout::{
-    app_base, base, glossary_page, home_page, not_found_page, page, search_page, search_results,
-    section_page,
+    app_base, base, base_styled, glossary_page, home_page, not_found_page, page, search_page,
+    search_results, section_page,
 };
 
 /// Site-wide facts every page shows.

@@ -12,10 +12,23 @@ use crate::glossary::{self, Glossary};
 
 /// The frame around every page: skip link, header, navigation, footer.
 pub fn base(site: &SiteInfo, title: &str, current: &str, scripts: &[&str], main: Markup) -> Markup {
+    base_styled(site, title, current, scripts, &[], main)
+}
+
+/// `base` with extra stylesheets from the theme's assets (the decks' `deck.css`).
+pub fn base_styled(
+    site: &SiteInfo,
+    title: &str,
+    current: &str,
+    scripts: &[&str],
+    styles: &[&str],
+    main: Markup,
+) -> Markup {
     frame(
         site,
         title,
         scripts,
+        styles,
         service_nav(site, current),
         footer(site),
         main,
@@ -55,7 +68,7 @@ pub fn app_base(
             }
         }
     };
-    frame(site, title, &[], nav, footer, main)
+    frame(site, title, &[], &[], nav, footer, main)
 }
 
 fn app_nav_item(item: &NavItem, current: &str) -> Markup {
@@ -99,6 +112,7 @@ fn frame(
     site: &SiteInfo,
     title: &str,
     scripts: &[&str],
+    styles: &[&str],
     nav: Markup,
     footer: Markup,
     main: Markup,
@@ -119,6 +133,7 @@ fn frame(
                 link rel="icon" type="image/svg+xml" href=(asset(site, "favicon.svg"));
                 link rel="stylesheet" href=(asset(site, "govuk-frontend.min.css"));
                 link rel="stylesheet" href=(asset(site, "prem.css"));
+                @for s in styles { link rel="stylesheet" href=(asset(site, s)); }
                 @for s in scripts { script src=(asset(site, s)) defer {} }
                 @if site.live_reload { script src="/_prem/reload.js" defer {} }
             }
