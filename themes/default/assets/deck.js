@@ -64,7 +64,7 @@
     if (!opts.first && window.location.hash !== hash) { history.replaceState(null, '', hash); }
     if (!opts.first && statusBox) { statusBox.textContent = label(current); }
     if (presenter) { showPresenter(); } else { fit(slides[current]); }
-    if (!presenter && (opts.key || opts.remote)) { stageToTop(); }
+    if (!presenter && (opts.key || opts.remote || opts.hash)) { stageToTop(); }
     if (!opts.remote && !opts.first) { send(); }
     if (presenter && opts.key && timer.never) { timer.toggle(); }
   }
@@ -208,11 +208,16 @@
   });
   window.addEventListener('hashchange', function () {
     // Other fragments (the skip link's #main-content) are not slide moves.
-    if (/^#slide-\d+$/.test(window.location.hash)) { go(fromHash()); }
+    if (/^#slide-\d+$/.test(window.location.hash)) { go(fromHash(), { hash: true }); }
   });
   window.addEventListener('resize', function () { if (!presenter) { fit(slides[current]); } });
   // An image that arrives late can push text out of the box: fit again.
   deck.addEventListener('load', function () { if (!presenter) { fit(slides[current]); } }, true);
   go(fromHash(), { first: true });
+  // The browser scrolls to #slide-N itself; the stage (or the console's
+  // buttons) belong at the top of the window instead.
+  window.addEventListener('load', function () {
+    if (presenter) { window.scrollTo(0, 0); } else { stageToTop(); }
+  });
   if (channel) { channel.postMessage({ type: 'where' }); }
 })();
