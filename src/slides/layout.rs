@@ -174,10 +174,11 @@ mod tests {
     #[test]
     fn two_columns_split_at_the_marker_with_the_heading_on_top() {
         let md = "\n## Both\n\n- left\n<!-- column -->\n- right\n";
-        let Parts::Columns { head, left, right } = cut(Layout::TwoColumns, md, 20).unwrap() else {
+        let Parts::Columns { head, left, right } = cut(Layout::TwoColumns, md, 20).expect("cut")
+        else {
             panic!("not columns");
         };
-        assert_eq!(head.unwrap().text.trim(), "## Both");
+        assert_eq!(head.expect("heading").text.trim(), "## Both");
         assert_eq!(left.text.trim(), "- left");
         assert_eq!(left.line, 22);
         assert_eq!(right.text.trim(), "- right");
@@ -186,7 +187,9 @@ mod tests {
 
     #[test]
     fn two_columns_without_a_marker_is_an_error() {
-        let err = cut(Layout::TwoColumns, "## One\ntext\n", 7).unwrap_err();
+        let Err(err) = cut(Layout::TwoColumns, "## One\ntext\n", 7) else {
+            panic!("no error");
+        };
         assert!(err.contains(COLUMN_MARKER), "{err}");
     }
 
@@ -197,11 +200,11 @@ mod tests {
             head,
             image,
             caption,
-        } = cut(Layout::Image, md, 3).unwrap()
+        } = cut(Layout::Image, md, 3).expect("cut")
         else {
             panic!("not a figure");
         };
-        assert_eq!(head.unwrap().text.trim(), "## Flow");
+        assert_eq!(head.expect("heading").text.trim(), "## Flow");
         assert_eq!(image.line, 5);
         assert_eq!(caption.text.trim(), "The caption.");
         assert_eq!(caption.line, 6);
