@@ -165,6 +165,20 @@
 
   /* ---- start ---- */
   root.classList.add('app-deck-js', presenter ? 'app-presenting' : 'app-projecting');
+  if (presenter && bar) {
+    // The console straight under the title (and any overdue notice); the
+    // links and review dates move below it, out of the presenter's way.
+    var title = document.querySelector('.app-presenter__title');
+    var overdue = document.querySelector('.app-review-overdue');
+    var place = overdue || title;
+    if (place && place.parentNode) {
+      place.parentNode.insertBefore(deck, place.nextSibling);
+      place.parentNode.insertBefore(bar, deck);
+      Array.prototype.forEach.call(document.querySelectorAll('main .app-review, main .app-deck__views'), function (el) {
+        el.parentNode.appendChild(el);
+      });
+    }
+  }
   if (!presenter) {
     // The stage first, its buttons just below it; the rest of the page after.
     var main = document.querySelector('main');
@@ -216,8 +230,11 @@
   go(fromHash(), { first: true });
   // The browser scrolls to #slide-N itself; the stage (or the console's
   // buttons) belong at the top of the window instead.
+  function toTop() { if (presenter) { window.scrollTo(0, 0); } else { stageToTop(); } }
   window.addEventListener('load', function () {
-    if (presenter) { window.scrollTo(0, 0); } else { stageToTop(); }
+    // Chromium scrolls to the fragment after the load event; catch up after it.
+    toTop();
+    window.requestAnimationFrame(function () { window.setTimeout(toTop, 0); });
   });
   if (channel) { channel.postMessage({ type: 'where' }); }
 })();
