@@ -165,6 +165,29 @@ describe('projection', () => {
     });
   }
 
+  test(`on a phone held upright (375x812) ${rich.deck} keeps the site and readable text, one slide at a time`, T, async () => {
+    const { context, page, problems } = await openPage(browser, url(rich.deck), { contextOptions: { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true } });
+    try {
+      assert.ok(await page.locator('.govuk-header').isVisible(), 'the site header is hidden');
+      assert.equal(await page.evaluate(() => document.documentElement.classList.contains('app-projecting')), false, 'projecting on a phone');
+      for (const n of [1, slideOf('two-columns'), slideOf('image')]) {
+        await page.evaluate((h) => { location.hash = h; }, `#slide-${n}`);
+        await page.waitForFunction((id) => !document.getElementById(id).hidden, `slide-${n}`);
+        const shown = await page.locator('[data-deck] section.slide').evaluateAll((els) => els.filter((e) => !e.hidden).map((e) => e.id));
+        assert.deepEqual(shown, [`slide-${n}`]);
+        const px = await page.locator(`#slide-${n} .app-slide__body`).evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+        assert.ok(px >= 16, `slide ${n}: text is ${px}px`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+        assert.ok(overflow <= 0, `slide ${n}: the page scrolls sideways by ${overflow}px`);
+      }
+      await page.getByRole('button', { name: 'Next slide' }).tap();
+      await page.waitForFunction((h) => location.hash === h, `#slide-${slideOf('image') + 1}`, { timeout: 3000 });
+      assertNoProblems(url(rich.deck), problems);
+    } finally {
+      await context.close();
+    }
+  });
+
   test(`keys move through ${rich.deck}, each slide has its URL, and each move is announced politely`, T, async () => {
     const { context, page, problems } = await openPage(browser, url(rich.deck), { contextOptions: { viewport: { width: 1024, height: 768 } } });
     const total = rich.layouts.length;

@@ -78,9 +78,10 @@
   /* Shrinks a slide's text, in steps, until it fits its 16:9 box. */
   function fit(slide) {
     var body = slide.querySelector('.app-slide__body');
-    if (!body || !root.classList.contains('app-projecting')) { return; }
+    if (!body) { return; }
     var scale = 1;
     slide.style.setProperty('--fit', '1');
+    if (!root.classList.contains('app-projecting')) { return; }
     while (scale > 0.5 && (body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1)) {
       scale -= 0.05;
       slide.style.setProperty('--fit', scale.toFixed(2));
@@ -164,7 +165,18 @@
   }
 
   /* ---- start ---- */
-  root.classList.add('app-deck-js', presenter ? 'app-presenting' : 'app-projecting');
+  root.classList.add('app-deck-js');
+  if (presenter) { root.classList.add('app-presenting'); }
+  // A phone held upright would shrink a 16:9 stage to unreadable type: there
+  // the slides stay one at a time in the page, at the site's own text size.
+  var wide = window.matchMedia('(min-width: 40.0625em)');
+  function projectIfWide() {
+    if (presenter) { return; }
+    root.classList.toggle('app-projecting', wide.matches);
+    fit(slides[current]);
+  }
+  if (wide.addEventListener) { wide.addEventListener('change', projectIfWide); }
+  projectIfWide();
   if (presenter && bar) {
     // The console straight under the title (and any overdue notice); the
     // links and review dates move below it, out of the presenter's way.
