@@ -22,7 +22,7 @@
   var deckUrl = deck.getAttribute('data-deck-url') || window.location.pathname;
   var root = document.documentElement;
   var statusBox = document.querySelector('[data-deck-status]');
-  var AUDIENCE = 'prem-audience';
+  var AUDIENCE = 'deck-audience';
   var current = 0;
 
   function fromHash() {
@@ -41,7 +41,7 @@
   /* ---- keeping windows in step ---- */
   var channel = null;
   if ((presenter || window.name === AUDIENCE) && 'BroadcastChannel' in window) {
-    channel = new BroadcastChannel('prem-deck:' + deckUrl);
+    channel = new BroadcastChannel('deck:' + deckUrl);
     channel.onmessage = function (e) {
       var m = e.data || {};
       if (m.type === 'go' && typeof m.n === 'number') { go(m.n, { remote: true }); }
