@@ -14,7 +14,7 @@ use pulldown_cmark::{
 
 use crate::criteria::Criteria;
 pub use acronym::{find_acronyms, GlossaryLinks};
-pub use links::LinkTarget;
+pub use links::{ImageRef, LinkTarget};
 
 /// What the renderer needs from the rest of the site.
 pub struct Context<'a> {
@@ -46,6 +46,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Links to anchors on site pages, checked once every page is rendered.
     pub anchors: Vec<LinkTarget>,
+    /// Images in the content folder, checked against its files once it is walked.
+    pub images: Vec<ImageRef>,
     /// Upper-case acronyms with the line they appear on.
     pub acronyms: Vec<(String, usize)>,
     /// The first words of plain text, for search results.
@@ -82,6 +84,8 @@ pub fn render_linked(md: &str, ctx: &Context, glossary: Option<&GlossaryLinks>) 
     let mut events: Vec<Event> = Vec::new();
     let mut iter = Parser::new_ext(md, options()).into_offset_iter().peekable();
     let mut in_code = false;
+    // Inside an image: its source as written, line and alt text so far.
+    let mut image: Option<(String, usize, String)> = None;
     while let Some((event, range)) = iter.next() {
         let line = lines.line(range.start);
         match event {
@@ -128,8 +132,10 @@ pub fn render_linked(md: &str, ctx: &Context, glossary: Option<&GlossaryLinks>) 
                 title,
                 id,
             }) => {
+                // Inside an image nothing is linked (its text is the alt text).
                 in_link += 1;
-                let dest = links::check(&dest_url, ctx, line, &mut out);
+                let dest = links::image(&dest_url, ctx, line, &mut out);
+                image = Some((dest_url.to_string(), line, String::new()));
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -177,7 +183,22 @@ pub fn render_linked(md: &str, ctx: &Context, glossary: Option<&GlossaryLinks>) 
             Event::Html(html) | Event::InlineHtml(html) => {
                 raw_html(&html, ctx, line, &mut out, &mut events)
             }
+            Event::End(TagEnd::Image) => {
+                in_link = in_link.saturating_sub(1);
+                if let Some((src, line, alt)) = image.take() {
+                    if alt.trim().is_empty() {
+                        out.problems.push((line, format!("image \"{src}\" has no alt text: say what it shows between the brackets, ![a diagram of the referral route]({src})")));
+                    }
+                }
+                events.push(event);
+            }
             Event::TaskListMarker(done) => events.push(Event::Html(task_marker(done).into())),
+            Event::Text(ref t) | Event::Code(ref t) if image.is_some() => {
+                if let Some((_, _, alt)) = image.as_mut() {
+                    alt.push_str(t);
+                }
+                events.push(event);
+            }
             Event::Text(ref t) => {
                 if !in_code {
                     scan_acronyms(t, line, &mut out);

@@ -128,6 +128,7 @@ impl Site {
             .map(|page| render_page(page, &urls, &criteria, &config, &links, &problems))
             .collect();
         check::cross_page(&pages, &glossary, &checker, &problems);
+        check::images(&pages, &loaded.assets, &problems);
         let warnings = check::reviews(&pages, opts.today);
         let all = problems.into_sorted();
         let (mut warnings_found, errors): (Vec<_>, Vec<_>) =
@@ -225,6 +226,7 @@ fn render_page(
                 summary.problems.extend(r.problems.iter().cloned());
                 summary.anchors.extend(r.anchors.iter().cloned());
                 summary.acronyms.extend(r.acronyms.iter().cloned());
+                summary.images.extend(r.images.iter().cloned());
                 summary.headings.extend(r.headings.iter().cloned());
                 summary.text.push_str(&r.text);
                 summary.text.push(' ');

@@ -19,8 +19,8 @@ use crate::markdown::Heading;
 pub use checker::{checker_outcome, checker_question, checker_start};
 pub use deck::{deck_page, handout_page, presenter_page, DeckView};
 pub use layout::{
-    app_base, base, described, glossary_page, home_page, not_found_page, page, search_page,
-    search_results, section_page,
+    app_base, base, base_styled, described, glossary_page, home_page, not_found_page, page,
+    search_page, search_results, section_page,
 };
 
 /// Site-wide facts every page shows.

@@ -14,6 +14,45 @@ pub struct LinkTarget {
     pub line: usize,
 }
 
+/// An image whose file should be in the content folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// The source as the author wrote it.
+    pub src: String,
+    /// The file, relative to the content folder.
+    pub path: String,
+    pub line: usize,
+}
+
+/// Returns the published address of an image. A relative path is relative
+/// to the Markdown file, as in the author's editor; it becomes an absolute
+/// URL because the page itself is published one folder deeper (`deck.md`
+/// becomes `/deck/`), where a relative path would miss the file.
+pub(super) fn image(dest: &str, ctx: &Context, line: usize, out: &mut Rendered) -> String {
+    let lower = dest.trim().to_ascii_lowercase();
+    if dest.is_empty() || dest.starts_with('/') || dest.starts_with('#') || has_scheme(&lower) {
+        return check(dest, ctx, line, out);
+    }
+    let path = dest.split(['?', '#']).next().unwrap_or(dest);
+    match resolve_source(ctx.source, path) {
+        Some(rel) if !rel.is_empty() => {
+            out.images.push(ImageRef {
+                src: dest.to_string(),
+                path: rel.clone(),
+                line,
+            });
+            format!("/{rel}")
+        }
+        _ => {
+            out.problems.push((
+                line,
+                format!("image \"{}\" is outside the content folder: put the file beside this page or in a folder of it", truncate(dest)),
+            ));
+            "#".into()
+        }
+    }
+}
+
 /// Returns the destination to publish for `dest`, recording problems.
 pub(super) fn check(dest: &str, ctx: &Context, line: usize, out: &mut Rendered) -> String {
     let trimmed: String = dest

@@ -168,6 +168,26 @@ fn checker_links(checker: &Checker, sets: &HashMap<String, HashSet<String>>, pro
     }
 }
 
+/// Every image a page shows must be a file in the content folder, which the
+/// build copies to the same path; a missing one would break silently.
+pub fn images(pages: &[LoadedPage], assets: &[String], problems: &Problems) {
+    let files: HashSet<&str> = assets.iter().map(String::as_str).collect();
+    for lp in pages {
+        for img in &lp.rendered.images {
+            if !files.contains(img.path.as_str()) {
+                problems.push(Problem::error(
+                    &lp.page.display_path,
+                    img.line,
+                    format!(
+                        "image \"{}\" not found (looked for {}): image paths are relative to this file; check the name and that the file is in the content folder",
+                        img.src, img.path
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 fn has_extension(url: &str) -> bool {
     url.rsplit('/')
         .next()

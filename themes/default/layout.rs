@@ -12,7 +12,29 @@ use crate::glossary::{self, Glossary};
 
 /// The frame around every page: skip link, header, navigation, footer.
 pub fn base(site: &SiteInfo, title: &str, current: &str, scripts: &[&str], main: Markup) -> Markup {
-    described(site, title, None, current, scripts, main)
+    base_styled(site, title, current, scripts, &[], main)
+}
+
+/// `base` with extra stylesheets from the theme's assets (the decks' `deck.css`).
+pub fn base_styled(
+    site: &SiteInfo,
+    title: &str,
+    current: &str,
+    scripts: &[&str],
+    styles: &[&str],
+    main: Markup,
+) -> Markup {
+    site_frame(
+        site,
+        Head {
+            title,
+            description: None,
+        },
+        current,
+        scripts,
+        styles,
+        main,
+    )
 }
 
 /// `base` with a meta description (the page's summary), which search engines
@@ -25,12 +47,33 @@ pub fn described(
     scripts: &[&str],
     main: Markup,
 ) -> Markup {
+    site_frame(
+        site,
+        Head { title, description },
+        current,
+        scripts,
+        &[],
+        main,
+    )
+}
+
+/// The guidance site's frame: its navigation (with the script that folds it on a phone) and
+/// footer around `main`.
+fn site_frame(
+    site: &SiteInfo,
+    head: Head,
+    current: &str,
+    scripts: &[&str],
+    styles: &[&str],
+    main: Markup,
+) -> Markup {
     let mut all = vec!["nav.js"];
     all.extend_from_slice(scripts);
     frame(
         site,
-        Head { title, description },
+        head,
         &all,
+        styles,
         service_nav(site, current),
         footer(site),
         main,
@@ -83,6 +126,7 @@ pub fn app_base(
             description: None,
         },
         &[],
+        &[],
         nav,
         footer,
         main,
@@ -130,6 +174,7 @@ fn frame(
     site: &SiteInfo,
     head: Head,
     scripts: &[&str],
+    styles: &[&str],
     nav: Markup,
     footer: Markup,
     main: Markup,
@@ -152,6 +197,7 @@ fn frame(
                 link rel="icon" type="image/svg+xml" href=(asset(site, "favicon.svg"));
                 link rel="stylesheet" href=(asset(site, "govuk-frontend.min.css"));
                 link rel="stylesheet" href=(asset(site, "prem.css"));
+                @for s in styles { link rel="stylesheet" href=(asset(site, s)); }
                 @for s in scripts { script src=(asset(site, s)) defer {} }
                 @if site.live_reload { script src="/_prem/reload.js" defer {} }
             }
