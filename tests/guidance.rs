@@ -108,6 +108,36 @@ fn residence_is_not_among_the_criteria_a_referral_must_show() {
         !guide.contains("not live in the Northumbria Police area"),
         "living elsewhere is back as a reason to turn a referral back"
     );
+    // The decks too: residence is a "should" on every page, slide and handout.
+    for (rel, html) in every_html() {
+        assert!(
+            !html.contains("must <strong>live"),
+            "{rel} makes residence a must"
+        );
+        assert!(
+            !html.contains("must live in"),
+            "{rel} makes residence a must"
+        );
+    }
+}
+
+#[test]
+fn the_decks_ask_for_an_agency_and_a_timescale_not_smart_actions_as_prem_procedure() {
+    let deck = page("/roadshow/extraordinary-prem/");
+    assert!(
+        !deck.contains("Make every action <strong>SMART</strong>"),
+        "SMART is back as PREM procedure"
+    );
+    assert!(deck.contains("<strong>responsible agency</strong>"));
+    assert!(
+        !deck.contains("the risk is serious"),
+        "serious, not significant, risk is back"
+    );
+    let refer = page("/roadshow/how-to-refer/");
+    assert!(
+        refer.contains("<strong>DI</strong>") || refer.contains(">DI<"),
+        "stage 1 names the DI"
+    );
 }
 
 #[test]
