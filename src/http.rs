@@ -1,6 +1,10 @@
 //! Hardened HTTP plumbing shared by every prem listener (the kiosk and the inbox). It knows no
 //! forms, referrals or pages: each app maps the refusals here onto its own error pages.
 //!
+//! - [`server`]: serving a router with a header-read timeout and a graceful drain, and the
+//!   shutdown signal.
+//! - [`csrf`]: the synchronizer token in the session and the hidden field.
+//! - [`headers`]: CSP and the other security headers, and the request log.
 //! - [`guard`]: the second layer of defence behind the CSRF token on every post: Fetch
 //!   Metadata and `Origin` checks and the one accepted body type; and the session cookie's
 //!   attributes on every `Set-Cookie`, including the removal cookie.
@@ -8,5 +12,8 @@
 //!   final submits), so that an office of people behind one address is never refused while
 //!   one client flooding posts or sessions is.
 
+pub mod csrf;
 pub mod guard;
+pub mod headers;
 pub mod ratelimit;
+pub mod server;

@@ -160,7 +160,7 @@ pub fn open_store(
 pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Result<Arc<Inbox>> {
     let secret = crate::seal::read_secret_key(&root.join(&config.inbox.secret_key), passphrase)?;
     let store = open_store(&config, root, passphrase, costs)?;
-    let forms = crate::kiosk::load_forms(&config, root)?;
+    let forms = crate::forms::FormSet::load(&config, root)?;
     let site = SiteInfo {
         name: format!("{} inbox", config.site.name),
         title: "Referral inbox".into(),

@@ -4,7 +4,6 @@
 //! that can open what it stored: taking over this process reveals nothing
 //! submitted before.
 
-pub(crate) mod csrf;
 mod error;
 mod flow;
 mod internal;
@@ -12,7 +11,6 @@ mod keys;
 pub(crate) mod middleware;
 pub(crate) mod pages;
 mod run;
-mod server;
 mod submit;
 
 use std::sync::Arc;
@@ -36,11 +34,10 @@ use crate::seal::PublicKey;
 use crate::site::serve::Served;
 use crate::store::{SledSessionStore, SpoolStore};
 
+pub use crate::http::server::serve;
 pub use error::{ErrorKind, ErrorPage, KioskError};
 pub use keys::{load_recipients, RecipientKey};
-pub(crate) use run::shutdown_signal;
 pub use run::{load_forms, prepare, run, serve_on, ServeOptions};
-pub use server::serve;
 pub use submit::SCHEMA_VERSION;
 
 /// Everything the handlers share.
@@ -101,8 +98,9 @@ pub fn app(k: Arc<Kiosk>, sessions: SledSessionStore) -> Router {
         .with_same_site(SameSite::Strict)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle));
-    let policy = middleware::HeaderPolicy {
+    let policy = crate::http::headers::HeaderPolicy {
         hsts: k.config.kiosk.hsts,
+        no_store_under: "/forms/",
     };
     let timeout = Duration::from_secs(k.config.kiosk.request_timeout_secs);
     Router::new()
@@ -124,13 +122,16 @@ pub fn app(k: Arc<Kiosk>, sessions: SledSessionStore) -> Router {
             timeout,
         ))
         .layer(from_fn_with_state(k.clone(), render_error_pages))
-        .layer(from_fn_with_state(policy, middleware::security_headers))
-        .layer(from_fn(middleware::log_requests))
+        .layer(from_fn_with_state(
+            policy,
+            crate::http::headers::security_headers,
+        ))
+        .layer(from_fn(crate::http::headers::log_requests))
 }
 
 /// The internal router the inbox pulls from. Never mounted on the public port.
 pub fn internal_app(k: Arc<Kiosk>) -> Router {
-    internal::router(k).layer(from_fn(middleware::log_requests))
+    internal::router(k).layer(from_fn(crate::http::headers::log_requests))
 }
 
 /// Turns bare error statuses into themed pages that explain what to do.

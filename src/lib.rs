@@ -22,4 +22,5 @@ pub mod search;
 pub mod site;
 pub mod slides;
 pub mod store;
+pub mod submission;
 pub mod theme;

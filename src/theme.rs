@@ -207,3 +207,13 @@ pub fn criteria_list(list: &CriteriaList) -> Markup {
         }
     }
 }
+
+/// The protective marking banner (OFFICIAL-SENSITIVE, say) at the top and bottom of every page
+/// that names a person or a referral, on the kiosk and in the inbox; nothing when unset.
+pub fn marking(marking: &str) -> Markup {
+    html! {
+        @if !marking.is_empty() {
+            div.app-marking role="note" aria-label="Protective marking" { strong { (marking) } }
+        }
+    }
+}

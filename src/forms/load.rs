@@ -54,6 +54,27 @@ pub struct FormSet {
 }
 
 impl FormSet {
+    /// The site's forms as configured (`build.forms_dir`, the criteria lists and the local
+    /// authorities from `prem.toml`), every problem listed as `path:line` when any is unsound.
+    /// The kiosk serves these and the inbox reads records with them.
+    pub fn load(config: &crate::config::Config, root: &Path) -> anyhow::Result<FormSet> {
+        let criteria = Criteria::load(root)?;
+        load_dir(
+            &root.join(&config.build.forms_dir),
+            &criteria,
+            &config.partnership.local_authorities,
+        )
+        .map_err(|problems| {
+            let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!(
+                "{}\n{} problem{} in form definitions",
+                lines.join("\n"),
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" }
+            )
+        })
+    }
+
     pub fn get(&self, id: &str) -> Option<&Form> {
         self.forms.iter().find(|f| f.id == id)
     }

@@ -6,8 +6,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::forms::Answers;
-
 /// Questions whose answer is a local authority, in every form that has one. A business-support
 /// account sees a referral when any of them names its LA.
 pub const LA_QUESTIONS: [&str; 3] = ["presenting_la", "owning_la", "person_la"];
@@ -44,18 +42,7 @@ impl RecordKey {
     }
 }
 
-/// The JSON the kiosk sealed (`kiosk::submit::SealedSubmission`), owned.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Submission {
-    pub schema: u16,
-    pub reference: String,
-    pub form: String,
-    pub form_title: String,
-    pub form_version: u32,
-    pub started_at: String,
-    pub submitted_at: String,
-    pub answers: Answers,
-}
+pub use crate::submission::Submission;
 
 /// One stored referral.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -384,7 +384,7 @@ fn open_record(
     }
     let submission: Submission = serde_json::from_slice(&plaintext)
         .context("it opens, but the submission inside cannot be read")?;
-    if submission.schema != crate::kiosk::SCHEMA_VERSION {
+    if submission.schema != crate::submission::SCHEMA_VERSION {
         bail!(
             "it opens, but its submission schema {} is not supported by this version of prem",
             submission.schema

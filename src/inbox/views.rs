@@ -11,8 +11,8 @@ use super::accounts::{Permission, User};
 use super::audit::Entry;
 use super::model::Status;
 use super::pull::PullReport;
-use crate::kiosk::csrf::FIELD as CSRF_FIELD;
-use crate::kiosk::pages::marking;
+use crate::http::csrf::FIELD as CSRF_FIELD;
+use crate::theme::marking;
 use crate::theme::{self, NavItem, SiteInfo};
 
 pub use auth::{code_page, enrol_page, login_page, password_page};

@@ -27,9 +27,8 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use super::views::{self, Chrome};
 use super::Inbox;
 use crate::http::guard::{self, Refusal};
+use crate::http::headers::{log_requests, security_headers, HeaderPolicy};
 use crate::http::ratelimit::Cost;
-use crate::kiosk::middleware::{log_requests, security_headers, HeaderPolicy};
-use crate::kiosk::KioskError;
 
 pub use auth::require;
 
@@ -64,12 +63,12 @@ impl From<anyhow::Error> for InboxError {
     }
 }
 
-impl From<KioskError> for InboxError {
-    fn from(e: KioskError) -> Self {
+impl From<crate::http::csrf::CsrfError> for InboxError {
+    fn from(e: crate::http::csrf::CsrfError) -> Self {
+        use crate::http::csrf::CsrfError;
         match e {
-            KioskError::Csrf | KioskError::Expired => InboxError::Csrf,
-            KioskError::Internal(e) | KioskError::NotStored(e) => InboxError::Internal(e),
-            _ => InboxError::BadRequest("the request could not be read"),
+            CsrfError::Expired | CsrfError::Wrong => InboxError::Csrf,
+            CsrfError::Session(e) => InboxError::Internal(e.into()),
         }
     }
 }
@@ -185,7 +184,7 @@ async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next
     let (mut user, mut token) = (None, String::new());
     if let Some(session) = &session {
         if let Ok(Some(u)) = auth::current_user(&inbox, session).await {
-            if let Ok(t) = crate::kiosk::csrf::token(session).await {
+            if let Ok(t) = crate::http::csrf::token(session).await {
                 (user, token) = (Some(u), t);
             }
         }
@@ -231,6 +230,14 @@ pub async fn take_notice(session: &Session) -> Option<String> {
 }
 
 const NOTICE: &str = "notice";
+
+/// A post whose only field is the CSRF token (sign out, pull now, retry): the action is in the
+/// URL.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsrfOnly {
+    pub csrf: String,
+}
 
 /// Runs blocking store or crypto work off the async threads.
 pub async fn blocking<T: Send + 'static>(
@@ -377,7 +384,10 @@ pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Route
         .layer(session_layer)
         .layer(from_fn_with_state(inbox.clone(), harden_session_cookie))
         .layer(from_fn_with_state(
-            HeaderPolicy { hsts: c.hsts },
+            HeaderPolicy {
+                hsts: c.hsts,
+                no_store_under: "/",
+            },
             security_headers,
         ))
         .layer(from_fn(log_requests))
@@ -405,7 +415,7 @@ pub async fn serve_on(
     eprintln!("inbox on http://{}/", listener.local_addr()?);
     let header_timeout = Duration::from_secs(inbox.config.inbox.header_timeout_secs);
     let drain = Duration::from_secs(inbox.config.inbox.request_timeout_secs);
-    crate::kiosk::serve(
+    crate::http::server::serve(
         listener,
         app(inbox, sessions),
         header_timeout,
@@ -470,6 +480,6 @@ pub fn run(inbox: Arc<Inbox>) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!("cannot listen on {addr}: is another server using that port?")
         })?;
-        serve_on(inbox, listener, crate::kiosk::shutdown_signal()).await
+        serve_on(inbox, listener, crate::http::server::shutdown_signal()).await
     })
 }

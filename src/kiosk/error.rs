@@ -95,6 +95,17 @@ impl IntoResponse for KioskError {
     }
 }
 
+impl From<crate::http::csrf::CsrfError> for KioskError {
+    fn from(e: crate::http::csrf::CsrfError) -> Self {
+        use crate::http::csrf::CsrfError;
+        match e {
+            CsrfError::Expired => Self::Expired,
+            CsrfError::Wrong => Self::Csrf,
+            CsrfError::Session(e) => Self::Internal(e.into()),
+        }
+    }
+}
+
 impl From<anyhow::Error> for KioskError {
     fn from(e: anyhow::Error) -> Self {
         Self::Internal(e)

@@ -16,8 +16,9 @@ use tower_sessions::Session;
 
 use super::error::KioskError;
 use super::pages::{self, DraftClock};
-use super::{csrf, submit, Kiosk};
+use super::{submit, Kiosk};
 use crate::forms::{self, Answers, FieldError, FieldValues, Form, Page, PageError};
+use crate::http::csrf;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Draft {
@@ -248,7 +249,7 @@ fn decode(body: &Bytes) -> Result<Vec<(String, String)>, KioskError> {
 
 async fn verify_csrf(session: &Session, pairs: &[(String, String)]) -> Result<(), KioskError> {
     let posted = forms::single(pairs, csrf::FIELD).map_err(|_| KioskError::BadRequest)?;
-    csrf::verify(session, posted).await
+    Ok(csrf::verify(session, posted).await?)
 }
 
 async fn save(

@@ -2,6 +2,7 @@
 //! question pages, check answers, confirmation and error pages. Every page
 //! that can hold referral details carries the protective-marking banner.
 
+pub use crate::theme::marking;
 use maud::{html, Markup};
 
 use super::error::{ErrorKind, ErrorPage};
@@ -16,14 +17,6 @@ pub struct DraftClock {
     pub idle_minutes: u32,
     /// Today in the kiosk's zone, for the examples in date hints.
     pub today: chrono::NaiveDate,
-}
-
-pub fn marking(marking: &str) -> Markup {
-    html! {
-        @if !marking.is_empty() {
-            div.app-marking role="note" aria-label="Protective marking" { strong { (marking) } }
-        }
-    }
 }
 
 fn clock(c: &DraftClock) -> Markup {

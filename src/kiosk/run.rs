@@ -11,7 +11,6 @@ use anyhow::{bail, Context, Result};
 
 use super::{app, internal_app, keys, open_store, serve, Kiosk};
 use crate::config::Config;
-use crate::criteria::Criteria;
 use crate::http::ratelimit::RateLimiter;
 use crate::site::serve::Served;
 use crate::site::{BuildOptions, Site};
@@ -23,21 +22,7 @@ pub struct ServeOptions {
 
 /// Loads the form definitions, reporting every problem as `path:line: message`.
 pub fn load_forms(config: &Config, root: &Path) -> Result<crate::forms::FormSet> {
-    let criteria = Criteria::load(root)?;
-    crate::forms::load_dir(
-        &root.join(&config.build.forms_dir),
-        &criteria,
-        &config.partnership.local_authorities,
-    )
-    .map_err(|problems| {
-        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!(
-            "{}\n{} problem{} in form definitions",
-            lines.join("\n"),
-            lines.len(),
-            if lines.len() == 1 { "" } else { "s" }
-        )
-    })
+    crate::forms::FormSet::load(config, root)
 }
 
 /// Everything checked and opened, ready to serve: the site built, forms and
@@ -120,7 +105,13 @@ pub fn run(config: Config, root: &Path, opts: ServeOptions) -> Result<()> {
         let internal = internal
             .map(tokio::net::TcpListener::from_std)
             .transpose()?;
-        serve_on(kiosk, public, internal, shutdown_signal()).await
+        serve_on(
+            kiosk,
+            public,
+            internal,
+            crate::http::server::shutdown_signal(),
+        )
+        .await
     })
 }
 
@@ -229,23 +220,4 @@ fn spawn_retention(k: Arc<Kiosk>) {
             }
         }
     });
-}
-
-/// Resolves at Ctrl-C or (on Unix) SIGTERM, as sent by systemd or `docker stop`; servers then
-/// stop accepting and drain requests in flight. Shared by the kiosk and the inbox.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
-    eprintln!("shutting down: finishing requests in flight");
 }

@@ -23,9 +23,7 @@ use super::Built;
 use crate::search;
 use crate::theme::{self, SearchHit};
 
-/// The strict policy every page is served with: no inline script or style,
-/// nothing from other origins, no framing.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+pub use crate::http::headers::{insert_security_headers, CSP};
 
 /// The latest build, swapped in whole when the preview rebuilds.
 #[derive(Clone)]
@@ -326,21 +324,4 @@ async fn search_page(State(s): State<Served>, Query(q): Query<SearchQuery>) -> R
 pub async fn security_headers(mut res: Response) -> Response {
     insert_security_headers(res.headers_mut());
     res
-}
-
-/// The headers every page of the site carries, wherever it is served from.
-pub fn insert_security_headers(h: &mut axum::http::HeaderMap) {
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }

@@ -8,16 +8,15 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::auth::{audit, require};
 use super::referrals::chrome;
 use super::{blocking, flash, take_notice, InboxError, Posted};
+use crate::http::csrf;
 use crate::inbox::accounts::Permission;
 use crate::inbox::views;
 use crate::inbox::{pull, Inbox};
-use crate::kiosk::csrf;
 
 type Shared = State<Arc<Inbox>>;
 
@@ -38,16 +37,10 @@ async fn list(State(inbox): Shared, session: Session) -> Result<Response, InboxE
     Ok(views::quarantine_page(&c, &held, inbox.config.zone()).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CsrfOnly {
-    csrf: String,
-}
-
 async fn retry(
     State(inbox): Shared,
     session: Session,
-    Posted(form): Posted<CsrfOnly>,
+    Posted(form): Posted<super::CsrfOnly>,
 ) -> Result<Response, InboxError> {
     let user = require(&inbox, &session, Permission::ManageQuarantine).await?;
     csrf::verify(&session, Some(&form.csrf)).await?;

@@ -17,10 +17,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{blocking, InboxError, Posted};
+use crate::http::csrf;
 use crate::inbox::accounts::{self, Permission, Refused, User};
 use crate::inbox::views::{self, Chrome};
 use crate::inbox::{totp, Inbox};
-use crate::kiosk::csrf;
 
 const USER: &str = "user";
 const PENDING: &str = "pending";
@@ -386,7 +386,7 @@ async fn second_factor(
     match result {
         Ok(user) => {
             session.cycle_id().await?;
-            for key in [PENDING, ENROL, "csrf"] {
+            for key in [PENDING, ENROL, crate::http::csrf::KEY] {
                 session.remove::<serde_json::Value>(key).await?;
             }
             session.insert(USER, &user.name).await?;
@@ -420,16 +420,10 @@ async fn second_factor(
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LogoutPost {
-    csrf: String,
-}
-
 async fn logout(
     State(inbox): Shared,
     session: Session,
-    Posted(form): Posted<LogoutPost>,
+    Posted(form): Posted<super::CsrfOnly>,
 ) -> Result<Response, InboxError> {
     csrf::verify(&session, Some(&form.csrf)).await?;
     if let Some(name) = session.get::<String>(USER).await? {

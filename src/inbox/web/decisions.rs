@@ -17,11 +17,11 @@ use tower_sessions::Session;
 use super::auth::{audit, require};
 use super::referrals::{self, load};
 use super::{blocking, InboxError, Posted};
+use crate::http::csrf;
 use crate::inbox::accounts::{Permission, User};
 use crate::inbox::model::{Kind, Outcome, Referral, Signed, Stage, StageResult, Status};
 use crate::inbox::views::{self, CaseForm, FieldError, RefusedPost};
 use crate::inbox::Inbox;
-use crate::kiosk::csrf;
 
 type Shared = State<Arc<Inbox>>;
 

@@ -14,12 +14,12 @@ use tower_sessions::Session;
 
 use super::auth::{audit, require};
 use super::{blocking, flash, take_notice, InboxError, Posted};
+use crate::http::csrf;
 use crate::inbox::accounts::{Permission, Role, User};
 use crate::inbox::deadline;
 use crate::inbox::model::{RecordKey, Referral};
 use crate::inbox::views::{self, Chrome, Filters, ListView, ReferralView, Row};
 use crate::inbox::{export, pull, Inbox};
-use crate::kiosk::csrf;
 
 type Shared = State<Arc<Inbox>>;
 
@@ -279,16 +279,10 @@ async fn audit_trail(State(inbox): Shared, session: Session) -> Result<Response,
     Ok(views::audit_page(&c, &entries, &references, inbox.config.zone()).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CsrfOnly {
-    csrf: String,
-}
-
 async fn pull_now(
     State(inbox): Shared,
     session: Session,
-    Posted(form): Posted<CsrfOnly>,
+    Posted(form): Posted<super::CsrfOnly>,
 ) -> Result<Response, InboxError> {
     csrf::verify(&session, Some(&form.csrf)).await?;
     let user = require(&inbox, &session, Permission::Pull).await?;

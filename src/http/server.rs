@@ -61,3 +61,22 @@ pub async fn serve(
         tracing::warn!("connections still open after the shutdown grace period");
     }
 }
+
+/// Resolves at Ctrl-C or (on Unix) SIGTERM, as sent by systemd or `docker stop`; servers then
+/// stop accepting and drain requests in flight. Shared by the kiosk and the inbox.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    eprintln!("shutting down: finishing requests in flight");
+}
