@@ -1,11 +1,12 @@
-//! The inbox's HTTP side: one router behind the kiosk's hardening (security headers, request
-//! logs, body limit, timeouts, the hyper server with a header-read timeout), plus what a
+//! The inbox's HTTP side: one router behind the shared hardening of `http` (security headers,
+//! request logs, body limit, timeouts, the hyper server with a header-read timeout), plus what a
 //! signed-in service needs on top: `Cache-Control: no-store` on everything, a rate limit on
 //! every post, and an error type that never shows internals.
 
 mod admin;
 mod auth;
 mod decisions;
+mod error;
 mod referrals;
 
 use std::net::SocketAddr;
@@ -16,7 +17,7 @@ use anyhow::{Context as _, Result};
 use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -24,184 +25,17 @@ use tower_http::timeout::TimeoutLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use super::views::{self, Chrome};
 use super::Inbox;
 use crate::http::guard::{self, Refusal};
 use crate::http::headers::{log_requests, security_headers, HeaderPolicy};
 use crate::http::ratelimit::Cost;
 
 pub use auth::require;
+use error::render_errors;
+pub use error::InboxError;
 
 /// Appended to the theme's stylesheet: the A4 print layout and the inbox's few extras.
 const INBOX_CSS: &str = include_str!("inbox.css");
-
-/// Every way a request can fail. Internal detail is logged with a correlation id, never shown.
-#[derive(Debug, thiserror::Error)]
-pub enum InboxError {
-    /// Not signed in (or the session ended): go to the sign-in page.
-    #[error("sign-in required")]
-    SignIn,
-    #[error("forbidden")]
-    Forbidden,
-    #[error("not found")]
-    NotFound,
-    #[error("csrf token missing or wrong")]
-    Csrf,
-    #[error("bad request: {0}")]
-    BadRequest(&'static str),
-    #[error("too many requests")]
-    TooMany { retry_after: u64 },
-    #[error("unsupported media type")]
-    MediaType,
-    #[error("internal error")]
-    Internal(#[source] anyhow::Error),
-}
-
-impl From<anyhow::Error> for InboxError {
-    fn from(e: anyhow::Error) -> Self {
-        InboxError::Internal(e)
-    }
-}
-
-impl From<crate::http::csrf::CsrfError> for InboxError {
-    fn from(e: crate::http::csrf::CsrfError) -> Self {
-        use crate::http::csrf::CsrfError;
-        match e {
-            CsrfError::Expired | CsrfError::Wrong => InboxError::Csrf,
-            CsrfError::Session(e) => InboxError::Internal(e.into()),
-        }
-    }
-}
-
-impl From<tokio::task::JoinError> for InboxError {
-    fn from(e: tokio::task::JoinError) -> Self {
-        InboxError::Internal(e.into())
-    }
-}
-
-impl From<tower_sessions::session::Error> for InboxError {
-    fn from(e: tower_sessions::session::Error) -> Self {
-        InboxError::Internal(e.into())
-    }
-}
-
-/// Carried to [`render_errors`], which has the site to render the page with.
-#[derive(Clone)]
-struct ErrorPage {
-    title: &'static str,
-    text: String,
-    correlation: Option<String>,
-}
-
-impl IntoResponse for InboxError {
-    fn into_response(self) -> Response {
-        let (status, title, text) = match &self {
-            Self::SignIn => return Redirect::to("/login").into_response(),
-            Self::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "You cannot do that",
-                "Your role does not allow this. Ask an inbox administrator if you need it."
-                    .to_string(),
-            ),
-            Self::NotFound => (
-                StatusCode::NOT_FOUND,
-                "Page not found",
-                "There is nothing here, or nothing you may see.".to_string(),
-            ),
-            Self::Csrf => (
-                StatusCode::FORBIDDEN,
-                "Your session has changed",
-                "The page you sent from was out of date. Go back, reload the page and try again."
-                    .to_string(),
-            ),
-            Self::BadRequest(why) => (
-                StatusCode::BAD_REQUEST,
-                "Something was missing",
-                format!("{why}. Go back and try again."),
-            ),
-            Self::TooMany { .. } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts",
-                "Wait a minute, then try again.".to_string(),
-            ),
-            Self::MediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Something was missing",
-                "The page sent information in a form the inbox does not accept. Go back, reload the page and try again.".to_string(),
-            ),
-            Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Sorry, there is a problem",
-                "Nothing you sent was lost. Try again in a moment.".to_string(),
-            ),
-        };
-        let correlation = match &self {
-            Self::Internal(e) => {
-                let id = hex::encode(rand::random::<[u8; 6]>());
-                tracing::error!(correlation = %id, error = %format!("{e:#}"), "request failed");
-                Some(id)
-            }
-            Self::Csrf => {
-                tracing::warn!("post refused: csrf token missing or wrong");
-                None
-            }
-            _ => None,
-        };
-        let mut res = status.into_response();
-        if let Self::TooMany { retry_after } = self {
-            if let Ok(v) = retry_after.to_string().parse() {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
-        res.extensions_mut().insert(ErrorPage {
-            title,
-            text,
-            correlation,
-        });
-        res
-    }
-}
-
-/// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
-/// keeps the menu (and can sign out) on a 403 or 404.
-async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
-    let session = req.extensions().get::<Session>().cloned();
-    let res = next.run(req).await;
-    let page = match (res.extensions().get::<ErrorPage>(), res.status()) {
-        (Some(p), _) => p.clone(),
-        (None, StatusCode::PAYLOAD_TOO_LARGE) => ErrorPage {
-            title: "Too much text",
-            text: "What you sent was too long.".into(),
-            correlation: None,
-        },
-        (None, StatusCode::REQUEST_TIMEOUT) => ErrorPage {
-            title: "That took too long",
-            text: "Try again.".into(),
-            correlation: None,
-        },
-        _ => return res,
-    };
-    let (mut user, mut token) = (None, String::new());
-    if let Some(session) = &session {
-        if let Ok(Some(u)) = auth::current_user(&inbox, session).await {
-            if let Ok(t) = crate::http::csrf::token(session).await {
-                (user, token) = (Some(u), t);
-            }
-        }
-    }
-    let chrome = Chrome {
-        site: &inbox.site,
-        marking: &inbox.config.inbox.protective_marking,
-        user: user.as_ref(),
-        csrf: &token,
-        notice: None,
-        quarantined: 0,
-    };
-    let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
-        .into_response();
-    *out.status_mut() = res.status();
-    out
-}
 
 /// A form post decoded into `T`; anything malformed (repeated or unknown fields) is a 400.
 pub struct Posted<T>(pub T);

@@ -1,0 +1,150 @@
+//! Loading, defaults, validation and environment overrides of `prem.toml`.
+
+use super::env::OPTIONAL_KEYS;
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn defaults_apply_without_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = Config::load_with_env(dir.path(), env(&[])).expect("loads");
+    assert_eq!(c.build.output_dir, PathBuf::from("public"));
+    assert_eq!(c.kiosk.protective_marking, "OFFICIAL-SENSITIVE");
+}
+
+#[test]
+fn environment_overrides_file_and_fills_lists() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(CONFIG_FILE), "[site]\nname = \"File\"\n").expect("write");
+    let c = Config::load_with_env(
+        dir.path(),
+        env(&[
+            ("PREM_SITE_NAME", "Env"),
+            ("PREM_PARTNERSHIP_LOCAL_AUTHORITIES", "Alpha, Beta"),
+            ("PREM_BUILD_DRAFTS", "true"),
+            ("PREM_KIOSK_BODY_LIMIT", "2048"),
+            ("PREM_ENV", "production"),
+        ]),
+    )
+    .expect("loads");
+    assert_eq!(c.site.name, "Env");
+    assert_eq!(c.partnership.local_authorities, vec!["Alpha", "Beta"]);
+    assert!(c.build.drafts);
+    assert_eq!(c.kiosk.body_limit, 2048);
+}
+
+#[test]
+fn unknown_key_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(CONFIG_FILE), "[site]\nnmae = \"x\"\n").expect("write");
+    let err = Config::load_with_env(dir.path(), env(&[])).expect_err("unknown key");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("prem.toml") && msg.contains("nmae"), "{msg}");
+}
+
+/// Every key of every table, with or without a default, set from the environment alone.
+#[test]
+fn every_key_can_be_set_from_the_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let defaults = toml::Value::try_from(Config::default()).expect("defaults");
+    let mut checked = 0;
+    for (section, table) in defaults.as_table().expect("tables") {
+        let mut keys: Vec<(String, toml::Value)> = table
+            .as_table()
+            .expect("table")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (s, k) in OPTIONAL_KEYS {
+            if s == section {
+                keys.push((k.to_string(), toml::Value::String(String::new())));
+            }
+        }
+        for (key, default) in keys {
+            let (text, expected) = match (section.as_str(), key.as_str(), &default) {
+                (_, _, toml::Value::Boolean(b)) => ((!b).to_string(), toml::Value::Boolean(!b)),
+                (_, _, toml::Value::Integer(i)) => {
+                    ((i + 7).to_string(), toml::Value::Integer(i + 7))
+                }
+                ("kiosk", "recipients", _) => (
+                    r#"[{name = "police", public_key = "keys/police.pub"}]"#.to_string(),
+                    toml::Value::Array(vec![toml::Value::Table(
+                        r#"name = "police"
+public_key = "keys/police.pub"
+forms = []"#
+                            .parse()
+                            .expect("table"),
+                    )]),
+                ),
+                ("inbox", "kiosks", _) => (
+                    r#"[{name = "k1", url = "http://127.0.0.1:9", token_file = "t"}]"#.to_string(),
+                    toml::Value::Array(vec![toml::Value::Table(
+                        r#"name = "k1"
+url = "http://127.0.0.1:9"
+token_file = "t""#
+                            .parse()
+                            .expect("table"),
+                    )]),
+                ),
+                ("inbox", "escalation", _) => {
+                    let text = r#"[{title = "S1", question = "Q1", working_days = 2, roles = ["reviewer"]}, {title = "S2", question = "Q2", days = 3, roles = ["chair", "admin"]}]"#;
+                    let v: toml::Table = format!("v = {text}").parse().expect("toml");
+                    (text.to_string(), v["v"].clone())
+                }
+                (_, "trusted_proxies", _) => (
+                    "192.0.2.1, 192.0.2.2".to_string(),
+                    toml::Value::Array(vec!["192.0.2.1".into(), "192.0.2.2".into()]),
+                ),
+                (_, _, toml::Value::Array(_)) => (
+                    "Alpha, Beta".to_string(),
+                    toml::Value::Array(vec!["Alpha".into(), "Beta".into()]),
+                ),
+                ("partnership", "time_zone", _) => {
+                    ("Europe/Paris".to_string(), "Europe/Paris".into())
+                }
+                ("site", "base_url", _) => (
+                    "https://env.example".to_string(),
+                    "https://env.example".into(),
+                ),
+                _ => ("envvalue".to_string(), "envvalue".into()),
+            };
+            let var = format!("PREM_{}_{}", section.to_uppercase(), key.to_uppercase());
+            let c = Config::load_with_env(dir.path(), vec![(var.clone(), text)])
+                .unwrap_or_else(|e| panic!("{var}: {e:#}"));
+            let back = toml::Value::try_from(&c).expect("serialise");
+            assert_eq!(
+                back.get(section).and_then(|t| t.get(&key)),
+                Some(&expected),
+                "{var} did not set {section}.{key}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} keys checked");
+}
+
+#[test]
+fn a_misspelt_variable_for_one_of_our_tables_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = Config::load_with_env(dir.path(), env(&[("PREM_INBOX_PASSPHRASEFILE", "x")]))
+        .expect_err("unknown key");
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("PREM_INBOX_PASSPHRASEFILE") && msg.contains("passphrase_file"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn bad_boolean_override_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = Config::load_with_env(dir.path(), env(&[("PREM_BUILD_DRAFTS", "maybe")]))
+        .expect_err("bad bool");
+    assert!(err.to_string().contains("PREM_BUILD_DRAFTS"), "{err}");
+}
