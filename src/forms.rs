@@ -37,8 +37,8 @@ pub use flow::{
 };
 pub use load::{load_dir, load_str, FormSet, Problem, Sources};
 pub use model::{
-    Choice, Condition, DateRules, Form, Guidance, Kind, NumberRules, Page, Pattern, Question,
-    Repeat, TextRules,
+    Choice, Condition, DateRules, Form, Guidance, Kind, LaRole, NumberRules, Page, Pattern,
+    Question, Repeat, TextRules, Workflow,
 };
 pub use validate::{
     validate_page, validate_page_on, FieldError, Intent, PageAnswers, PageContent, PageError,

@@ -105,6 +105,11 @@ impl Inbox {
             .any(|r| r == user.role.label())
     }
 
+    /// The form definition a record was sent with, if this inbox still has it.
+    pub fn form_of(&self, r: &Referral) -> Option<&crate::forms::Form> {
+        self.forms.get(&r.submission.form)
+    }
+
     /// Today in the partnership's zone.
     pub fn today(&self) -> chrono::NaiveDate {
         Utc::now().with_timezone(&self.config.zone()).date_naive()

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::model::{Form, Page, Repeat};
+use super::model::{Form, Page, Repeat, Workflow};
 use super::schema::{ConditionDef, FormDef, PageDef, RepeatDef};
 use crate::criteria::Criteria;
 
@@ -267,6 +267,21 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
             None => pages[at].when = Some(condition),
         }
     }
+    let workflow = match def
+        .workflow
+        .as_ref()
+        .map(|w| (w.get_ref().as_str(), w.span()))
+    {
+        None | Some(("threshold", _)) => Workflow::Threshold,
+        Some(("status", _)) => Workflow::Status,
+        Some((other, span)) => {
+            let message = format!(
+                "form \"{id}\": unknown workflow \"{other}\" (use \"threshold\" or \"status\")"
+            );
+            ck.report(&span, message);
+            Workflow::Threshold
+        }
+    };
     Form {
         id,
         title: def.title,
@@ -274,6 +289,8 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
         audience: def.audience,
         intro,
         what_happens_next,
+        workflow,
+        urgent: def.urgent,
         pages,
     }
 }

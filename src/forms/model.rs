@@ -14,12 +14,42 @@ pub struct Form {
     /// Plain paragraphs separated by blank lines (see `view::paragraphs`).
     pub intro: String,
     pub what_happens_next: String,
+    pub workflow: Workflow,
+    pub urgent: bool,
     pub pages: Vec<Page>,
+}
+
+/// What the reviewers do with a form's records (from the form's `workflow` key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Workflow {
+    /// A threshold decision within the deadline, perhaps escalation.
+    #[default]
+    Threshold,
+    /// Only a status: new, reviewed, actioned, closed.
+    Status,
+}
+
+/// Which local authority a question's answer names (from its `local_authority` key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaRole {
+    Presenting,
+    Owning,
 }
 
 impl Form {
     pub fn page(&self, id: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.id == id)
+    }
+
+    /// The answers to this form's questions that name a local authority in `role` (any role
+    /// when `None`), in the order the form asks them.
+    pub fn la_questions(&self, role: Option<LaRole>) -> impl Iterator<Item = &Question> {
+        self.pages
+            .iter()
+            .flat_map(|p| &p.questions)
+            .filter(move |q| {
+                q.local_authority.is_some() && (role.is_none() || q.local_authority == role)
+            })
     }
 
     /// The question with this id and the page that asks it.
@@ -65,6 +95,7 @@ pub struct Question {
     pub kind: Kind,
     pub when: Option<Condition>,
     pub guidance: Vec<Guidance>,
+    pub local_authority: Option<LaRole>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -37,6 +37,13 @@ pub(crate) struct FormDef {
     pub audience: String,
     pub intro: Spanned<String>,
     pub what_happens_next: Spanned<String>,
+    /// What the reviewers do with a record: "threshold" (the default: a threshold decision,
+    /// perhaps escalation) or "status" (new, reviewed, actioned, closed).
+    #[serde(default)]
+    pub workflow: Option<Spanned<String>>,
+    /// Records of this form cannot wait for the normal cycle: listed first, tagged urgent.
+    #[serde(default)]
+    pub urgent: bool,
     #[serde(default)]
     pub pages: Vec<PageDef>,
 }
@@ -112,6 +119,10 @@ pub(crate) struct QuestionDef {
     pub when: Option<Spanned<ConditionDef>>,
     #[serde(default)]
     pub guidance: Vec<GuidanceDef>,
+    /// The answer is a local authority that the reviewers file the record under: "presenting"
+    /// (the LA that presents the case) or "owning" (the LA responsible for the person).
+    #[serde(default)]
+    pub local_authority: Option<Spanned<String>>,
 }
 
 fn yes() -> bool {

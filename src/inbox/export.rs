@@ -87,6 +87,7 @@ pub const CSV_COLUMNS: [&str; 14] = [
 /// column on every row (and in the file name), so it travels with any row copied out.
 pub fn csv(
     referrals: &[Referral],
+    forms: &crate::forms::FormSet,
     deadline: impl Fn(&Referral) -> NaiveDate,
     marking: &str,
 ) -> String {
@@ -101,8 +102,12 @@ pub fn csv(
             r.sequence.to_string(),
             r.submission.reference.clone(),
             r.submission.form.clone(),
-            r.presenting_la().unwrap_or_default().to_string(),
-            r.owning_la().unwrap_or_default().to_string(),
+            r.presenting_la(forms.get(&r.submission.form))
+                .unwrap_or_default()
+                .to_string(),
+            r.owning_la(forms.get(&r.submission.form))
+                .unwrap_or_default()
+                .to_string(),
             r.received_at.date_naive().to_string(),
             deadline(r).to_string(),
             r.case.status.slug().to_string(),
@@ -132,7 +137,12 @@ mod tests {
 
     #[test]
     fn the_csv_starts_with_its_header_and_carries_the_marking_on_every_row() {
-        let text = super::csv(&[], |_| chrono::NaiveDate::MIN, "OFFICIAL-SENSITIVE");
+        let text = super::csv(
+            &[],
+            &Default::default(),
+            |_| chrono::NaiveDate::MIN,
+            "OFFICIAL-SENSITIVE",
+        );
         assert!(text.starts_with("protective_marking,kiosk,id,"), "{text}");
         assert_eq!(
             super::csv_file_name("OFFICIAL-SENSITIVE"),

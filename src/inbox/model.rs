@@ -6,13 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Questions whose answer is a local authority, in every form that has one. A business-support
-/// account sees a referral when any of them names its LA.
-pub const LA_QUESTIONS: [&str; 3] = ["presenting_la", "owning_la", "person_la"];
-
-/// Forms whose records get the simple new → reviewed → actioned/closed statuses.
-pub const SOFT_INTELLIGENCE: &str = "soft-intelligence";
-pub const EXTRAORDINARY: &str = "extraordinary-request";
+use crate::forms::{Form, LaRole, Workflow};
 
 /// Where a record came from: the kiosk's configured name and its random submission id (hex).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -60,6 +54,10 @@ pub struct Referral {
     pub case: Case,
 }
 
+/// What the inbox needs to know about a record's form, and does not keep in code: which
+/// questions name a local authority and what the reviewers do with it. Each form declares these
+/// (`workflow`, `urgent`, `local_authority` in `forms/*.toml`); a record whose form this inbox no
+/// longer has is treated as a threshold referral with no LA.
 impl Referral {
     fn answer(&self, question: &str) -> Option<&str> {
         self.submission
@@ -69,40 +67,33 @@ impl Referral {
             .filter(|s| !s.is_empty())
     }
 
-    pub fn presenting_la(&self) -> Option<&str> {
-        self.answer("presenting_la").or(self.answer("person_la"))
+    fn la(&self, form: Option<&Form>, role: LaRole) -> Option<&str> {
+        form?
+            .la_questions(Some(role))
+            .find_map(|q| self.answer(&q.id))
     }
 
-    pub fn owning_la(&self) -> Option<&str> {
-        self.answer("owning_la")
+    pub fn presenting_la(&self, form: Option<&Form>) -> Option<&str> {
+        self.la(form, LaRole::Presenting)
     }
 
-    /// Whether any LA answer names `la`.
-    pub fn concerns_la(&self, la: &str) -> bool {
-        LA_QUESTIONS.iter().any(|q| self.answer(q) == Some(la))
+    pub fn owning_la(&self, form: Option<&Form>) -> Option<&str> {
+        self.la(form, LaRole::Owning)
     }
 
-    pub fn kind(&self) -> Kind {
-        match self.submission.form.as_str() {
-            SOFT_INTELLIGENCE => Kind::SoftIntelligence,
-            EXTRAORDINARY => Kind::Extraordinary,
-            _ => Kind::Referral,
-        }
+    /// Whether any LA answer names `la` (a business-support account sees such records).
+    pub fn concerns_la(&self, form: Option<&Form>, la: &str) -> bool {
+        form.is_some_and(|f| f.la_questions(None).any(|q| self.answer(&q.id) == Some(la)))
     }
 
-    /// Extraordinary requests cannot wait for the normal cycle.
-    pub fn urgent(&self) -> bool {
-        self.kind() == Kind::Extraordinary
+    pub fn workflow(&self, form: Option<&Form>) -> Workflow {
+        form.map(|f| f.workflow).unwrap_or_default()
     }
-}
 
-/// Which workflow a record follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A PREM referral: threshold decision, perhaps escalation.
-    Referral,
-    SoftIntelligence,
-    Extraordinary,
+    /// Records that cannot wait for the normal cycle.
+    pub fn urgent(&self, form: Option<&Form>) -> bool {
+        form.is_some_and(|f| f.urgent)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 
 use super::{check_id, did_you_mean, Checker, Sources};
 use crate::forms::model::{
-    capitalise, Choice, DateRules, Guidance, Kind, NumberRules, Pattern, Question, TextRules,
+    capitalise, Choice, DateRules, Guidance, Kind, LaRole, NumberRules, Pattern, Question,
+    TextRules,
 };
 use crate::forms::schema::{OptionDef, QuestionDef};
 use crate::forms::RESERVED_NAMES;
@@ -86,7 +87,24 @@ pub(super) fn build(ck: &mut Checker<'_>, q: QuestionDef, sources: &Sources<'_>)
             ck.report(&span, message);
         }
     }
+    let local_authority = match q
+        .local_authority
+        .as_ref()
+        .map(|r| (r.get_ref().as_str(), r.span()))
+    {
+        None => None,
+        Some(("presenting", _)) => Some(LaRole::Presenting),
+        Some(("owning", _)) => Some(LaRole::Owning),
+        Some((other, span)) => {
+            ck.report(
+                &span,
+                format!("{owner}: unknown local_authority \"{other}\" (use \"presenting\" or \"owning\")"),
+            );
+            None
+        }
+    };
     Question {
+        local_authority,
         id,
         label: q.label,
         name,

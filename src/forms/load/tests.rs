@@ -366,3 +366,28 @@ fn list_items_the_kiosk_cannot_render_are_named_by_line() {
     );
     assert_problem(pages, &want);
 }
+
+#[test]
+fn the_workflow_keys_are_read_and_a_wrong_value_is_named_with_its_line() {
+    let set = load_dir(&forms_dir(), &criteria(), &local_authorities()).expect("loads");
+    let soft = set.get("soft-intelligence").expect("form");
+    assert_eq!((soft.workflow, soft.urgent), (Workflow::Status, false));
+    let urgent = set.get("extraordinary-request").expect("form");
+    assert_eq!((urgent.workflow, urgent.urgent), (Workflow::Status, true));
+    let child = set.get("child-referral").expect("form");
+    assert_eq!(child.workflow, Workflow::Threshold);
+    let owning: Vec<&str> = child
+        .la_questions(Some(crate::forms::LaRole::Owning))
+        .map(|q| q.id.as_str())
+        .collect();
+    assert_eq!(owning, ["owning_la"]);
+    assert_eq!(child.la_questions(None).count(), 2);
+
+    let pages = format!(
+        "{PAGE}[[pages.questions]]\nid = \"where\"\nlabel = \"Where\"\ntype = \"text\"\nlocal_authority = \"hosting\"\n"
+    );
+    assert_all(
+        &pages,
+        &["forms/test.toml:14:", "unknown local_authority \"hosting\""],
+    );
+}

@@ -7,8 +7,9 @@ use chrono_tz::Tz;
 use maud::{html, Markup};
 
 use super::{csrf_field, error_summary, page, title_for, Chrome, FieldError};
+use crate::forms::Workflow;
 use crate::forms::{self, Form};
-use crate::inbox::model::{Kind, Referral, Signed, Stage, StageResult, Status};
+use crate::inbox::model::{Referral, Signed, Stage, StageResult, Status};
 use crate::local_time;
 
 pub struct ReferralView<'a> {
@@ -264,7 +265,7 @@ fn actions(c: &Chrome, v: &ReferralView) -> Markup {
         posted(CaseForm::Status),
     );
     html! {
-        @if r.kind() == Kind::Referral && v.can_decide {
+        @if r.workflow(v.form) == Workflow::Threshold && v.can_decide {
             form method="post" action={ (base) "/decision" } novalidate {
                 (csrf_field(c.csrf))
                 @if r.case.decision.is_some() {
@@ -288,7 +289,7 @@ fn actions(c: &Chrome, v: &ReferralView) -> Markup {
                 button.govuk-button type="submit" { "Record outcome" }
             }
         }
-        @if r.kind() != Kind::Referral && v.can_set_status && !matches!(r.case.status, Status::Closed) {
+        @if r.workflow(v.form) == Workflow::Status && v.can_set_status && !matches!(r.case.status, Status::Closed) {
             form method="post" action={ (base) "/status" } novalidate {
                 (csrf_field(c.csrf))
                 (radios(CaseForm::Status, "Move to", &[("reviewed", "Reviewed"), ("actioned", "Actioned"), ("closed", "Closed")], status))
@@ -311,7 +312,7 @@ fn heading(v: &ReferralView) -> Markup {
         span.govuk-caption-l { (r.submission.form_title) }
         h1.govuk-heading-xl {
             (r.submission.reference)
-            @if r.urgent() { " " strong.govuk-tag.govuk-tag--red { "Urgent" } }
+            @if r.urgent(v.form) { " " strong.govuk-tag.govuk-tag--red { "Urgent" } }
         }
         p.govuk-body {
             "Submitted " (local_time::date_time(r.created_at, v.zone)) "; received " (local_time::date_time(r.received_at, v.zone))

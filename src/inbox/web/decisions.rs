@@ -17,9 +17,10 @@ use tower_sessions::Session;
 use super::auth::{audit, require};
 use super::referrals::{self, load};
 use super::{blocking, InboxError, Posted};
+use crate::forms::Workflow;
 use crate::http::csrf;
 use crate::inbox::accounts::{Permission, User};
-use crate::inbox::model::{Kind, Outcome, Referral, Signed, Stage, StageResult, Status};
+use crate::inbox::model::{Outcome, Referral, Signed, Stage, StageResult, Status};
 use crate::inbox::views::{self, CaseForm, FieldError, RefusedPost};
 use crate::inbox::Inbox;
 
@@ -148,7 +149,7 @@ async fn decide(
     let user = require(&inbox, &session, Permission::Decide).await?;
     csrf::verify(&session, Some(&form.csrf)).await?;
     let r = load(&inbox, &user, kiosk, id).await?;
-    if r.kind() != Kind::Referral || !r.case.decidable() {
+    if r.workflow(inbox.form_of(&r)) != Workflow::Threshold || !r.case.decidable() {
         return Err(InboxError::BadRequest(
             "This referral's threshold decision cannot be recorded or corrected now",
         ));
@@ -292,7 +293,7 @@ async fn set_status(
     let user = require(&inbox, &session, Permission::SetStatus).await?;
     csrf::verify(&session, Some(&form.csrf)).await?;
     let r = load(&inbox, &user, kiosk, id).await?;
-    if r.kind() == Kind::Referral {
+    if r.workflow(inbox.form_of(&r)) == Workflow::Threshold {
         return Err(InboxError::BadRequest(
             "Referrals move on by a threshold decision",
         ));

@@ -36,9 +36,9 @@ pub fn router() -> Router<Arc<Inbox>> {
 }
 
 /// A business-support account sees only referrals naming its LA.
-fn visible(user: &User, r: &Referral) -> bool {
+fn visible(inbox: &Inbox, user: &User, r: &Referral) -> bool {
     match (user.role, &user.la) {
-        (Role::BusinessSupport, Some(la)) => r.concerns_la(la),
+        (Role::BusinessSupport, Some(la)) => r.concerns_la(inbox.form_of(r), la),
         (Role::BusinessSupport, None) => false,
         _ => true,
     }
@@ -93,8 +93,8 @@ async fn list(
     let zone = inbox.config.zone();
     let mut rows: Vec<Row> = all
         .iter()
-        .filter(|r| visible(&user, r))
-        .filter(|r| q.la.is_empty() || r.concerns_la(&q.la))
+        .filter(|r| visible(&inbox, &user, r))
+        .filter(|r| q.la.is_empty() || r.concerns_la(inbox.form_of(r), &q.la))
         .filter(|r| q.status.is_empty() || r.case.status.slug() == q.status)
         .filter(|r| q.form.is_empty() || r.submission.form == q.form)
         .map(|r| {
@@ -103,14 +103,14 @@ async fn list(
                 href: may_open.then(|| format!("/referrals/{}", r.key.path())),
                 reference: r.submission.reference.clone(),
                 form: r.submission.form_title.clone(),
-                presenting_la: r.presenting_la().unwrap_or("—").into(),
-                owning_la: r.owning_la().unwrap_or("—").into(),
+                presenting_la: r.presenting_la(inbox.form_of(r)).unwrap_or("—").into(),
+                owning_la: r.owning_la(inbox.form_of(r)).unwrap_or("—").into(),
                 received: crate::local_time::short_date(r.created_at, zone),
                 submitted_at: r.created_at,
                 status: r.case.status,
                 deadline,
                 overdue: r.case.status.awaiting_decision() && deadline::is_overdue(deadline, today),
-                urgent: r.urgent(),
+                urgent: r.urgent(inbox.form_of(r)),
             }
         })
         .collect();
@@ -157,7 +157,7 @@ pub(super) async fn load(
     let key = RecordKey { kiosk, id };
     let referral = blocking(move || store.get(&key)).await?;
     referral
-        .filter(|r| visible(user, r))
+        .filter(|r| visible(inbox, user, r))
         .ok_or(InboxError::NotFound)
 }
 
@@ -237,6 +237,7 @@ async fn export_csv(State(inbox): Shared, session: Session) -> Result<Response, 
     audit(&inbox, &user.name, "export-csv", "").await?;
     let body = export::csv(
         &all,
+        &inbox.forms,
         |r| inbox.decision_deadline(r),
         &inbox.config.inbox.protective_marking,
     );
