@@ -70,7 +70,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
     );
     let urgent = stored
         .iter()
-        .find(|r| r.urgent())
+        .find(|r| r.urgent(ih.inbox().form_of(r)))
         .expect("an extraordinary request");
     let first_ref = refs
         .iter()
