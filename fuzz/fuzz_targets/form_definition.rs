@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
             let answers = Answers::default();
             for page in forms::visible_pages(&form, &answers) {
                 let values = FieldValues::from_answers(page, &answers);
-                let _ = forms::page_form(&form, page, &answers, &values, &[], "t", "/a");
+                let _ = forms::page_form(&form, page, &answers, &values, &[], "t", "/a", today());
                 let _ = forms::validate_page(&form, page, &answers, &[]);
             }
             let _ = forms::first_unanswered_page(&form, &answers);
@@ -53,3 +53,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// A fixed "today" for the date hints, so a crash found today reproduces tomorrow.
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, 2).expect("a valid date")
+}

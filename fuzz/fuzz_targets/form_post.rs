@@ -58,17 +58,22 @@ fuzz_target!(|data: &[u8]| {
             answers.record(page, valid);
             let values = FieldValues::from_answers(page, &answers);
             let html =
-                forms::page_form(form, page, &answers, &values, &[], "t", "/a").into_string();
+                forms::page_form(form, page, &answers, &values, &[], "t", "/a", today()).into_string();
             assert_escaped(&html);
             let _ = forms::check_answers_rows(form, &answers);
             assert_escaped(&forms::check_answers(form, &answers).into_string());
         }
         Err(PageError::Invalid(e)) => {
             assert!(!e.errors.is_empty(), "invalid without a message");
-            let html = forms::page_form(form, page, &answers, &e.values, &e.errors, "t", "/a")
+            let html = forms::page_form(form, page, &answers, &e.values, &e.errors, "t", "/a", today())
                 .into_string();
             assert_escaped(&html);
         }
         Err(PageError::BadRequest(_)) => {}
     }
 });
+
+/// A fixed "today" for the date hints, so a crash found today reproduces tomorrow.
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, 2).expect("a valid date")
+}
