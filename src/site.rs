@@ -4,6 +4,7 @@
 //! pages whose inputs have not changed since the last build.
 
 mod build;
+mod cache;
 mod check;
 mod output;
 pub mod serve;
@@ -61,6 +62,11 @@ pub struct LoadedPage {
     pub page: Page,
     pub rendered: Rendered,
     pub slides: Vec<Slide>,
+    /// The file's size and time when it was read, for the render cache.
+    pub stamp: Option<cache::Stamp>,
+    /// Taken from the render cache: the file was not read, its body and
+    /// HTML are empty, and the build renders it again if it must write it.
+    pub reused: bool,
 }
 
 /// A loaded, checked site, ready to build.
@@ -75,6 +81,20 @@ pub struct Site {
     pub checker: Checker,
     /// Warnings that do not stop a build (e.g. overdue reviews).
     pub warnings: Vec<Problem>,
+    /// What rendering needs besides the page, kept to render reused pages
+    /// again when they must be written.
+    inputs: RenderInputs,
+    /// How many pages were rendered and how many taken from the render cache.
+    pub rendered: usize,
+    pub reused: usize,
+    /// The render key and whether the saved cache no longer matches the site.
+    render_key: String,
+    cache_stale: bool,
+}
+
+struct RenderInputs {
+    urls: HashMap<String, String>,
+    links: markdown::GlossaryLinks,
 }
 
 /// Every problem that stopped the build, sorted by file and line.
@@ -118,15 +138,9 @@ impl Site {
             &problems,
             |root| Checker::load(root, &criteria),
         );
-        let content_dir = opts.root.join(&config.build.content_dir);
-        let loaded = content::load_pages(&content_dir, opts.drafts, &problems);
-        let urls = check::url_map(&loaded.pages, &problems);
-        let links = glossary_links(&glossary);
-        let pages: Vec<LoadedPage> = loaded
-            .pages
-            .into_par_iter()
-            .map(|page| render_page(page, &urls, &criteria, &config, &links, &problems))
-            .collect();
+        let render_key = cache::render_key(&opts.root, &config);
+        let loaded = load_pages(&config, &opts, &render_key, &glossary, &criteria, &problems);
+        let pages = loaded.pages;
         check::cross_page(&pages, &glossary, &checker, &problems);
         let warnings = check::reviews(&pages, opts.today);
         let all = problems.into_sorted();
@@ -149,6 +163,11 @@ impl Site {
             criteria,
             checker,
             warnings: warnings_found,
+            inputs: loaded.inputs,
+            rendered: loaded.rendered,
+            reused: loaded.reused,
+            render_key,
+            cache_stale: loaded.stale,
         })
     }
 
@@ -251,5 +270,162 @@ fn render_page(
         page,
         rendered,
         slides,
+        stamp: None,
+        reused: false,
+    }
+}
+
+/// The pages of a load, and what the render cache saved.
+struct LoadedPages {
+    pages: Vec<LoadedPage>,
+    assets: Vec<String>,
+    inputs: RenderInputs,
+    rendered: usize,
+    reused: usize,
+    /// Some page was read, or the cache holds pages the site no longer has.
+    stale: bool,
+}
+
+/// Lists the content and reads and renders only the files whose metadata
+/// differ from the render cache's. A reused page that links to a page no
+/// longer there is rendered again, so its broken link is reported exactly as
+/// a full build would; links to headings are checked across pages anyway.
+fn load_pages(
+    config: &Config,
+    opts: &BuildOptions,
+    key: &str,
+    glossary: &Glossary,
+    criteria: &Criteria,
+    problems: &Problems,
+) -> LoadedPages {
+    let content_dir = opts.root.join(&config.build.content_dir);
+    let mut cache = cache::RenderCache::load(&opts.out, key);
+    let (md, assets) = content::walk::list(&content_dir, problems);
+    let stamped: Vec<(String, Option<cache::Stamp>)> = md
+        .into_par_iter()
+        .map(|rel| {
+            let stamp = cache::Stamp::of(&content_dir.join(&rel));
+            (rel, stamp)
+        })
+        .collect();
+    let mut reused = Vec::new();
+    let mut to_read = Vec::new();
+    for (rel, stamp) in stamped {
+        // The glossary's intro is written with every build, so it keeps its HTML.
+        let glossary_intro = content::walk::place(&rel).1 == crate::glossary::GLOSSARY_URL;
+        match cache.take(&rel, stamp).filter(|_| !glossary_intro) {
+            Some(entry) => reused.push(cached_page(&content_dir, rel, entry)),
+            None => to_read.push((rel, stamp)),
+        }
+    }
+    let read = |list: &[(String, Option<cache::Stamp>)]| -> Vec<(Page, Option<cache::Stamp>)> {
+        list.par_iter()
+            .filter_map(|(rel, stamp)| {
+                content::walk::load_one(&content_dir, rel, problems).map(|p| (p, *stamp))
+            })
+            .collect()
+    };
+    let mut fresh = read(&to_read);
+    fresh.retain(|(p, _)| opts.drafts || !p.front.draft);
+    reused.retain(|lp| opts.drafts || !lp.page.front.draft);
+    let all: Vec<&Page> = fresh
+        .iter()
+        .map(|(p, _)| p)
+        .chain(reused.iter().map(|lp| &lp.page))
+        .collect();
+    let urls = check::url_map(&all, problems);
+    let known: std::collections::HashSet<&str> = urls.values().map(String::as_str).collect();
+    let (keep, gone): (Vec<_>, Vec<_>) = reused.into_iter().partition(|lp| {
+        lp.rendered
+            .anchors
+            .iter()
+            .all(|a| known.contains(a.url.as_str()))
+    });
+    let again: Vec<_> = gone
+        .into_iter()
+        .map(|lp| (lp.page.source, lp.stamp))
+        .collect();
+    let stale = !to_read.is_empty() || !again.is_empty() || cache.len() > 0;
+    fresh.extend(read(&again));
+    let links = glossary_links(glossary);
+    let rendered = fresh.len();
+    let mut pages: Vec<LoadedPage> = fresh
+        .into_par_iter()
+        .map(|(page, stamp)| LoadedPage {
+            stamp,
+            ..render_page(page, &urls, criteria, config, &links, problems)
+        })
+        .collect();
+    let reused = keep.len();
+    pages.extend(keep);
+    pages.sort_by(|a, b| a.page.source.cmp(&b.page.source));
+    LoadedPages {
+        pages,
+        assets,
+        inputs: RenderInputs { urls, links },
+        rendered,
+        reused,
+        stale,
+    }
+}
+
+/// A page rebuilt from its cache entry, without reading its file.
+fn cached_page(content_dir: &Path, rel: String, e: cache::Entry) -> LoadedPage {
+    let (kind, url, parent) = content::walk::place(&rel);
+    LoadedPage {
+        page: Page {
+            display_path: content_dir.join(&rel),
+            source: rel,
+            kind,
+            url,
+            parent,
+            front: e.front,
+            body: String::new(),
+            body_line: e.body_line,
+            source_hash: e.source_hash,
+        },
+        rendered: e.rendered,
+        slides: e.slides,
+        stamp: Some(e.stamp),
+        reused: true,
+    }
+}
+
+impl Site {
+    /// Reads and renders a reused page again, for writing it. The file was
+    /// unchanged at load; if it has changed since, the build stops rather
+    /// than publish a page that was never checked.
+    fn rerender(&self, lp: &LoadedPage) -> Result<LoadedPage> {
+        let problems = Problems::default();
+        let page = content::walk::load_one(&self.content_dir(), &lp.page.source, &problems);
+        let again = page.map(|page| {
+            let i = &self.inputs;
+            render_page(
+                page,
+                &i.urls,
+                &self.criteria,
+                &self.config,
+                &i.links,
+                &problems,
+            )
+        });
+        let errors = problems.into_sorted();
+        match again {
+            Some(again) if errors.is_empty() && again.page.source_hash == lp.page.source_hash => {
+                Ok(again)
+            }
+            _ => anyhow::bail!(
+                "{}: changed during the build: build again",
+                lp.page.display_path.display()
+            ),
+        }
+    }
+
+    /// Saves the render cache when this load changed what it holds.
+    fn save_cache(&self) -> Result<()> {
+        if !self.cache_stale {
+            return Ok(());
+        }
+        cache::save(&self.opts.out, &self.render_key, &self.pages)
     }
 }

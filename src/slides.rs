@@ -15,7 +15,7 @@ pub struct SlideSource {
     pub notes_line: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Slide {
     pub title: String,
     pub body: Rendered,
