@@ -287,9 +287,9 @@ struct LoadedPages {
 }
 
 /// Lists the content and reads and renders only the files whose metadata
-/// differ from the render cache's. A reused page that links to a page no
-/// longer there is rendered again, so its broken link is reported exactly as
-/// a full build would; links to headings are checked across pages anyway.
+/// differ from the render cache's. A reused page's links (to pages and to
+/// their headings) are checked across pages with everyone else's, so one
+/// pointing at a page deleted or a heading renamed since still fails.
 fn load_pages(
     config: &Config,
     opts: &BuildOptions,
@@ -318,14 +318,12 @@ fn load_pages(
             None => to_read.push((rel, stamp)),
         }
     }
-    let read = |list: &[(String, Option<cache::Stamp>)]| -> Vec<(Page, Option<cache::Stamp>)> {
-        list.par_iter()
-            .filter_map(|(rel, stamp)| {
-                content::walk::load_one(&content_dir, rel, problems).map(|p| (p, *stamp))
-            })
-            .collect()
-    };
-    let mut fresh = read(&to_read);
+    let mut fresh: Vec<(Page, Option<cache::Stamp>)> = to_read
+        .par_iter()
+        .filter_map(|(rel, stamp)| {
+            content::walk::load_one(&content_dir, rel, problems).map(|p| (p, *stamp))
+        })
+        .collect();
     fresh.retain(|(p, _)| opts.drafts || !p.front.draft);
     reused.retain(|lp| opts.drafts || !lp.page.front.draft);
     let all: Vec<&Page> = fresh
@@ -334,19 +332,11 @@ fn load_pages(
         .chain(reused.iter().map(|lp| &lp.page))
         .collect();
     let urls = check::url_map(&all, problems);
-    let known: std::collections::HashSet<&str> = urls.values().map(String::as_str).collect();
-    let (keep, gone): (Vec<_>, Vec<_>) = reused.into_iter().partition(|lp| {
-        lp.rendered
-            .anchors
-            .iter()
-            .all(|a| known.contains(a.url.as_str()))
-    });
-    let again: Vec<_> = gone
-        .into_iter()
-        .map(|lp| (lp.page.source, lp.stamp))
-        .collect();
-    let stale = !to_read.is_empty() || !again.is_empty() || cache.len() > 0;
-    fresh.extend(read(&again));
+    // Drafts left out and the glossary's intro are read every time: not a change.
+    let stale = fresh
+        .iter()
+        .any(|(p, _)| p.url != crate::glossary::GLOSSARY_URL)
+        || cache.len() > 0;
     let links = glossary_links(glossary);
     let rendered = fresh.len();
     let mut pages: Vec<LoadedPage> = fresh
@@ -356,15 +346,15 @@ fn load_pages(
             ..render_page(page, &urls, criteria, config, &links, problems)
         })
         .collect();
-    let reused = keep.len();
-    pages.extend(keep);
+    let count = reused.len();
+    pages.extend(reused);
     pages.sort_by(|a, b| a.page.source.cmp(&b.page.source));
     LoadedPages {
         pages,
         assets,
         inputs: RenderInputs { urls, links },
         rendered,
-        reused,
+        reused: count,
         stale,
     }
 }
