@@ -87,9 +87,8 @@ pub struct Site {
     /// How many pages were rendered and how many taken from the render cache.
     pub rendered: usize,
     pub reused: usize,
-    /// The render key and whether the saved cache no longer matches the site.
-    render_key: String,
-    cache_stale: bool,
+    /// How to save the render cache after the build.
+    cache_plan: cache::Plan,
 }
 
 struct RenderInputs {
@@ -138,8 +137,7 @@ impl Site {
             &problems,
             |root| Checker::load(root, &criteria),
         );
-        let render_key = cache::render_key(&opts.root, &config);
-        let loaded = load_pages(&config, &opts, &render_key, &glossary, &criteria, &problems);
+        let loaded = load_pages(&config, &opts, &glossary, &criteria, &problems);
         let pages = loaded.pages;
         check::cross_page(&pages, &glossary, &checker, &problems);
         let warnings = check::reviews(&pages, opts.today);
@@ -166,8 +164,7 @@ impl Site {
             inputs: loaded.inputs,
             rendered: loaded.rendered,
             reused: loaded.reused,
-            render_key,
-            cache_stale: loaded.stale,
+            cache_plan: loaded.plan,
         })
     }
 
@@ -282,8 +279,7 @@ struct LoadedPages {
     inputs: RenderInputs,
     rendered: usize,
     reused: usize,
-    /// Some page was read, or the cache holds pages the site no longer has.
-    stale: bool,
+    plan: cache::Plan,
 }
 
 /// Lists the content and reads and renders only the files whose metadata
@@ -293,13 +289,13 @@ struct LoadedPages {
 fn load_pages(
     config: &Config,
     opts: &BuildOptions,
-    key: &str,
     glossary: &Glossary,
     criteria: &Criteria,
     problems: &Problems,
 ) -> LoadedPages {
     let content_dir = opts.root.join(&config.build.content_dir);
-    let mut cache = cache::RenderCache::load(&opts.out, key);
+    let key = cache::render_key(&opts.root, config);
+    let mut cache = cache::RenderCache::load(&opts.out, &key);
     let (md, assets) = content::walk::list(&content_dir, problems);
     let stamped: Vec<(String, Option<cache::Stamp>)> = md
         .into_par_iter()
@@ -333,10 +329,12 @@ fn load_pages(
         .collect();
     let urls = check::url_map(&all, problems);
     // Drafts left out and the glossary's intro are read every time: not a change.
-    let stale = fresh
+    let changed = fresh
         .iter()
-        .any(|(p, _)| p.url != crate::glossary::GLOSSARY_URL)
-        || cache.len() > 0;
+        .filter(|(p, _)| p.url != crate::glossary::GLOSSARY_URL)
+        .map(|(p, _)| p.source.clone())
+        .collect();
+    let plan = cache.into_plan(key, changed);
     let links = glossary_links(glossary);
     let rendered = fresh.len();
     let mut pages: Vec<LoadedPage> = fresh
@@ -355,7 +353,7 @@ fn load_pages(
         inputs: RenderInputs { urls, links },
         rendered,
         reused: count,
-        stale,
+        plan,
     }
 }
 
@@ -413,9 +411,6 @@ impl Site {
 
     /// Saves the render cache when this load changed what it holds.
     fn save_cache(&self) -> Result<()> {
-        if !self.cache_stale {
-            return Ok(());
-        }
-        cache::save(&self.opts.out, &self.render_key, &self.pages)
+        cache::save(&self.opts.out, &self.cache_plan, &self.pages)
     }
 }

@@ -231,3 +231,80 @@ fn drafts_and_review_notices_stay_right_when_pages_are_reused() {
     let html = std::fs::read_to_string(&eligibility).expect("eligibility page");
     assert!(html.contains("app-review-overdue"), "{html}");
 }
+
+/// A site of `n` plain pages in one section, each linking to the next.
+fn many_pages(root: &Path, n: usize) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::write(
+        root.join("prem.toml"),
+        format!(
+            "[site]\nname = \"T\"\ntitle = \"Test\"\nbase_url = \"https://t.example.org/\"\n\n[build]\nthemes_dir = \"{}/themes\"\n",
+            repo.display()
+        ),
+    )
+    .expect("toml");
+    let dir = root.join("content/s");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        root.join("content/_index.md"),
+        "+++\ntitle = \"Home\"\n+++\nHello.\n",
+    )
+    .expect("home");
+    std::fs::write(
+        dir.join("_index.md"),
+        "+++\ntitle = \"Section\"\n+++\nPages.\n",
+    )
+    .expect("section");
+    for i in 0..n {
+        let next = (i + 1) % n;
+        std::fs::write(
+            dir.join(format!("p{i:02}.md")),
+            format!("+++\ntitle = \"Page {i}\"\n+++\n## Part {i}\n\nSee [the next](p{next:02}.md#part-{next}).\n"),
+        )
+        .expect("page");
+    }
+    backdate(root);
+}
+
+#[test]
+fn a_few_changes_are_saved_as_a_delta_that_later_builds_apply() {
+    let src = tempfile::tempdir().expect("tempdir");
+    many_pages(src.path(), 40);
+    let out = tempfile::tempdir().expect("tempdir");
+    let delta = out.path().join(".prem-cache-delta.json");
+    let first = build(src.path(), out.path());
+    assert_eq!(first.rendered, 42);
+    assert!(!delta.exists());
+
+    edit(&page(src.path(), "s/p03.md"), "## Part 3", "## Bit 3");
+    let report = load(src.path(), out.path())
+        .err()
+        .expect("p02 links to the renamed heading")
+        .to_string();
+    assert!(
+        report.contains(&format!("{}:6", page(src.path(), "s/p02.md").display())),
+        "{report}"
+    );
+    edit(&page(src.path(), "s/p03.md"), "## Bit 3", "## Part 3");
+    edit(&page(src.path(), "s/p10.md"), "See", "Read");
+    let second = build(src.path(), out.path());
+    assert_eq!(second.rendered, 2, "{second:?}");
+    assert!(delta.is_file(), "two changed pages of 42 are saved aside");
+
+    // The delta's pages are reused too, and the deleted page is dropped.
+    std::fs::remove_file(page(src.path(), "s/p20.md")).expect("remove");
+    edit(
+        &page(src.path(), "s/p19.md"),
+        "p20.md#part-20",
+        "p21.md#part-21",
+    );
+    let third = build(src.path(), out.path());
+    assert_eq!(third.reused, 40, "only p19 is read: {third:?}");
+    // The section's list changed, so every page is written and rendered again.
+    assert_eq!(third.rendered, third.pages, "{third:?}");
+    let fourth = build(src.path(), out.path());
+    assert_eq!((fourth.rendered, fourth.reused), (0, 41), "{fourth:?}");
+    let html = std::fs::read_to_string(out.path().join("s/p10/index.html")).expect("p10");
+    assert!(html.contains("Read"), "{html}");
+    assert!(!out.path().join("s/p20/index.html").exists());
+}

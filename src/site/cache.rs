@@ -8,7 +8,7 @@
 //! unchanged (the render key: configuration, criteria, glossary and this
 //! very program). Anything less certain re-renders: correct before fast.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -24,6 +24,8 @@ use crate::slides::Slide;
 
 /// Beside the output manifest; the server skips dot files.
 pub const CACHE_FILE: &str = ".prem-cache.json";
+/// Pages changed since `CACHE_FILE` was written, so an edit saves little.
+pub const DELTA_FILE: &str = ".prem-cache-delta.json";
 const VERSION: u32 = 1;
 
 /// A file changed this soon before the cache is saved could change again
@@ -62,22 +64,61 @@ pub struct Entry {
     pub slides: Vec<Slide>,
 }
 
+/// The cache file as saved: a base with every page, or a delta holding the
+/// pages changed since the base named by `base` and those deleted since.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct RenderCache {
+struct File {
     version: u32,
     key: String,
+    /// The base's id; in a delta, the base it applies to.
+    base: String,
     pages: HashMap<String, Entry>,
+    #[serde(default)]
+    removed: Vec<String>,
+}
+
+impl File {
+    fn read(path: &Path, key: &str) -> Option<Self> {
+        let bytes = std::fs::read(path).ok()?;
+        serde_json::from_slice::<Self>(&bytes)
+            .ok()
+            .filter(|f| f.version == VERSION && f.key == key)
+    }
+}
+
+/// The saved cache, base and delta merged, as a load finds it.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    pages: HashMap<String, Entry>,
+    /// The base's id and the pages in it, when there is a base for this key.
+    base: Option<(String, HashSet<String>)>,
+    /// Pages whose entry came from the delta: they still differ from the base.
+    from_delta: HashSet<String>,
 }
 
 impl RenderCache {
     /// The cache saved in `out`, or an empty one when there is none or it was
     /// made from other inputs (a damaged file is simply not used).
     pub fn load(out: &Path, key: &str) -> Self {
-        std::fs::read(out.join(CACHE_FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Self>(&b).ok())
-            .filter(|c| c.version == VERSION && c.key == key)
-            .unwrap_or_default()
+        let Some(base) = File::read(&out.join(CACHE_FILE), key) else {
+            return Self::default();
+        };
+        let mut pages = base.pages;
+        let keys = pages.keys().cloned().collect();
+        let mut from_delta = HashSet::new();
+        if let Some(delta) = File::read(&out.join(DELTA_FILE), key).filter(|d| d.base == base.base)
+        {
+            for rel in &delta.removed {
+                pages.remove(rel);
+            }
+            from_delta.extend(delta.pages.keys().cloned());
+            pages.extend(delta.pages);
+        }
+        Self {
+            pages,
+            base: Some((base.base, keys)),
+            from_delta,
+        }
     }
 
     /// Takes the entry for `rel` if the file still has the cached stamp.
@@ -86,9 +127,31 @@ impl RenderCache {
         (Some(entry.stamp) == stamp).then_some(entry)
     }
 
-    pub fn len(&self) -> usize {
-        self.pages.len()
+    /// What saving needs to know once the load is done: `changed` are the
+    /// pages read this time; entries left untaken are pages deleted since.
+    pub fn into_plan(self, key: String, changed: HashSet<String>) -> Plan {
+        let stale = !changed.is_empty() || !self.pages.is_empty();
+        let mut changed = changed;
+        changed.extend(self.from_delta);
+        Plan {
+            key,
+            base: self.base,
+            changed,
+            stale,
+        }
     }
+}
+
+/// How the next save goes: nothing when nothing changed, a small delta when
+/// few pages did, a whole new base otherwise. Saving all 10,000 pages would
+/// cost an edit of one page more than everything else the rebuild does.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub key: String,
+    base: Option<(String, HashSet<String>)>,
+    /// Pages that differ from the base (read this time, or in the delta).
+    changed: HashSet<String>,
+    stale: bool,
 }
 
 /// Everything besides a page's own file that shapes its rendering. A new
@@ -119,46 +182,93 @@ struct EntryRef<'a> {
 }
 
 #[derive(Serialize)]
-struct CacheRef<'a> {
+struct FileRef<'a> {
     version: u32,
     key: &'a str,
+    base: &'a str,
     pages: HashMap<&'a str, EntryRef<'a>>,
+    removed: Vec<&'a str>,
 }
+
+/// A delta past this share of the site's pages is folded into a new base.
+const DELTA_SHARE: usize = 10;
 
 /// Saves what this build loaded, for the next one. Pages changed in the
 /// last moments are left out (see `RACY_NS`).
-pub fn save(out: &Path, key: &str, pages: &[LoadedPage]) -> Result<()> {
+pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
+    if !plan.stale {
+        return Ok(());
+    }
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    let pages = pages
-        .iter()
-        .filter_map(|lp| {
-            let stamp = lp.stamp?;
-            (stamp.mtime_ns < now - RACY_NS).then_some((
-                lp.page.source.as_str(),
-                EntryRef {
-                    stamp,
-                    front: &lp.page.front,
-                    body_line: lp.page.body_line,
-                    source_hash: &lp.page.source_hash,
-                    rendered: &lp.rendered,
-                    slides: &lp.slides,
-                },
-            ))
-        })
-        .collect();
-    let cache = CacheRef {
-        version: VERSION,
-        key,
-        pages,
+    let delta = plan
+        .base
+        .as_ref()
+        .filter(|_| plan.changed.len() <= pages.len() / DELTA_SHARE);
+    let entries = |only_changed: bool| -> HashMap<&str, EntryRef> {
+        pages
+            .iter()
+            .filter(|lp| !only_changed || plan.changed.contains(&lp.page.source))
+            .filter_map(|lp| {
+                let stamp = lp.stamp?;
+                (stamp.mtime_ns < now - RACY_NS).then_some((
+                    lp.page.source.as_str(),
+                    EntryRef {
+                        stamp,
+                        front: &lp.page.front,
+                        body_line: lp.page.body_line,
+                        source_hash: &lp.page.source_hash,
+                        rendered: &lp.rendered,
+                        slides: &lp.slides,
+                    },
+                ))
+            })
+            .collect()
     };
-    let json = serde_json::to_vec(&cache).context("cannot encode the render cache")?;
-    let path = out.join(CACHE_FILE);
-    // Written aside and renamed, so an interrupted build leaves the old
-    // cache or the new one, never half of one.
-    let tmp = out.join(format!("{CACHE_FILE}.tmp"));
+    match delta {
+        Some((id, keys)) => {
+            let present: HashSet<&str> = pages.iter().map(|lp| lp.page.source.as_str()).collect();
+            let removed = keys
+                .iter()
+                .map(String::as_str)
+                .filter(|k| !present.contains(k))
+                .collect();
+            let file = FileRef {
+                version: VERSION,
+                key: &plan.key,
+                base: id,
+                pages: entries(true),
+                removed,
+            };
+            write_atomically(out, DELTA_FILE, &file)
+        }
+        None => {
+            let id = hash_hex(&[plan.key.as_bytes(), &now.to_le_bytes()]);
+            let file = FileRef {
+                version: VERSION,
+                key: &plan.key,
+                base: &id,
+                pages: entries(false),
+                removed: Vec::new(),
+            };
+            write_atomically(out, CACHE_FILE, &file)?;
+            match std::fs::remove_file(out.join(DELTA_FILE)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e)
+                    .with_context(|| format!("{}: cannot remove", out.join(DELTA_FILE).display())),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// Written aside and renamed, so an interrupted build leaves the old file
+/// or the new one, never half of one.
+fn write_atomically(out: &Path, name: &str, file: &FileRef) -> Result<()> {
+    let json = serde_json::to_vec(file).context("cannot encode the render cache")?;
+    let path = out.join(name);
+    let tmp = out.join(format!("{name}.tmp"));
     std::fs::write(&tmp, json).with_context(|| format!("{}: cannot write", tmp.display()))?;
     std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot write", path.display()))
 }
