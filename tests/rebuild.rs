@@ -177,7 +177,7 @@ fn a_configuration_criteria_or_theme_change_renders_every_page_again() {
     let criteria = page(src.path(), "_data/criteria.toml");
     let text = std::fs::read_to_string(&criteria).expect("criteria");
     std::fs::write(&criteria, format!("{text}\n# reworded\n")).expect("write");
-    backdate(&criteria.parent().expect("data dir").to_path_buf());
+    backdate(criteria.parent().expect("data dir"));
     let after = build(src.path(), out.path());
     assert_eq!(after.rendered, after.pages, "{after:?}");
 
