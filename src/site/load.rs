@@ -38,15 +38,22 @@ pub(super) fn load_pages(
 ) -> LoadedPages {
     let content_dir = opts.root.join(&config.build.content_dir);
     let key = cache::render_key(&opts.root, config);
-    let mut cache = cache::RenderCache::load(&opts.out, &key);
-    let (md, assets) = content::walk::list(&content_dir, problems);
-    let stamped: Vec<(String, Option<cache::Stamp>)> = md
-        .into_par_iter()
-        .map(|rel| {
-            let stamp = cache::Stamp::of(&content_dir.join(&rel));
-            (rel, stamp)
-        })
-        .collect();
+    // Parsing the cache is the longest step of a rebuild with nothing
+    // changed; the file system is asked about the sources meanwhile.
+    let (mut cache, (stamped, assets)) = rayon::join(
+        || cache::RenderCache::load(&opts.out, &key),
+        || {
+            let (md, assets) = content::walk::list(&content_dir, problems);
+            let stamped: Vec<(String, Option<cache::Stamp>)> = md
+                .into_par_iter()
+                .map(|rel| {
+                    let stamp = cache::Stamp::of(&content_dir.join(&rel));
+                    (rel, stamp)
+                })
+                .collect();
+            (stamped, assets)
+        },
+    );
     let mut reused = Vec::new();
     let mut to_read = Vec::new();
     for (rel, stamp) in stamped {
