@@ -60,6 +60,11 @@ for n in "${SIZES[@]}"; do
   printf '| %s | prem (full build) | %s | %s | %s |\n' "$n" "$(median_s "$WORK/prem-$n.json")" "$mem" "$(html_count "$OUT")"
   hyperfine -N -w 1 -r "$RUNS" --export-json "$WORK/prem-re-$n.json" "$PREM build --site $C/prem --out $OUT" >&2
   printf '| %s | prem (rebuild, nothing changed) | %s | %s | 0 |\n' "$n" "$(median_s "$WORK/prem-re-$n.json")" "$(peak_mb "$PREM" build --site "$C/prem" --out "$OUT")"
+  # One page edited before each run (a line appended), as an author saving a file.
+  EDIT=$(find "$C/prem/content" -name 'page-*.md' | sort | sed -n 5p)
+  hyperfine -N -w 1 -r "$RUNS" --export-json "$WORK/prem-edit-$n.json" \
+    --prepare "sh -c 'echo Edited. >> $EDIT && sync'" "$PREM build --site $C/prem --out $OUT" >&2
+  printf '| %s | prem (rebuild, one page edited) | %s | %s | 1 |\n' "$n" "$(median_s "$WORK/prem-edit-$n.json")" "$(peak_mb "$PREM" build --site "$C/prem" --out "$OUT")"
   hyperfine -N -w 1 -r "$RUNS" --export-json "$WORK/floor-$n.json" \
     --prepare "sh -c 'rm -rf $WORK/floor-out && sync'" "$WORK/floor $OUT $WORK/floor-out" >&2
   mem=$(rm -rf "$WORK/floor-out"; peak_mb "$WORK/floor" "$OUT" "$WORK/floor-out")

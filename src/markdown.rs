@@ -32,7 +32,7 @@ pub struct Context<'a> {
     pub id_prefix: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -40,8 +40,11 @@ pub struct Heading {
 }
 
 /// A rendered fragment and everything the site needs to check across pages.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
+    /// Not kept in the render cache: most of its size, and needed only when
+    /// a page is written, when the build renders the page again.
+    #[serde(skip)]
     pub html: String,
     pub headings: Vec<Heading>,
     /// Links to anchors on site pages, checked once every page is rendered.

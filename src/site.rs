@@ -1,10 +1,13 @@
 //! The build orchestrator, in two phases as Zola does: `Site::load` reads and
 //! checks everything and gathers every problem into one report; `Site::build`
 //! renders pages in parallel and writes them through one choke point, skipping
-//! pages whose inputs have not changed since the last build.
+//! pages whose inputs have not changed since the last build. A rebuild reads
+//! and renders only the files whose size or time changed (`load`, `cache`).
 
 mod build;
+mod cache;
 mod check;
+mod load;
 mod output;
 pub mod serve;
 
@@ -13,11 +16,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use crate::checker::Checker;
 use crate::config::Config;
-use crate::content::{self, Page, PageKind, Problem, Problems};
+use crate::content::{Page, PageKind, Problem, Problems};
 use crate::criteria::Criteria;
 use crate::glossary::Glossary;
 use crate::markdown::{self, Rendered};
@@ -61,6 +63,11 @@ pub struct LoadedPage {
     pub page: Page,
     pub rendered: Rendered,
     pub slides: Vec<Slide>,
+    /// The file's size and time when it was read, for the render cache.
+    pub stamp: Option<cache::Stamp>,
+    /// Taken from the render cache: the file was not read, its body and
+    /// HTML are empty, and the build renders it again if it must write it.
+    pub reused: bool,
 }
 
 /// A loaded, checked site, ready to build.
@@ -75,6 +82,19 @@ pub struct Site {
     pub checker: Checker,
     /// Warnings that do not stop a build (e.g. overdue reviews).
     pub warnings: Vec<Problem>,
+    /// What rendering needs besides the page, kept to render reused pages
+    /// again when they must be written.
+    inputs: RenderInputs,
+    /// How many pages were rendered and how many taken from the render cache.
+    pub rendered: usize,
+    pub reused: usize,
+    /// How to save the render cache after the build.
+    cache_plan: cache::Plan,
+}
+
+struct RenderInputs {
+    urls: HashMap<String, String>,
+    links: markdown::GlossaryLinks,
 }
 
 /// Every problem that stopped the build, sorted by file and line.
@@ -118,15 +138,8 @@ impl Site {
             &problems,
             |root| Checker::load(root, &criteria),
         );
-        let content_dir = opts.root.join(&config.build.content_dir);
-        let loaded = content::load_pages(&content_dir, opts.drafts, &problems);
-        let urls = check::url_map(&loaded.pages, &problems);
-        let links = glossary_links(&glossary);
-        let pages: Vec<LoadedPage> = loaded
-            .pages
-            .into_par_iter()
-            .map(|page| render_page(page, &urls, &criteria, &config, &links, &problems))
-            .collect();
+        let loaded = load::load_pages(&config, &opts, &glossary, &criteria, &problems);
+        let pages = loaded.pages;
         check::cross_page(&pages, &glossary, &checker, &problems);
         check::images(&pages, &loaded.assets, &problems);
         let warnings = check::reviews(&pages, opts.today);
@@ -150,6 +163,10 @@ impl Site {
             criteria,
             checker,
             warnings: warnings_found,
+            inputs: loaded.inputs,
+            rendered: loaded.rendered,
+            reused: loaded.reused,
+            cache_plan: loaded.plan,
         })
     }
 
@@ -253,5 +270,7 @@ fn render_page(
         page,
         rendered,
         slides,
+        stamp: None,
+        reused: false,
     }
 }

@@ -25,7 +25,7 @@ pub struct SlideSource {
     pub problems: Vec<(usize, String)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Slide {
     pub title: String,
     pub layout: Layout,

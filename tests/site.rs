@@ -33,7 +33,8 @@ fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// Every file under `dir`, with its bytes.
+/// Every file under `dir`, with its bytes, but for the render cache, which
+/// holds the source files' times and so differs between two copies.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut map = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -42,7 +43,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if e.file_name() != ".prem-cache.json" {
                 let rel = p
                     .strip_prefix(dir)
                     .expect("prefix")

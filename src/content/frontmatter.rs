@@ -17,7 +17,7 @@ pub const KNOWN_KEYS: &[&str] = &[
 ];
 pub const AUDIENCES: &[&str] = &["practitioners", "partners", "trainers"];
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     pub title: String,
     pub summary: Option<String>,

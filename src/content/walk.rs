@@ -21,6 +21,19 @@ pub struct Loaded {
 }
 
 pub fn load_pages(content_dir: &Path, drafts: bool, problems: &Problems) -> Loaded {
+    let (md, assets) = list(content_dir, problems);
+    let mut pages: Vec<Page> = md
+        .par_iter()
+        .filter_map(|rel| load_one(content_dir, rel, problems))
+        .filter(|p| drafts || !p.front.draft)
+        .collect();
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+    Loaded { pages, assets }
+}
+
+/// The Markdown sources and other files under `content_dir`, sorted, without
+/// reading them: a rebuild decides from this list which files it must read.
+pub fn list(content_dir: &Path, problems: &Problems) -> (Vec<String>, Vec<String>) {
     let mut md = Vec::new();
     let mut assets = Vec::new();
     if let Err(e) = collect(content_dir, content_dir, &mut md, &mut assets, problems) {
@@ -32,13 +45,7 @@ pub fn load_pages(content_dir: &Path, drafts: bool, problems: &Problems) -> Load
     }
     md.sort();
     assets.sort();
-    let mut pages: Vec<Page> = md
-        .par_iter()
-        .filter_map(|rel| load_one(content_dir, rel, problems))
-        .filter(|p| drafts || !p.front.draft)
-        .collect();
-    pages.sort_by(|a, b| a.source.cmp(&b.source));
-    Loaded { pages, assets }
+    (md, assets)
 }
 
 fn collect(
@@ -87,7 +94,8 @@ fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn load_one(content_dir: &Path, rel: &str, problems: &Problems) -> Option<Page> {
+/// Reads and parses one source file, reporting its problems.
+pub fn load_one(content_dir: &Path, rel: &str, problems: &Problems) -> Option<Page> {
     let display_path: PathBuf = content_dir.join(rel);
     let text = match std::fs::read_to_string(&display_path) {
         Ok(t) => t,

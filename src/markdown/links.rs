@@ -7,7 +7,7 @@ use crate::content::walk::resolve_source;
 
 /// A link to `url#anchor` on a site page, checked after every page is
 /// rendered. An empty anchor checks only that the page exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkTarget {
     pub url: String,
     pub anchor: String,
@@ -120,7 +120,16 @@ pub(super) fn check(dest: &str, ctx: &Context, line: usize, out: &mut Rendered) 
             });
             format!("{target}#{a}")
         }
-        None => target.clone(),
+        None => {
+            // Recorded too, so a rebuild that reuses this page's rendering
+            // can tell when the page it links to has gone.
+            out.anchors.push(LinkTarget {
+                url: target.clone(),
+                anchor: String::new(),
+                line,
+            });
+            target.clone()
+        }
     }
 }
 

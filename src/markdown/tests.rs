@@ -34,11 +34,18 @@ fn relative_md_links_become_site_urls() {
     assert!(out.html.contains("href=\"/a/#top\""), "{}", out.html);
     assert_eq!(
         out.anchors,
-        vec![LinkTarget {
-            url: "/a/".into(),
-            anchor: "top".into(),
-            line: 5
-        }]
+        vec![
+            LinkTarget {
+                url: "/c/".into(),
+                anchor: String::new(),
+                line: 5
+            },
+            LinkTarget {
+                url: "/a/".into(),
+                anchor: "top".into(),
+                line: 5
+            }
+        ]
     );
     assert!(out.problems.is_empty());
 }

@@ -21,6 +21,10 @@ pub struct BuildStats {
     pub written: usize,
     pub skipped: usize,
     pub removed: usize,
+    /// Pages whose Markdown was rendered (at load, or again to be written)
+    /// and pages taken from the render cache without reading their file.
+    pub rendered: usize,
+    pub reused: usize,
 }
 
 /// What a server needs after a build to answer search on its own.
@@ -158,13 +162,14 @@ pub fn build(site: &Site) -> Result<Built> {
     };
     let global = global_key(site, &info)?;
     let done = AtomicUsize::new(0);
+    let again = AtomicUsize::new(0);
     let total = site.pages.len();
     site.pages.par_iter().try_for_each(|lp| {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if site.opts.progress {
             show_progress(n, total);
         }
-        render_one(site, &tree, &info, &out, &global, lp)
+        render_one(site, &tree, &info, &out, &global, lp, &again)
     })?;
     let index = search_entries(site);
     let all = write_generated(site, &tree, &info, &out, &index)?;
@@ -173,12 +178,15 @@ pub fn build(site: &Site) -> Result<Built> {
     let written = out.written.load(Ordering::Relaxed);
     let skipped = out.skipped.load(Ordering::Relaxed);
     let removed = out.finish()?;
+    site.save_cache()?;
     Ok(Built {
         stats: BuildStats {
             pages: total,
             written,
             skipped,
             removed,
+            rendered: site.rendered + again.load(Ordering::Relaxed),
+            reused: site.reused,
         },
         info,
         all,
@@ -247,6 +255,7 @@ fn render_one(
     out: &Output,
     global: &str,
     lp: &LoadedPage,
+    again: &AtomicUsize,
 ) -> Result<()> {
     let p = &lp.page;
     if p.url == crate::glossary::GLOSSARY_URL {
@@ -257,6 +266,14 @@ fn render_one(
     if out.is_current(&rel, &key) && (p.kind != PageKind::Deck || deck_current(out, &p.url, &key)) {
         return Ok(());
     }
+    let fresh;
+    let lp = if lp.reused {
+        fresh = site.rerender(lp)?;
+        again.fetch_add(1, Ordering::Relaxed);
+        &fresh
+    } else {
+        lp
+    };
     let section = p.parent.as_deref().and_then(|u| tree.by_url.get(u));
     let view = PageView {
         site: info,

@@ -18,9 +18,9 @@ pub const RESERVED: &[&str] = &["/search/", "/assets/", "/forms/", "/_prem/", "/
 const SERVED_ELSEWHERE: &[&str] = &["/forms/", "/assets/"];
 
 /// Maps every source path to its URL, reporting clashes.
-pub fn url_map(pages: &[Page], problems: &Problems) -> HashMap<String, String> {
+pub fn url_map(pages: &[&Page], problems: &Problems) -> HashMap<String, String> {
     let mut by_url: HashMap<&str, &Page> = HashMap::new();
-    for p in pages {
+    for &p in pages {
         if let Some(r) = RESERVED.iter().find(|r| p.url.starts_with(*r)) {
             problems.push(Problem::error(
                 &p.display_path,

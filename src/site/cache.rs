@@ -1,0 +1,274 @@
+//! The render cache: what `Site::load` learnt from each page last time, so a
+//! rebuild reads and renders only the files that changed. The output
+//! manifest alone only saves writing; reading and rendering 10,000 pages is
+//! most of a build.
+//!
+//! A page is reused when its file has the same size and modification time
+//! as when it was cached and every input that shapes a rendering is
+//! unchanged (the render key: configuration, criteria, glossary and this
+//! very program). Anything less certain re-renders: correct before fast.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::build::hash_hex;
+use super::LoadedPage;
+use crate::config::Config;
+use crate::content::FrontMatter;
+use crate::markdown::Rendered;
+use crate::slides::Slide;
+
+/// Beside the output manifest; the server skips dot files.
+pub const CACHE_FILE: &str = ".prem-cache.json";
+/// Pages changed since `CACHE_FILE` was written, so an edit saves little.
+pub const DELTA_FILE: &str = ".prem-cache-delta.json";
+const VERSION: u32 = 1;
+
+/// A file changed this soon before the cache is saved could change again
+/// within the same clock tick keeping its size; such files are not cached,
+/// so their next build reads them.
+const RACY_NS: i64 = 2_000_000_000;
+
+/// What the file system says about a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        let since = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        Some(Self {
+            size: meta.len(),
+            mtime_ns: i64::try_from(since.as_nanos()).ok()?,
+        })
+    }
+}
+
+/// One page as `Site::load` left it. The HTML is not kept (see
+/// `Rendered::html`): a page's output is rewritten only when something
+/// changed, and then the build renders it again from its file.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Entry {
+    pub stamp: Stamp,
+    pub front: FrontMatter,
+    pub body_line: usize,
+    pub source_hash: [u8; 32],
+    pub rendered: Rendered,
+    pub slides: Vec<Slide>,
+}
+
+/// The cache file as saved: a base with every page, or a delta holding the
+/// pages changed since the base named by `base` and those deleted since.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct File {
+    version: u32,
+    key: String,
+    /// The base's id; in a delta, the base it applies to.
+    base: String,
+    pages: HashMap<String, Entry>,
+    #[serde(default)]
+    removed: Vec<String>,
+}
+
+impl File {
+    fn read(path: &Path, key: &str) -> Option<Self> {
+        let bytes = std::fs::read(path).ok()?;
+        serde_json::from_slice::<Self>(&bytes)
+            .ok()
+            .filter(|f| f.version == VERSION && f.key == key)
+    }
+}
+
+/// The saved cache, base and delta merged, as a load finds it.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    pages: HashMap<String, Entry>,
+    /// The base's id and the pages in it, when there is a base for this key.
+    base: Option<(String, HashSet<String>)>,
+    /// Pages whose entry came from the delta: they still differ from the base.
+    from_delta: HashSet<String>,
+}
+
+impl RenderCache {
+    /// The cache saved in `out`, or an empty one when there is none or it was
+    /// made from other inputs (a damaged file is simply not used).
+    pub fn load(out: &Path, key: &str) -> Self {
+        let Some(base) = File::read(&out.join(CACHE_FILE), key) else {
+            return Self::default();
+        };
+        let mut pages = base.pages;
+        let keys = pages.keys().cloned().collect();
+        let mut from_delta = HashSet::new();
+        if let Some(delta) = File::read(&out.join(DELTA_FILE), key).filter(|d| d.base == base.base)
+        {
+            for rel in &delta.removed {
+                pages.remove(rel);
+            }
+            from_delta.extend(delta.pages.keys().cloned());
+            pages.extend(delta.pages);
+        }
+        Self {
+            pages,
+            base: Some((base.base, keys)),
+            from_delta,
+        }
+    }
+
+    /// Takes the entry for `rel` if the file still has the cached stamp.
+    pub fn take(&mut self, rel: &str, stamp: Option<Stamp>) -> Option<Entry> {
+        let entry = self.pages.remove(rel)?;
+        (Some(entry.stamp) == stamp).then_some(entry)
+    }
+
+    /// What saving needs to know once the load is done: `changed` are the
+    /// pages read this time; entries left untaken are pages deleted since.
+    pub fn into_plan(self, key: String, changed: HashSet<String>) -> Plan {
+        let stale = !changed.is_empty() || !self.pages.is_empty();
+        let mut changed = changed;
+        changed.extend(self.from_delta);
+        Plan {
+            key,
+            base: self.base,
+            changed,
+            stale,
+        }
+    }
+}
+
+/// How the next save goes: nothing when nothing changed, a small delta when
+/// few pages did, a whole new base otherwise. Saving all 10,000 pages would
+/// cost an edit of one page more than everything else the rebuild does.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub key: String,
+    base: Option<(String, HashSet<String>)>,
+    /// Pages that differ from the base (read this time, or in the delta).
+    changed: HashSet<String>,
+    stale: bool,
+}
+
+/// Everything besides a page's own file that shapes its rendering. A new
+/// binary never reuses an old one's renderings: its size and time are part
+/// of the key, as the theme's Markdown pieces are compiled in.
+pub fn render_key(root: &Path, config: &Config) -> String {
+    let config = serde_json::to_vec(config).unwrap_or_default();
+    let read = |rel: &str| std::fs::read(root.join(rel)).unwrap_or_default();
+    let criteria = read(crate::criteria::CRITERIA_FILE);
+    let glossary = read(crate::glossary::GLOSSARY_FILE);
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| Stamp::of(&p))
+        .map(|s| format!("{}:{}", s.size, s.mtime_ns))
+        .unwrap_or_else(|| "unknown".into());
+    let program = format!("{}|{exe}", env!("CARGO_PKG_VERSION"));
+    hash_hex(&[&config, &criteria, &glossary, program.as_bytes()])
+}
+
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    stamp: Stamp,
+    front: &'a crate::content::FrontMatter,
+    body_line: usize,
+    source_hash: &'a [u8; 32],
+    rendered: &'a Rendered,
+    slides: &'a [Slide],
+}
+
+#[derive(Serialize)]
+struct FileRef<'a> {
+    version: u32,
+    key: &'a str,
+    base: &'a str,
+    pages: HashMap<&'a str, EntryRef<'a>>,
+    removed: Vec<&'a str>,
+}
+
+/// A delta past this share of the site's pages is folded into a new base.
+const DELTA_SHARE: usize = 10;
+
+/// Saves what this build loaded, for the next one. Pages changed in the
+/// last moments are left out (see `RACY_NS`).
+pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
+    if !plan.stale {
+        return Ok(());
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    let delta = plan
+        .base
+        .as_ref()
+        .filter(|_| plan.changed.len() <= pages.len() / DELTA_SHARE);
+    let entries = |only_changed: bool| -> HashMap<&str, EntryRef> {
+        pages
+            .iter()
+            .filter(|lp| !only_changed || plan.changed.contains(&lp.page.source))
+            .filter_map(|lp| {
+                let stamp = lp.stamp?;
+                (stamp.mtime_ns < now - RACY_NS).then_some((
+                    lp.page.source.as_str(),
+                    EntryRef {
+                        stamp,
+                        front: &lp.page.front,
+                        body_line: lp.page.body_line,
+                        source_hash: &lp.page.source_hash,
+                        rendered: &lp.rendered,
+                        slides: &lp.slides,
+                    },
+                ))
+            })
+            .collect()
+    };
+    match delta {
+        Some((id, keys)) => {
+            let present: HashSet<&str> = pages.iter().map(|lp| lp.page.source.as_str()).collect();
+            let removed = keys
+                .iter()
+                .map(String::as_str)
+                .filter(|k| !present.contains(k))
+                .collect();
+            let file = FileRef {
+                version: VERSION,
+                key: &plan.key,
+                base: id,
+                pages: entries(true),
+                removed,
+            };
+            write_atomically(out, DELTA_FILE, &file)
+        }
+        None => {
+            let id = hash_hex(&[plan.key.as_bytes(), &now.to_le_bytes()]);
+            let file = FileRef {
+                version: VERSION,
+                key: &plan.key,
+                base: &id,
+                pages: entries(false),
+                removed: Vec::new(),
+            };
+            write_atomically(out, CACHE_FILE, &file)?;
+            match std::fs::remove_file(out.join(DELTA_FILE)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e)
+                    .with_context(|| format!("{}: cannot remove", out.join(DELTA_FILE).display())),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// Written aside and renamed, so an interrupted build leaves the old file
+/// or the new one, never half of one.
+fn write_atomically(out: &Path, name: &str, file: &FileRef) -> Result<()> {
+    let json = serde_json::to_vec(file).context("cannot encode the render cache")?;
+    let path = out.join(name);
+    let tmp = out.join(format!("{name}.tmp"));
+    std::fs::write(&tmp, json).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot write", path.display()))
+}

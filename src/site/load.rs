@@ -1,0 +1,166 @@
+//! Loading with the render cache: list the content, read and render only
+//! the files whose metadata changed, and render a reused page again when
+//! the build must write it.
+
+use std::path::Path;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use super::{
+    cache, check, glossary_links, render_page, BuildOptions, LoadedPage, RenderInputs, Site,
+};
+use crate::config::Config;
+use crate::content::{self, Page, Problems};
+use crate::criteria::Criteria;
+use crate::glossary::Glossary;
+
+/// The pages of a load, and what the render cache saved.
+pub(super) struct LoadedPages {
+    pub(super) pages: Vec<LoadedPage>,
+    pub(super) assets: Vec<String>,
+    pub(super) inputs: RenderInputs,
+    pub(super) rendered: usize,
+    pub(super) reused: usize,
+    pub(super) plan: cache::Plan,
+}
+
+/// Lists the content and reads and renders only the files whose metadata
+/// differ from the render cache's. A reused page's links (to pages and to
+/// their headings) are checked across pages with everyone else's, so one
+/// pointing at a page deleted or a heading renamed since still fails.
+pub(super) fn load_pages(
+    config: &Config,
+    opts: &BuildOptions,
+    glossary: &Glossary,
+    criteria: &Criteria,
+    problems: &Problems,
+) -> LoadedPages {
+    let content_dir = opts.root.join(&config.build.content_dir);
+    let key = cache::render_key(&opts.root, config);
+    // Parsing the cache is the longest step of a rebuild with nothing
+    // changed; the file system is asked about the sources meanwhile.
+    let (mut cache, (stamped, assets)) = rayon::join(
+        || cache::RenderCache::load(&opts.out, &key),
+        || {
+            let (md, assets) = content::walk::list(&content_dir, problems);
+            let stamped: Vec<(String, Option<cache::Stamp>)> = md
+                .into_par_iter()
+                .map(|rel| {
+                    let stamp = cache::Stamp::of(&content_dir.join(&rel));
+                    (rel, stamp)
+                })
+                .collect();
+            (stamped, assets)
+        },
+    );
+    let mut reused = Vec::new();
+    let mut to_read = Vec::new();
+    for (rel, stamp) in stamped {
+        // The glossary's intro is written with every build, so it keeps its HTML.
+        let glossary_intro = content::walk::place(&rel).1 == crate::glossary::GLOSSARY_URL;
+        match cache.take(&rel, stamp).filter(|_| !glossary_intro) {
+            Some(entry) => reused.push(cached_page(&content_dir, rel, entry)),
+            None => to_read.push((rel, stamp)),
+        }
+    }
+    let mut fresh: Vec<(Page, Option<cache::Stamp>)> = to_read
+        .par_iter()
+        .filter_map(|(rel, stamp)| {
+            content::walk::load_one(&content_dir, rel, problems).map(|p| (p, *stamp))
+        })
+        .collect();
+    fresh.retain(|(p, _)| opts.drafts || !p.front.draft);
+    reused.retain(|lp| opts.drafts || !lp.page.front.draft);
+    let all: Vec<&Page> = fresh
+        .iter()
+        .map(|(p, _)| p)
+        .chain(reused.iter().map(|lp| &lp.page))
+        .collect();
+    let urls = check::url_map(&all, problems);
+    // Drafts left out and the glossary's intro are read every time: not a change.
+    let changed = fresh
+        .iter()
+        .filter(|(p, _)| p.url != crate::glossary::GLOSSARY_URL)
+        .map(|(p, _)| p.source.clone())
+        .collect();
+    let plan = cache.into_plan(key, changed);
+    let links = glossary_links(glossary);
+    let rendered = fresh.len();
+    let mut pages: Vec<LoadedPage> = fresh
+        .into_par_iter()
+        .map(|(page, stamp)| LoadedPage {
+            stamp,
+            ..render_page(page, &urls, criteria, config, &links, problems)
+        })
+        .collect();
+    let count = reused.len();
+    pages.extend(reused);
+    pages.sort_by(|a, b| a.page.source.cmp(&b.page.source));
+    LoadedPages {
+        pages,
+        assets,
+        inputs: RenderInputs { urls, links },
+        rendered,
+        reused: count,
+        plan,
+    }
+}
+
+/// A page rebuilt from its cache entry, without reading its file.
+fn cached_page(content_dir: &Path, rel: String, e: cache::Entry) -> LoadedPage {
+    let (kind, url, parent) = content::walk::place(&rel);
+    LoadedPage {
+        page: Page {
+            display_path: content_dir.join(&rel),
+            source: rel,
+            kind,
+            url,
+            parent,
+            front: e.front,
+            body: String::new(),
+            body_line: e.body_line,
+            source_hash: e.source_hash,
+        },
+        rendered: e.rendered,
+        slides: e.slides,
+        stamp: Some(e.stamp),
+        reused: true,
+    }
+}
+
+impl Site {
+    /// Reads and renders a reused page again, for writing it. The file was
+    /// unchanged at load; if it has changed since, the build stops rather
+    /// than publish a page that was never checked.
+    pub(super) fn rerender(&self, lp: &LoadedPage) -> Result<LoadedPage> {
+        let problems = Problems::default();
+        let page = content::walk::load_one(&self.content_dir(), &lp.page.source, &problems);
+        let again = page.map(|page| {
+            let i = &self.inputs;
+            render_page(
+                page,
+                &i.urls,
+                &self.criteria,
+                &self.config,
+                &i.links,
+                &problems,
+            )
+        });
+        let errors = problems.into_sorted();
+        match again {
+            Some(again) if errors.is_empty() && again.page.source_hash == lp.page.source_hash => {
+                Ok(again)
+            }
+            _ => anyhow::bail!(
+                "{}: changed during the build: build again",
+                lp.page.display_path.display()
+            ),
+        }
+    }
+
+    /// Saves the render cache when this load changed what it holds.
+    pub(super) fn save_cache(&self) -> Result<()> {
+        cache::save(&self.opts.out, &self.cache_plan, &self.pages)
+    }
+}
