@@ -14,8 +14,9 @@ pub struct LinkTarget {
     pub line: usize,
 }
 
-/// An image whose file should be in the content folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An image whose file should be in the content folder (kept in the render cache, so a reused
+/// page's images are still checked).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageRef {
     /// The source as the author wrote it.
     pub src: String,

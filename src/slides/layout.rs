@@ -6,7 +6,7 @@
 //! numbers for error messages.
 
 /// How one slide is laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Layout {
     /// Heading and body text: what a slide is without a directive.
     #[default]
