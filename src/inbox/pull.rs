@@ -132,13 +132,23 @@ pub async fn pull_all(inbox: Arc<Inbox>, actor: &str) -> Vec<PullReport> {
     reports
 }
 
+/// A token file that cannot be read: which file, why in a word, and what to do.
+fn token_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}: cannot read the kiosk token ({}): check token_file in [[inbox.kiosks]], or make one \
+         on the kiosk with `prem token add NAME --team TEAM > FILE && chmod 600 FILE`",
+        path.display(),
+        e.kind()
+    )
+}
+
 /// Reads a token file, refusing one that others can read.
 pub fn read_token(path: &std::path::Path) -> Result<String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
         let mode = std::fs::metadata(path)
-            .with_context(|| format!("{}: cannot read the kiosk token", path.display()))?
+            .map_err(|e| token_error(path, e))?
             .permissions()
             .mode();
         if mode & 0o077 != 0 {
@@ -148,8 +158,7 @@ pub fn read_token(path: &std::path::Path) -> Result<String> {
             );
         }
     }
-    let token = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the kiosk token", path.display()))?;
+    let token = std::fs::read_to_string(path).map_err(|e| token_error(path, e))?;
     let token = token.trim().to_string();
     if token.is_empty() {
         bail!("{}: the kiosk token file is empty", path.display());

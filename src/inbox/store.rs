@@ -37,8 +37,14 @@ pub struct InboxDb {
 impl InboxDb {
     /// Opens (creating if needed) `dir`. Fails with one line if another process holds it.
     pub fn open(dir: &Path) -> Result<InboxDb> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create inbox data directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the inbox data directory {} ({}): check inbox.data_dir in \
+                     prem.toml and that this user may write there",
+                dir.display(),
+                e.kind()
+            )
+        })?;
         let lock = dir::lock(dir)?;
         let db = dir::open_sled(dir)?;
         Ok(InboxDb {

@@ -44,10 +44,14 @@ impl DataKey {
             let wrapped = seal::wrap_secret_with_params(&fresh, passphrase, params)?;
             write_new(path, &wrapped)?;
         }
-        let bytes = Zeroizing::new(
-            std::fs::read(path)
-                .with_context(|| format!("{}: cannot read the data key", path.display()))?,
-        );
+        let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot read the data key ({}): it is the inbox's own key file in its \
+                         data directory; check the directory's owner and permissions",
+                path.display(),
+                e.kind()
+            )
+        })?);
         let secret = seal::unwrap_secret(&bytes, passphrase)
             .with_context(|| format!("{}", path.display()))?;
         Ok(DataKey::derive(secret.as_bytes()))
