@@ -17,11 +17,11 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
     let r = ih.inbox().store.all().expect("all").remove(0);
     let path = format!("/referrals/{}", r.key.path());
     let form = ih.inbox().form_of(&r);
-    let la = r.presenting_la(form).expect("an LA").to_string();
+    let la = r.presenting_authority(form).expect("an LA").to_string();
     let las = &ih.inbox().config.partnership.local_authorities;
     let elsewhere = las
         .iter()
-        .find(|l| **l != la && r.owning_la(form) != Some(l))
+        .find(|l| **l != la && r.owning_authority(form) != Some(l))
         .expect("another LA")
         .clone();
 

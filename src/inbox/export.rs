@@ -72,8 +72,8 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "sequence",
     "reference",
     "form",
-    "presenting_la",
-    "owning_la",
+    "presenting_authority",
+    "owning_authority",
     "received",
     "deadline",
     "status",
@@ -102,10 +102,10 @@ pub fn csv(
             r.sequence.to_string(),
             r.submission.reference.clone(),
             r.submission.form.clone(),
-            r.presenting_la(forms.get(&r.submission.form))
+            r.presenting_authority(forms.get(&r.submission.form))
                 .unwrap_or_default()
                 .to_string(),
-            r.owning_la(forms.get(&r.submission.form))
+            r.owning_authority(forms.get(&r.submission.form))
                 .unwrap_or_default()
                 .to_string(),
             r.received_at.date_naive().to_string(),

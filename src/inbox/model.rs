@@ -73,11 +73,11 @@ impl Referral {
             .find_map(|q| self.answer(&q.id))
     }
 
-    pub fn presenting_la(&self, form: Option<&Form>) -> Option<&str> {
+    pub fn presenting_authority(&self, form: Option<&Form>) -> Option<&str> {
         self.la(form, LaRole::Presenting)
     }
 
-    pub fn owning_la(&self, form: Option<&Form>) -> Option<&str> {
+    pub fn owning_authority(&self, form: Option<&Form>) -> Option<&str> {
         self.la(form, LaRole::Owning)
     }
 

@@ -151,8 +151,8 @@ pub struct Row {
     pub href: Option<String>,
     pub reference: String,
     pub form: String,
-    pub presenting_la: String,
-    pub owning_la: String,
+    pub presenting_authority: String,
+    pub owning_authority: String,
     /// The date the partner submitted it, in the partnership's zone.
     pub received: String,
     pub submitted_at: chrono::DateTime<chrono::Utc>,
@@ -275,8 +275,8 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
                                 @if r.urgent { " " strong.govuk-tag.govuk-tag--red { "Urgent" } }
                             }
                             td.govuk-table__cell { (r.form) }
-                            td.govuk-table__cell { (r.presenting_la) }
-                            td.govuk-table__cell { (r.owning_la) }
+                            td.govuk-table__cell { (r.presenting_authority) }
+                            td.govuk-table__cell { (r.owning_authority) }
                             td.govuk-table__cell { (r.received) }
                             td.govuk-table__cell { (r.status.label()) }
                             td.govuk-table__cell {

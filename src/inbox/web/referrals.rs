@@ -103,8 +103,11 @@ async fn list(
                 href: may_open.then(|| format!("/referrals/{}", r.key.path())),
                 reference: r.submission.reference.clone(),
                 form: r.submission.form_title.clone(),
-                presenting_la: r.presenting_la(inbox.form_of(r)).unwrap_or("—").into(),
-                owning_la: r.owning_la(inbox.form_of(r)).unwrap_or("—").into(),
+                presenting_authority: r
+                    .presenting_authority(inbox.form_of(r))
+                    .unwrap_or("—")
+                    .into(),
+                owning_authority: r.owning_authority(inbox.form_of(r)).unwrap_or("—").into(),
                 received: crate::local_time::short_date(r.created_at, zone),
                 submitted_at: r.created_at,
                 status: r.case.status,
