@@ -115,6 +115,34 @@ pub fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The one line a failed command prints: each cause after the last, as `{e:#}` would, except
+/// that an operating-system error is given in words with what to do ("permission denied: check
+/// the owner and permissions of the file or folder named before it"), never as a bare
+/// "(os error 13)" that tells an operator nothing.
+pub fn error_line(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io_in_words(io),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+fn io_in_words(io: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    let hint = match io.kind() {
+        NotFound => "check that the path named before it exists (paths in prem.toml are relative to the site folder)",
+        PermissionDenied => "check the owner and permissions of the file or folder named before it",
+        AddrInUse => "another program is using that address: stop it or choose another",
+        AddrNotAvailable => "that address is not on this machine: check the address in prem.toml",
+        AlreadyExists => "something is already there: move it aside or choose another name",
+        StorageFull => "the disk is full: free some space and try again",
+        _ => "see the file or address named before it",
+    };
+    format!("{} ({hint})", io.kind())
+}
+
 /// Logs go to stderr as one line per event; `RUST_LOG` adjusts the level.
 /// sled's own log lines (e.g. about a damaged file) are silenced unless
 /// `RUST_LOG` names sled: the store reports such problems itself, once.
@@ -241,4 +269,23 @@ pub fn preview(root: &Path, addr: &str, out: Option<PathBuf>, drafts: bool) -> R
     opts.out = out.unwrap_or_else(|| std::env::temp_dir().join("prem-preview"));
     crate::preview::run(config, opts, addr)?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod error_line_tests {
+    #[test]
+    fn os_errors_are_given_in_words_with_what_to_do() {
+        let io = std::io::Error::from_raw_os_error(13);
+        let e = anyhow::Error::new(io).context("/etc/prem/passphrase: cannot read");
+        let line = super::error_line(&e);
+        assert!(!line.contains("os error"), "{line}");
+        assert!(
+            line.starts_with(
+                "/etc/prem/passphrase: cannot read: permission denied (check the owner"
+            ),
+            "{line}"
+        );
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(super::error_line(&plain), "outer: inner");
+    }
 }

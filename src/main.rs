@@ -223,7 +223,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", prem::cli::error_line(&e));
             ExitCode::FAILURE
         }
     }
