@@ -100,48 +100,17 @@ fn an_edited_audit_entry_is_caught_by_audit_verify() {
 #[cfg(unix)]
 #[test]
 fn inbox_serve_stops_gracefully_on_sigterm() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
+    use std::process::Command;
 
     let h = Harness::start(|_| {});
     let tmp = tempfile::tempdir().expect("tempdir");
-    let site = tmp.path().join("site");
-    std::fs::create_dir_all(&site).expect("site");
-    // The forms' criteria lists are read from the site folder's content/_data.
-    std::os::unix::fs::symlink(root().join("content"), site.join("content")).expect("symlink");
-    let pass = tmp.path().join("pass");
-    write_private(&pass, &format!("{PASSPHRASE}\n"));
-    let mut config = Config::load_with_env(&root(), std::iter::empty()).expect("config");
-    config.build.forms_dir = root().join("forms");
-    config.build.themes_dir = root().join("themes");
-    config.inbox.addr = "127.0.0.1:0".into();
-    config.inbox.secret_key = h.tmp.path().join("keys/police.key");
-    config.inbox.passphrase_file = Some(pass);
-    config.inbox.data_dir = tmp.path().join("inbox-data");
-    std::fs::write(
-        site.join("prem.toml"),
-        toml::to_string(&config).expect("toml"),
-    )
-    .expect("write prem.toml");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_prem"))
-        .args(["--site", site.to_str().expect("utf-8"), "inbox", "serve"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run prem inbox serve");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut log = Vec::new();
-    let addr = loop {
-        let Some(Ok(line)) = lines.next() else {
-            let _ = child.kill();
-            panic!("prem inbox serve did not start:\n{}", log.join("\n"));
-        };
-        if let Some(rest) = line.strip_prefix("inbox on http://") {
-            break rest.trim_end_matches('/').to_string();
-        }
-        log.push(line);
-    };
+    let site = inbox_site(&h, tmp.path(), true);
+    let RunningInbox {
+        mut child,
+        lines,
+        addr,
+        ..
+    } = serve_inbox(&site);
     let res = Harness::client()
         .get(format!("http://{addr}/healthz"))
         .send()
@@ -187,33 +156,25 @@ fn inbox_site(h: &Harness, tmp: &std::path::Path, with_passphrase: bool) -> std:
     site
 }
 
-fn prem_in(site: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_prem"))
-        .arg("--site")
-        .arg(site)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run prem")
+/// A running `prem inbox serve`: the process, the rest of its stderr, what it printed before it
+/// said where it serves, and that address.
+#[cfg(unix)]
+struct RunningInbox {
+    child: std::process::Child,
+    lines: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+    log: Vec<String>,
+    addr: String,
 }
 
-/// With `prem inbox serve` running, every administrative command reaches it through its
-/// control socket: no "data directory in use", and no passphrase asked (the CLI's prem.toml
-/// has no passphrase file and there is no terminal, so asking would fail).
+/// Starts `prem inbox serve` in `site` and waits until it says where it serves.
 #[cfg(unix)]
-#[test]
-fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
+fn serve_inbox(site: &std::path::Path) -> RunningInbox {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
-
-    let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let reference = common::complete_form(&h, &client, "soft-intelligence");
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let site = inbox_site(&h, tmp.path(), true);
-    let cli = inbox_site(&h, tmp.path(), false);
     let mut child = Command::new(env!("CARGO_BIN_EXE_prem"))
-        .args(["--site", site.to_str().expect("utf-8"), "inbox", "serve"])
+        .arg("--site")
+        .arg(site)
+        .args(["inbox", "serve"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -231,6 +192,44 @@ fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
         }
         log.push(line);
     };
+    RunningInbox {
+        child,
+        lines,
+        log,
+        addr,
+    }
+}
+
+fn prem_in(site: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_prem"))
+        .arg("--site")
+        .arg(site)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run prem")
+}
+
+/// With `prem inbox serve` running, every administrative command reaches it through its
+/// control socket: no "data directory in use", and no passphrase asked (the CLI's prem.toml
+/// has no passphrase file and there is no terminal, so asking would fail).
+#[cfg(unix)]
+#[test]
+fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
+    use std::process::Command;
+
+    let h = Harness::start(|_| {});
+    let client = Harness::client();
+    let reference = common::complete_form(&h, &client, "soft-intelligence");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = inbox_site(&h, tmp.path(), true);
+    let cli = inbox_site(&h, tmp.path(), false);
+    let RunningInbox {
+        mut child,
+        lines,
+        log,
+        addr,
+    } = serve_inbox(&site);
     // Pulled at start: the kiosk's record is acknowledged without anyone pressing a button.
     let mut pulled = false;
     for _ in 0..100 {
