@@ -100,6 +100,11 @@ pub struct KioskConfig {
     pub secure_cookies: bool,
     /// Send HSTS: set when the kiosk is reached over TLS.
     pub hsts: bool,
+    /// A warning above the list of forms for anyone in immediate danger (e.g. which number to
+    /// call); none when empty. The partnership's words, so it lives in `prem.toml`.
+    pub emergency_notice: String,
+    /// What the sender confirms with the declaration checkbox before a form is sent.
+    pub declaration: String,
 }
 
 /// A reviewer key the kiosk seals to; `forms` limits it to some forms (all when empty).
@@ -289,6 +294,9 @@ impl Default for KioskConfig {
             trusted_proxies: Vec::new(),
             secure_cookies: true,
             hsts: false,
+            emergency_notice: String::new(),
+            declaration: "The information in this form is accurate to the best of my knowledge."
+                .into(),
         }
     }
 }
@@ -378,6 +386,11 @@ impl Config {
             if value < min {
                 bail!("{key} is {value}: it must be at least {min}");
             }
+        }
+        if k.declaration.trim().is_empty() {
+            bail!(
+                "kiosk.declaration is empty: every form ends with a declaration, so give its text"
+            );
         }
         if i.escalation.len() != 2 {
             bail!(

@@ -11,6 +11,8 @@
 //!   answers; [`validate`] turns one page's pairs into answers or GOV.UK-style
 //!   error messages; [`flow`] answers "which page next?" and builds the
 //!   "Check your answers" rows;
+//! - [`route`] is the one definition of the form URLs and of where a person
+//!   goes after each page;
 //! - [`view`] renders body fragments with maud in GOV.UK Frontend markup.
 //!
 //! Everything works with JavaScript off. A conditional question is never
@@ -23,6 +25,7 @@ mod answers;
 mod flow;
 mod load;
 mod model;
+pub mod route;
 mod schema;
 mod validate;
 mod view;
@@ -40,14 +43,12 @@ pub use model::{
     Choice, Condition, DateRules, Form, Guidance, Kind, LaRole, NumberRules, Page, Pattern,
     Question, Repeat, TextRules, Workflow,
 };
+pub use route::{change_href, page_href, Visit};
 pub use validate::{
     validate_page, validate_page_on, FieldError, Intent, PageAnswers, PageContent, PageError,
     PageErrors,
 };
-pub use view::{
-    answers_copy, change_href, check_answers, error_summary, page_form, page_href, paragraphs,
-    question,
-};
+pub use view::{answers_copy, check_answers, error_summary, page_form, paragraphs, question, Step};
 
 /// Form field names the kiosk itself uses; no question may take them.
 pub const RESERVED_NAMES: [&str; 3] = ["csrf", "action", "remove"];

@@ -4,12 +4,13 @@
 //! that can open what it stored: taking over this process reveals nothing
 //! submitted before.
 
+mod draft;
 mod error;
 mod flow;
 mod internal;
 mod keys;
 pub(crate) mod middleware;
-pub(crate) mod pages;
+mod pages;
 mod run;
 mod submit;
 
@@ -75,6 +76,20 @@ impl Kiosk {
             .filter(|r| r.name == team)
             .map(|r| r.key.id().0)
             .collect()
+    }
+
+    /// Renders one of the kiosk's pages with what every page is drawn with: the site as last
+    /// built, the partnership's words from `prem.toml` and the draft's clock.
+    fn render(&self, view: impl FnOnce(&pages::Chrome<'_>) -> maud::Markup) -> maud::Markup {
+        let built = self.served.built.read().unwrap_or_else(|e| e.into_inner());
+        let k = &self.config.kiosk;
+        view(&pages::Chrome {
+            site: &built.info,
+            mark: &k.protective_marking,
+            emergency_notice: &k.emergency_notice,
+            declaration: &k.declaration,
+            clock: draft::clock(&self.config),
+        })
     }
 
     pub fn session_cookie_name(&self) -> &'static str {
@@ -155,9 +170,7 @@ async fn render_error_pages(
     };
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    let built = k.served.built.read().unwrap_or_else(|e| e.into_inner());
-    let body = pages::error_page(&built.info, &k.config.kiosk.protective_marking, &page);
-    let mut out = body.into_response();
+    let mut out = k.render(|c| pages::error_page(c, &page)).into_response();
     *out.status_mut() = parts.status;
     for (name, value) in parts.headers.iter() {
         if name != axum::http::header::CONTENT_TYPE {

@@ -217,3 +217,13 @@ pub fn marking(marking: &str) -> Markup {
         }
     }
 }
+
+/// A page title that starts "Error: " when the page shows errors, so a screen reader user
+/// hears it first (GOV.UK's pattern).
+pub fn title_with_errors(title: &str, has_errors: bool) -> String {
+    if has_errors {
+        format!("Error: {title}")
+    } else {
+        title.to_owned()
+    }
+}

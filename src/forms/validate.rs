@@ -59,6 +59,20 @@ pub struct FieldError {
     pub parts: Vec<&'static str>,
 }
 
+impl FieldError {
+    /// A message about a field that is a single element (not a date), the same beside the field
+    /// and in the error summary.
+    pub fn new(field: &str, message: &str) -> Self {
+        FieldError {
+            field: field.to_owned(),
+            target: field.to_owned(),
+            message: message.to_owned(),
+            summary: message.to_owned(),
+            parts: Vec::new(),
+        }
+    }
+}
+
 /// The messages for a page and the values to show again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageErrors {

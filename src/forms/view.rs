@@ -17,19 +17,8 @@ use maud::{html, Markup};
 use super::answers::{field_name, Answers, FieldValues};
 use super::flow::{check_answers_rows, visible_questions};
 use super::model::{Form, Page, Question, Repeat};
-use super::validate::FieldError;
-
-/// Where a page of a form lives on the kiosk. The one definition of the
-/// form URLs, shared with the kiosk's router.
-pub fn page_href(form_id: &str, page_id: &str) -> String {
-    format!("/forms/{form_id}/{page_id}/")
-}
-
-/// A "Change" link from "Check your answers": the page, marked so the kiosk
-/// returns to the check page (or a newly revealed page) after it.
-pub fn change_href(form_id: &str, page_id: &str) -> String {
-    format!("/forms/{form_id}/{page_id}/?change")
-}
+use super::route::change_href;
+use super::validate::{FieldError, PageErrors};
 
 /// Plain text as GOV.UK paragraphs and bullet lists: blocks are separated
 /// by blank lines, and within a block each run of `- ` lines is a list, so
@@ -95,21 +84,48 @@ pub fn question(
     field::field(q, field, values, error, (false, today))
 }
 
+/// One page of a form as it is about to be shown: the answers so far, and
+/// what was typed and what was wrong with it when the page is shown again.
+pub struct Step<'a> {
+    pub form: &'a Form,
+    pub page: &'a Page,
+    pub answers: &'a Answers,
+    pub values: FieldValues,
+    pub errors: Vec<FieldError>,
+}
+
+impl<'a> Step<'a> {
+    /// The page as the answers so far fill it in.
+    pub fn fresh(form: &'a Form, page: &'a Page, answers: &'a Answers) -> Self {
+        let values = FieldValues::from_answers(page, answers);
+        Step {
+            form,
+            page,
+            answers,
+            values,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The page shown again after a post with errors, keeping what was typed.
+    pub fn again(form: &'a Form, page: &'a Page, answers: &'a Answers, e: PageErrors) -> Self {
+        Step {
+            form,
+            page,
+            answers,
+            values: e.values,
+            errors: e.errors,
+        }
+    }
+}
+
 /// A whole page: error summary, heading, the questions (those the answers so
 /// far show), the hidden CSRF field and the buttons. A page with a single
 /// question and no intro uses the question as its heading, as GOV.UK does.
 /// `today` (in the kiosk's zone) dates the examples in date hints.
-#[allow(clippy::too_many_arguments)]
-pub fn page_form(
-    form: &Form,
-    page: &Page,
-    answers: &Answers,
-    values: &FieldValues,
-    errors: &[FieldError],
-    csrf_token: &str,
-    action: &str,
-    today: NaiveDate,
-) -> Markup {
+pub fn page_form(step: &Step<'_>, csrf_token: &str, action: &str, today: NaiveDate) -> Markup {
+    let (form, page, answers) = (step.form, step.page, step.answers);
+    let (values, errors) = (&step.values, &step.errors[..]);
     let questions = visible_questions(form, page, answers);
     let single = page.repeat.is_none() && page.intro.is_none() && questions.len() == 1;
     let error_for = |field: &str| errors.iter().find(|e| e.field == field);

@@ -12,6 +12,10 @@ pub enum KioskError {
     /// A form post without the session's CSRF token, or with a wrong one.
     #[error("csrf token missing or wrong")]
     Csrf,
+    /// A page of a form asked for in a browser that never started the form: not an error to
+    /// show, a redirect to the form's start page.
+    #[error("form not started")]
+    NotStarted(String),
     /// A post arrived but the draft it belongs to has expired.
     #[error("draft expired")]
     Expired,
@@ -57,6 +61,10 @@ pub enum ErrorKind {
 impl IntoResponse for KioskError {
     fn into_response(self) -> Response {
         let (status, kind) = match &self {
+            Self::NotStarted(form) => {
+                let to = crate::forms::route::start_href(form);
+                return axum::response::Redirect::to(&to).into_response();
+            }
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
             Self::Csrf => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
             Self::Expired => (StatusCode::FORBIDDEN, ErrorKind::Expired),

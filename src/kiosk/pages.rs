@@ -2,12 +2,22 @@
 //! question pages, check answers, confirmation and error pages. Every page
 //! that can hold referral details carries the protective-marking banner.
 
-pub use crate::theme::marking;
 use maud::{html, Markup};
 
 use super::error::{ErrorKind, ErrorPage};
-use crate::forms::{self, Answers, FieldError, FieldValues, Form, FormSet, Page};
-use crate::theme::{self, SiteInfo};
+use crate::forms::route::{self, INDEX};
+use crate::forms::{self, Answers, FieldError, Form, FormSet, Page, Step};
+use crate::theme::{self, marking, SiteInfo};
+
+/// What every kiosk page is drawn with: the site's layout, the partnership's words from
+/// `prem.toml`, and the draft's clock. Built once per request by `Kiosk::render`.
+pub struct Chrome<'a> {
+    pub site: &'a SiteInfo,
+    pub mark: &'a str,
+    pub emergency_notice: &'a str,
+    pub declaration: &'a str,
+    pub clock: DraftClock,
+}
 
 /// Facts about the draft every form page shows (WCAG 2.2.1, timing adjustable).
 pub struct DraftClock {
@@ -35,19 +45,21 @@ fn clock(c: &DraftClock) -> Markup {
     }
 }
 
-pub fn forms_index(site: &SiteInfo, forms: &FormSet) -> Markup {
+pub fn forms_index(c: &Chrome<'_>, forms: &FormSet) -> Markup {
     let main = html! {
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
             h1.govuk-heading-xl { "Make a referral or share information" }
             p.govuk-body-l { "Choose the form you need. Each one explains what to have ready before you start." }
             (forms_list(forms))
-            div.govuk-warning-text {
-                span.govuk-warning-text__icon aria-hidden="true" { "!" }
-                strong.govuk-warning-text__text { span.govuk-visually-hidden { "Warning" } "If someone is in immediate danger, call 999." }
+            @if !c.emergency_notice.is_empty() {
+                div.govuk-warning-text {
+                    span.govuk-warning-text__icon aria-hidden="true" { "!" }
+                    strong.govuk-warning-text__text { span.govuk-visually-hidden { "Warning" } (c.emergency_notice) }
+                }
             }
         } }
     };
-    theme::base(site, "Forms", "/forms/", &[], main)
+    theme::base(c.site, "Forms", INDEX, &[], main)
 }
 
 fn forms_list(forms: &FormSet) -> Markup {
@@ -55,7 +67,7 @@ fn forms_list(forms: &FormSet) -> Markup {
         ul.govuk-list.app-link-list {
             @for f in forms.iter() {
                 li {
-                    a.govuk-link."govuk-!-font-weight-bold" href={ "/forms/" (f.id) "/" } { (f.title) }
+                    a.govuk-link."govuk-!-font-weight-bold" href=(route::start_href(&f.id)) { (f.title) }
                     p.govuk-body.app-link-list__summary { (f.audience) }
                 }
             }
@@ -63,13 +75,13 @@ fn forms_list(forms: &FormSet) -> Markup {
     }
 }
 
-pub fn start_page(site: &SiteInfo, mark: &str, form: &Form, first: &Page) -> Markup {
+pub fn start_page(c: &Chrome<'_>, form: &Form, first: &Page) -> Markup {
     let main = html! {
-        (marking(mark))
+        (marking(c.mark))
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
             h1.govuk-heading-xl { (form.title) }
             (forms::paragraphs(&form.intro))
-            a.govuk-button.govuk-button--start href=(forms::page_href(&form.id, &first.id)) role="button" draggable="false" {
+            a.govuk-button.govuk-button--start href=(route::page_href(&form.id, &first.id)) role="button" draggable="false" {
                 "Start now"
                 svg.govuk-button__start-icon xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false" {
                     path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z" {}
@@ -79,64 +91,50 @@ pub fn start_page(site: &SiteInfo, mark: &str, form: &Form, first: &Page) -> Mar
             (forms::paragraphs(&form.what_happens_next))
         } }
     };
-    theme::base(site, &form.title, "/forms/", &[], main)
+    theme::base(c.site, &form.title, INDEX, &[], main)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn question_page(
-    site: &SiteInfo,
-    mark: &str,
-    form: &Form,
-    page: &Page,
-    answers: &Answers,
-    values: &FieldValues,
-    errors: &[FieldError],
-    csrf: &str,
-    action: &str,
-    back: &str,
-    draft: &DraftClock,
-) -> Markup {
-    let title = format!(
-        "{}{} – {}",
-        if errors.is_empty() { "" } else { "Error: " },
-        page.title,
-        form.title
+/// A question page; `visit` says whether it was reached from "Check your answers", which
+/// decides where it posts to and where its back link goes.
+pub fn question_page(c: &Chrome<'_>, step: &Step<'_>, csrf: &str, visit: forms::Visit) -> Markup {
+    let (form, page) = (step.form, step.page);
+    let title = theme::title_with_errors(
+        &format!("{} – {}", page.title, form.title),
+        !step.errors.is_empty(),
     );
     let main = html! {
-        (marking(mark))
-        a.govuk-back-link href=(back) { "Back" }
+        (marking(c.mark))
+        a.govuk-back-link href=(visit.back(form, step.answers, &page.id)) { "Back" }
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
-            (forms::page_form(form, page, answers, values, errors, csrf, action, draft.today))
-            (clock(draft))
+            (forms::page_form(step, csrf, &visit.action(&form.id, &page.id), c.clock.today))
+            (clock(&c.clock))
         } }
     };
-    theme::base(site, &title, "/forms/", &["timeout.js"], main)
+    theme::base(c.site, &title, INDEX, &["timeout.js"], main)
 }
 
+/// "Check your answers" and the declaration; `error` when it was sent unticked.
 pub fn check_page(
-    site: &SiteInfo,
-    mark: &str,
+    c: &Chrome<'_>,
     form: &Form,
     answers: &Answers,
     csrf: &str,
     error: Option<&FieldError>,
-    draft: &DraftClock,
 ) -> Markup {
     let errors: Vec<FieldError> = error.into_iter().cloned().collect();
-    let title = format!(
-        "{}Check your answers – {}",
-        if errors.is_empty() { "" } else { "Error: " },
-        form.title
+    let title = theme::title_with_errors(
+        &format!("Check your answers – {}", form.title),
+        error.is_some(),
     );
     let main = html! {
-        (marking(mark))
+        (marking(c.mark))
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
             (forms::error_summary(&errors))
             span.govuk-caption-l { (form.title) }
             h1.govuk-heading-xl { "Check your answers before sending" }
             (forms::check_answers(form, answers))
             h2.govuk-heading-m { "Now send your form" }
-            form method="post" action={ "/forms/" (form.id) "/submit/" } novalidate {
+            form method="post" action=(route::submit_href(&form.id)) novalidate {
                 input type="hidden" name="csrf" value=(csrf);
                 div.govuk-form-group.govuk-form-group--error[error.is_some()] {
                     fieldset.govuk-fieldset aria-describedby=[error.map(|_| "declaration-error")] {
@@ -145,34 +143,26 @@ pub fn check_page(
                         div.govuk-checkboxes data-module="govuk-checkboxes" {
                             div.govuk-checkboxes__item {
                                 input.govuk-checkboxes__input #declaration name="declaration" type="checkbox" value="yes";
-                                label.govuk-label.govuk-checkboxes__label for="declaration" {
-                                    "The information in this form is accurate to the best of my knowledge, and I am sharing it for the purpose of safeguarding."
-                                }
+                                label.govuk-label.govuk-checkboxes__label for="declaration" { (c.declaration) }
                             }
                         }
                     }
                 }
                 button.govuk-button type="submit" data-prevent-double-click="true" { "Accept and send" }
             }
-            (clock(draft))
+            (clock(&c.clock))
         } }
     };
-    theme::base(site, &title, "/forms/", &["timeout.js"], main)
+    theme::base(c.site, &title, INDEX, &["timeout.js"], main)
 }
 
 /// The confirmation, with the referrer's copy of what was sent. It is in
 /// this one response only (sent `no-store`): the answers were cleared from
 /// the session before it was rendered, so once the page is left the copy is
 /// gone, and nothing of it was ever written anywhere unencrypted.
-pub fn confirmation_page(
-    site: &SiteInfo,
-    mark: &str,
-    form: &Form,
-    reference: &str,
-    copy: Markup,
-) -> Markup {
+pub fn confirmation_page(c: &Chrome<'_>, form: &Form, reference: &str, copy: Markup) -> Markup {
     let main = html! {
-        (marking(mark))
+        (marking(c.mark))
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
             div.govuk-panel.govuk-panel--confirmation {
                 h1.govuk-panel__title { "Form sent" }
@@ -194,13 +184,13 @@ pub fn confirmation_page(
             section.app-answers-copy aria-labelledby="your-copy" {
                 (copy)
             }
-            p.govuk-body { a.govuk-link href="/forms/" { "Send another form" } }
+            p.govuk-body { a.govuk-link href=(INDEX) { "Send another form" } }
         } }
     };
-    theme::base(site, "Form sent", "/forms/", &["print.js"], main)
+    theme::base(c.site, "Form sent", INDEX, &["print.js"], main)
 }
 
-pub fn error_page(site: &SiteInfo, mark: &str, page: &ErrorPage) -> Markup {
+pub fn error_page(c: &Chrome<'_>, page: &ErrorPage) -> Markup {
     let (title, lines): (&str, &[&str]) = match page.kind {
         ErrorKind::NotFound => ("Page not found", &["If you typed the web address, check it is correct."]),
         ErrorKind::Csrf => ("Your form could not be sent", &["For your security, a form can only be sent from the page it was opened on, in the same browser session.", "Go back to the form, reload the page and try again. Your saved answers have not been lost."]),
@@ -213,13 +203,13 @@ pub fn error_page(site: &SiteInfo, mark: &str, page: &ErrorPage) -> Markup {
         ErrorKind::Timeout => ("The request took too long", &["Go back and try again."]),
     };
     let main = html! {
-        @if !matches!(page.kind, ErrorKind::NotFound) { (marking(mark)) }
+        @if !matches!(page.kind, ErrorKind::NotFound) { (marking(c.mark)) }
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
             h1.govuk-heading-xl { (title) }
             @for l in lines { p.govuk-body { (l) } }
             @if let Some(id) = &page.correlation { p.govuk-body { "If you contact us about this, quote the error code " strong { (id) } "." } }
-            p.govuk-body { a.govuk-link href="/forms/" { "Go to the list of forms" } }
+            p.govuk-body { a.govuk-link href=(INDEX) { "Go to the list of forms" } }
         } }
     };
-    theme::base(site, title, "/forms/", &[], main)
+    theme::base(c.site, title, INDEX, &[], main)
 }

@@ -7,6 +7,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
+use std::sync::Arc;
+
+use super::draft::Draft;
+use super::error::KioskError;
 use super::Kiosk;
 use crate::forms::{Answers, Form};
 use crate::seal::{self, Header};
@@ -39,6 +43,24 @@ pub fn new_reference(prefix: &str, year: i32) -> String {
         .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
         .collect();
     format!("{prefix}-{year}-{code}")
+}
+
+/// Seals a finished draft (only the answers the form still asks for) on a blocking thread, off
+/// the async workers: sealing is CPU work and the store fsyncs. Any failure means nothing was
+/// acknowledged.
+pub async fn seal_and_store_async(
+    k: Arc<Kiosk>,
+    form: Form,
+    draft: Draft,
+) -> Result<String, KioskError> {
+    let job = move || {
+        let answers = draft.answers.pruned(&form);
+        seal_and_store(&k, &form, &answers, &draft.started_at, &draft.nonce)
+    };
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| KioskError::NotStored(e.into()))?
+        .map_err(KioskError::NotStored)
 }
 
 /// Seals the answers to the form's reviewers and stores them durably.

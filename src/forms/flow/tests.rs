@@ -198,8 +198,18 @@ fn every_real_form_can_be_completed_end_to_end() {
             visited.push(page.id.clone());
             let values = crate::forms::FieldValues::default();
             let today = crate::forms::fixture::today();
-            let html =
-                crate::forms::page_form(form, page, &answers, &values, &[], "t", "/x", today);
+            let html = crate::forms::page_form(
+                &crate::forms::Step {
+                    form,
+                    page,
+                    answers: &answers,
+                    values: values.clone(),
+                    errors: Vec::new(),
+                },
+                "t",
+                "/x",
+                today,
+            );
             assert!(html.into_string().contains("name=\"csrf\""));
             let pairs = fill(form, page, &answers);
             match crate::forms::validate_page_on(form, page, &answers, &pairs, today) {

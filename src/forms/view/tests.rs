@@ -13,11 +13,13 @@ fn rerender(page: &str, list: &[(&str, &str)], csrf: &str) -> String {
         other => panic!("expected errors, got {other:?}"),
     };
     page_form(
-        &form,
-        page,
-        &Answers::default(),
-        &e.values,
-        &e.errors,
+        &Step {
+            form: &form,
+            page,
+            answers: &Answers::default(),
+            values: e.values.clone(),
+            errors: e.errors.clone(),
+        },
         csrf,
         "/x",
         today(),
@@ -29,11 +31,13 @@ fn rerender(page: &str, list: &[(&str, &str)], csrf: &str) -> String {
 fn blank(form: &crate::forms::Form, page: &crate::forms::Page) -> String {
     let values = FieldValues::default();
     page_form(
-        form,
-        page,
-        &Answers::default(),
-        &values,
-        &[],
+        &Step {
+            form,
+            page,
+            answers: &Answers::default(),
+            values: values.clone(),
+            errors: Vec::new(),
+        },
         "t",
         "/x",
         today(),
@@ -64,7 +68,19 @@ fn user_input_is_escaped_everywhere_it_is_shown() {
         .insert("general".into(), Value::One(script.into()));
     let more = form.page("more").expect("page");
     let values = FieldValues::from_answers(more, &answers);
-    let textarea = page_form(&form, more, &answers, &values, &[], "t", "/x", today()).into_string();
+    let textarea = page_form(
+        &Step {
+            form: &form,
+            page: more,
+            answers: &answers,
+            values: values.clone(),
+            errors: Vec::new(),
+        },
+        "t",
+        "/x",
+        today(),
+    )
+    .into_string();
     assert!(textarea.contains("&lt;script&gt;"), "{textarea}");
     let check = check_answers(&form, &answers).into_string();
     assert!(
@@ -136,7 +152,19 @@ fn repeat_page_shows_saved_items_a_blank_slot_and_add_another() {
     item.insert("perp_name".into(), Value::One("Mx Example".into()));
     answers.items.insert("perps".into(), vec![item]);
     let values = FieldValues::from_answers(page, &answers);
-    let html = page_form(&form, page, &answers, &values, &[], "t", "/x", today()).into_string();
+    let html = page_form(
+        &Step {
+            form: &form,
+            page,
+            answers: &answers,
+            values: values.clone(),
+            errors: Vec::new(),
+        },
+        "t",
+        "/x",
+        today(),
+    )
+    .into_string();
     assert!(
         html.contains(r#"id="perp_name-1" name="perp_name-1" type="text" value="Mx Example""#),
         "{html}"
@@ -150,7 +178,19 @@ fn repeat_page_shows_saved_items_a_blank_slot_and_add_another() {
     // At max there is no blank slot and no add button.
     let mut full = values.clone();
     full.items = 2;
-    let html = page_form(&form, page, &answers, &full, &[], "t", "/x", today()).into_string();
+    let html = page_form(
+        &Step {
+            form: &form,
+            page,
+            answers: &answers,
+            values: full.clone(),
+            errors: Vec::new(),
+        },
+        "t",
+        "/x",
+        today(),
+    )
+    .into_string();
     assert!(
         !html.contains(r#"id="perp_name-3""#) && !html.contains("Save and add another"),
         "{html}"
