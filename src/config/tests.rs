@@ -152,7 +152,11 @@ fn bad_boolean_override_is_refused() {
 #[test]
 fn an_empty_declaration_is_refused_by_name_and_a_notice_may_be_left_out() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join(CONFIG_FILE), "[kiosk]\ndeclaration = \" \"\n").expect("write");
+    std::fs::write(
+        dir.path().join(CONFIG_FILE),
+        "[kiosk]\ndeclaration = \" \"\n",
+    )
+    .expect("write");
     let err = Config::load_with_env(dir.path(), env(&[])).expect_err("empty declaration");
     assert!(format!("{err:#}").contains("kiosk.declaration"), "{err:#}");
     let c = Config::load_with_env(
@@ -161,5 +165,8 @@ fn an_empty_declaration_is_refused_by_name_and_a_notice_may_be_left_out() {
     )
     .expect("set from the environment");
     assert_eq!(c.kiosk.declaration, "I confirm this is true.");
-    assert!(c.kiosk.emergency_notice.is_empty(), "no notice unless configured");
+    assert!(
+        c.kiosk.emergency_notice.is_empty(),
+        "no notice unless configured"
+    );
 }

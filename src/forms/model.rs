@@ -153,6 +153,9 @@ pub struct TextRules {
     pub min_length: Option<usize>,
     pub max_length: usize,
     pub pattern: Option<Pattern>,
+    /// An answer that fits the pattern, quoted in its message ("like …"): the form's own
+    /// example, so a partnership shows a postcode from its own area.
+    pub example: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -240,7 +243,7 @@ pub struct Guidance {
 
 /// The small named set of patterns a text question may require. A named set
 /// keeps the `regex` crate out of the kiosk and gives each pattern a message
-/// written for people ("Enter a full postcode, like NE1 4ST").
+/// written for people ("Enter a full UK postcode", then the question's example).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pattern {
     Digits,
@@ -274,14 +277,13 @@ impl Pattern {
     }
 
     /// The message shown when an answer does not match; `name` is the
-    /// question's noun phrase.
-    pub fn message(self, name: &str) -> String {
+    /// question's noun phrase and `example` the question's own example answer.
+    pub fn message(self, name: &str, example: Option<&str>) -> String {
+        let like = example.map(|e| format!(", like {e}")).unwrap_or_default();
         match self {
             Pattern::Digits => format!("{} must only include numbers 0 to 9", capitalise(name)),
-            Pattern::UkPostcode => "Enter a full UK postcode, like NE1 4ST".to_owned(),
-            Pattern::PostcodeDistrict => {
-                "Enter the first part of a postcode, like NE1 or SR5".to_owned()
-            }
+            Pattern::UkPostcode => format!("Enter a full UK postcode{like}"),
+            Pattern::PostcodeDistrict => format!("Enter the first part of a postcode{like}"),
         }
     }
 }

@@ -97,6 +97,9 @@ pub(crate) struct QuestionDef {
     pub max_length: Option<usize>,
     #[serde(default)]
     pub pattern: Option<Spanned<String>>,
+    /// An answer that fits `pattern`, quoted in the message when an answer does not.
+    #[serde(default)]
+    pub example: Option<Spanned<String>>,
     #[serde(default)]
     pub not_future: Option<bool>,
     #[serde(default)]

@@ -147,7 +147,7 @@ fn check_applicable(
 ) {
     let text = ["text", "textarea", "email", "phone"];
     let choice = ["radios", "checkboxes", "select"];
-    let rules: [(&str, bool, &[&str]); 13] = [
+    let rules: [(&str, bool, &[&str]); 14] = [
         (
             "autocomplete",
             q.autocomplete.is_some(),
@@ -156,6 +156,7 @@ fn check_applicable(
         ("min_length", q.min_length.is_some(), &text),
         ("max_length", q.max_length.is_some(), &text),
         ("pattern", q.pattern.is_some(), &["text"]),
+        ("example", q.example.is_some(), &["text"]),
         ("not_future", q.not_future.is_some(), &["date"]),
         ("not_before", q.not_before.is_some(), &["date"]),
         ("min_age", q.min_age.is_some(), &["date"]),
@@ -222,6 +223,7 @@ fn build_kind(ck: &mut Checker<'_>, owner: &str, q: &QuestionDef, sources: &Sour
             min_length: None,
             max_length: 0,
             pattern: None,
+            example: None,
         }),
     }
 }
@@ -286,10 +288,26 @@ fn text_rules(ck: &mut Checker<'_>, owner: &str, q: &QuestionDef, default_max: u
         }
         parsed
     });
+    let example = q.example.as_ref().map(|e| e.get_ref().clone());
+    match (&q.example, pattern) {
+        (Some(e), None) => ck.report(
+            &e.span(),
+            format!("{owner}: \"example\" is quoted in a pattern's message, so it needs a pattern"),
+        ),
+        (Some(e), Some(p)) if !p.matches(e.get_ref()) => ck.report(
+            &e.span(),
+            format!(
+                "{owner}: example \"{}\" does not fit its own pattern",
+                e.get_ref()
+            ),
+        ),
+        _ => {}
+    }
     TextRules {
         min_length: q.min_length,
         max_length,
         pattern,
+        example,
     }
 }
 

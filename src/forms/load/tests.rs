@@ -205,12 +205,14 @@ fn bad_bounds_and_misplaced_settings_are_reported() {
         format!("[[pages.questions]]\nid = \"q_{ty}\"\nlabel = \"Q\"\ntype = \"{ty}\"\n{extra}")
     };
     let pages = format!(
-        "{PAGE}{}{}{}{}{}",
+        "{PAGE}{}{}{}{}{}{}{}",
         q("text", "min_length = 10\nmax_length = 5\n"),
         q("number", "min = 3\nmax = 1\n"),
         q("date", "not_before = \"1900-13-01\"\nmax_length = 3\n"),
         q("textarea", "pattern = \"digits\"\n"),
         q("text", "pattern = \"postcode\"\n").replace("q_text", "q_pattern"),
+        q("text", "example = \"AB1 2CD\"\n").replace("q_text", "q_lonely"),
+        q("text", "pattern = \"digits\"\nexample = \"12a\"\n").replace("q_text", "q_misfit"),
     );
     assert_all(
         &pages,
@@ -221,6 +223,8 @@ fn bad_bounds_and_misplaced_settings_are_reported() {
         "question \"q_date\": \"max_length\" does not apply to date questions",
         "question \"q_textarea\": \"pattern\" does not apply to textarea questions",
         "question \"q_pattern\": unknown pattern \"postcode\" (known: digits, uk-postcode, postcode-district)",
+        "question \"q_lonely\": \"example\" is quoted in a pattern's message, so it needs a pattern",
+        "question \"q_misfit\": example \"12a\" does not fit its own pattern",
         ],
     );
 }

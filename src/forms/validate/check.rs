@@ -65,7 +65,7 @@ fn text(q: &Question, r: &TextRules, raw: &str, multiline: bool) -> Result<Value
         (Kind::Phone(_), _) if !is_phone(&clean) => {
             Some("Enter a telephone number, like 01632 960 001 or 07700 900 982".to_owned())
         }
-        (_, Some(p)) if !p.matches(&clean) => Some(p.message(&q.name)),
+        (_, Some(p)) if !p.matches(&clean) => Some(p.message(&q.name, r.example.as_deref())),
         _ => None,
     };
     match problem {

@@ -369,3 +369,28 @@ fn the_date_hint_example_is_accepted_by_its_own_question() {
         );
     }
 }
+
+#[test]
+fn a_pattern_message_quotes_the_questions_own_example_and_none_without_one() {
+    let page = |example: &str| {
+        format!("[[pages]]\nid = \"where\"\ntitle = \"Where\"\n\n[[pages.questions]]\nid = \"pc\"\nlabel = \"Postcode\"\nname = \"the postcode\"\ntype = \"text\"\npattern = \"uk-postcode\"\n{example}")
+    };
+    let message = |form: &crate::forms::Form| {
+        let p = form.page("where").expect("page");
+        let pairs = crate::forms::fixture::pairs(&[("pc", "not one")]);
+        messages(validate_page_on(
+            form,
+            p,
+            &Answers::default(),
+            &pairs,
+            today(),
+        ))
+    };
+    let with = form(&page("example = \"ZZ9 9ZZ\"\n"));
+    assert_eq!(
+        message(&with),
+        vec!["Enter a full UK postcode, like ZZ9 9ZZ"]
+    );
+    let without = form(&page(""));
+    assert_eq!(message(&without), vec!["Enter a full UK postcode"]);
+}
