@@ -5,19 +5,18 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
-use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::Kiosk;
-use crate::store::{RecipientId, SubmissionId, SubmissionStore};
+use crate::store::{RecipientId, StoreError, SubmissionId, SubmissionStore};
 
-/// The recipient ids of the team whose token made this call (set by [`bearer`]).
-#[derive(Clone)]
+/// The recipient ids of the team whose bearer token made this call: every call needs one.
 struct Team(Arc<Vec<RecipientId>>);
 
 #[derive(Deserialize)]
@@ -42,139 +41,142 @@ pub fn router(k: Arc<Kiosk>) -> Router {
         .route("/v1/records", get(list))
         .route("/v1/records/{id}", get(fetch))
         .route("/v1/records/{id}/ack", post(ack))
-        .layer(from_fn_with_state(k.clone(), bearer))
         .with_state(k)
 }
 
-async fn bearer(State(k): State<Arc<Kiosk>>, req: Request, next: Next) -> Response {
-    let token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_string);
-    let store = k.store.clone();
-    let verified = match token {
-        Some(t) => tokio::task::spawn_blocking(move || store.tokens().verify(&t))
-            .await
-            .ok()
-            .and_then(|r| r.ok())
-            .flatten(),
-        None => None,
-    };
-    match verified {
-        Some(who) => {
-            let team = k.team_ids(who.team.as_deref());
-            if team.is_empty() {
-                tracing::warn!(
-                    client = %who.name,
-                    "internal api call refused: the token's team is not a configured recipient \
-                     (make a new token with `prem token add NAME --team TEAM`)"
-                );
-                return (
-                    StatusCode::FORBIDDEN,
-                    "the token's team is not a recipient here\n",
-                )
-                    .into_response();
-            }
-            tracing::info!(client = %who.name, "internal api call");
-            let mut req = req;
-            req.extensions_mut().insert(Team(Arc::new(team)));
-            next.run(req).await
-        }
-        None => {
-            tracing::warn!("internal api call refused: missing or unknown token");
-            (
-                StatusCode::UNAUTHORIZED,
-                [(header::WWW_AUTHENTICATE, "Bearer")],
-                "unauthorised\n",
-            )
-                .into_response()
+/// Why a call was refused. Each answer is a status and one plain line for the inbox's log;
+/// what went wrong inside is logged here and never sent.
+enum ApiError {
+    Unauthorised,
+    /// The token is good but its team is not a recipient of this kiosk any more.
+    NotRecipient,
+    NotFound,
+    /// The record's spool file is damaged: the inbox quarantines it and moves on.
+    Damaged,
+    Internal,
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => ApiError::NotFound,
+            StoreError::CorruptRecord { .. } => ApiError::Damaged,
+            _ => ApiError::Internal,
         }
     }
 }
 
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, line) = match self {
+            ApiError::Unauthorised => {
+                tracing::warn!("internal api call refused: missing or unknown token");
+                let challenge = [(header::WWW_AUTHENTICATE, "Bearer")];
+                return (StatusCode::UNAUTHORIZED, challenge, "unauthorised\n").into_response();
+            }
+            ApiError::NotRecipient => (
+                StatusCode::FORBIDDEN,
+                "the token's team is not a recipient here\n",
+            ),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "no such record\n"),
+            ApiError::Damaged => {
+                tracing::error!("internal api: a spool file is damaged; the inbox was told so");
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "the stored record is damaged on the kiosk\n",
+                )
+            }
+            ApiError::Internal => {
+                tracing::error!("internal api: store error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
+            }
+        };
+        (status, line).into_response()
+    }
+}
+
+/// Runs store work off the async workers (the store reads files and fsyncs).
+async fn blocking<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(ApiError::from)
+}
+
+impl FromRequestParts<Arc<Kiosk>> for Team {
+    type Rejection = ApiError;
+
+    /// The bearer token, checked against the hashed tokens in the store, gives the team.
+    async fn from_request_parts(parts: &mut Parts, k: &Arc<Kiosk>) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let token = header
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_string);
+        let (store, token) = (k.store.clone(), token.ok_or(ApiError::Unauthorised)?);
+        let who = blocking(move || Ok(store.tokens().verify(&token).ok().flatten())).await?;
+        let who = who.ok_or(ApiError::Unauthorised)?;
+        let team = k.team_ids(who.team.as_deref());
+        if team.is_empty() {
+            tracing::warn!(client = %who.name, "internal api call refused: the token's team is not a configured recipient (make a new token with `prem token add NAME --team TEAM`)");
+            return Err(ApiError::NotRecipient);
+        }
+        tracing::info!(client = %who.name, "internal api call");
+        Ok(Team(Arc::new(team)))
+    }
+}
+
+/// The team's unacknowledged records after `after`, oldest first. They are few (the inbox takes
+/// them within minutes), so filtering after the list is cheap.
 async fn list(
     State(k): State<Arc<Kiosk>>,
-    Extension(Team(team)): Extension<Team>,
+    Team(team): Team,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let after = q.after.unwrap_or(0);
+) -> Result<Response, ApiError> {
+    let (limit, after) = (q.limit.unwrap_or(100).clamp(1, 1000), q.after.unwrap_or(0));
     let store = k.store.clone();
-    let listed = move || {
-        // Unacknowledged records are few (the inbox takes them within minutes), so filtering
-        // after the list is cheap.
-        store.list_unacked(&team, usize::MAX).map(|all| {
-            all.into_iter()
-                .filter(|r| r.sequence > after)
-                .take(limit)
-                .collect::<Vec<_>>()
+    let records = blocking(move || store.list_unacked(&team, usize::MAX)).await?;
+    let out: Vec<RecordJson> = records
+        .into_iter()
+        .filter(|r| r.sequence > after)
+        .take(limit)
+        .map(|r| RecordJson {
+            id: r.submission_id.to_string(),
+            reference: r.reference,
+            sequence: r.sequence,
+            created_at: r.created_at.to_rfc3339(),
+            len: r.len,
         })
-    };
-    match tokio::task::spawn_blocking(listed).await {
-        Ok(Ok(records)) => {
-            let out: Vec<RecordJson> = records
-                .into_iter()
-                .map(|r| RecordJson {
-                    id: r.submission_id.to_string(),
-                    reference: r.reference,
-                    sequence: r.sequence,
-                    created_at: r.created_at.to_rfc3339(),
-                    len: r.len,
-                })
-                .collect();
-            Json(serde_json::json!({ "records": out })).into_response()
-        }
-        _ => internal_error(),
-    }
+        .collect();
+    Ok(Json(serde_json::json!({ "records": out })).into_response())
 }
 
 async fn fetch(
     State(k): State<Arc<Kiosk>>,
-    Extension(Team(team)): Extension<Team>,
+    Team(team): Team,
     Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<SubmissionId>() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
+) -> Result<Response, ApiError> {
+    let id = id.parse::<SubmissionId>().map_err(|_| ApiError::NotFound)?;
     let store = k.store.clone();
-    match tokio::task::spawn_blocking(move || store.read(&id, &team)).await {
-        Ok(Ok(bytes)) => (
-            [(header::CONTENT_TYPE, "application/octet-stream")],
-            Body::from(bytes),
-        )
-            .into_response(),
-        Ok(Err(crate::store::StoreError::NotFound(_))) => StatusCode::NOT_FOUND.into_response(),
-        Ok(Err(crate::store::StoreError::CorruptRecord { .. })) => {
-            tracing::error!("internal api: a spool file is damaged; the inbox was told so");
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "the stored record is damaged on the kiosk\n",
-            )
-                .into_response()
-        }
-        _ => internal_error(),
-    }
+    let bytes = blocking(move || store.read(&id, &team)).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        Body::from(bytes),
+    )
+        .into_response())
 }
 
 async fn ack(
     State(k): State<Arc<Kiosk>>,
-    Extension(Team(team)): Extension<Team>,
+    Team(team): Team,
     Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<SubmissionId>() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
+) -> Result<StatusCode, ApiError> {
+    let id = id.parse::<SubmissionId>().map_err(|_| ApiError::NotFound)?;
     let store = k.store.clone();
-    match tokio::task::spawn_blocking(move || store.ack(&id, &team, chrono::Utc::now())).await {
-        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
-        Ok(Err(crate::store::StoreError::NotFound(_))) => StatusCode::NOT_FOUND.into_response(),
-        _ => internal_error(),
-    }
-}
-
-fn internal_error() -> Response {
-    tracing::error!("internal api: store error");
-    (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+    blocking(move || store.ack(&id, &team, chrono::Utc::now())).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
