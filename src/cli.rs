@@ -62,7 +62,7 @@ pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool) -> Result<ExitCode
 pub fn check(root: &Path, drafts: bool) -> Result<ExitCode> {
     let site = load(root, drafts, None)?;
     let forms = if root.join(&Config::load(root)?.build.forms_dir).is_dir() {
-        Some(crate::kiosk::load_forms(&Config::load(root)?, root))
+        Some(crate::forms::FormSet::load(&Config::load(root)?, root))
     } else {
         None
     };

@@ -38,7 +38,7 @@ use crate::store::{SledSessionStore, SpoolStore};
 pub use crate::http::server::serve;
 pub use error::{ErrorKind, ErrorPage, KioskError};
 pub use keys::{load_recipients, RecipientKey};
-pub use run::{load_forms, prepare, run, serve_on, ServeOptions};
+pub use run::{prepare, run, serve_on, ServeOptions};
 pub use submit::SCHEMA_VERSION;
 
 /// Everything the handlers share.

@@ -47,7 +47,7 @@ const STALL: Duration = Duration::from_secs(3);
 /// (symlinked), and its prem.toml with a throwaway reviewer key added.
 fn form() -> Form {
     let config = prem::config::Config::load_with_env(&root(), std::iter::empty()).expect("config");
-    prem::kiosk::load_forms(&config, &root())
+    prem::forms::FormSet::load(&config, &root())
         .expect("forms load")
         .get(FORM)
         .expect("form exists")

@@ -154,7 +154,7 @@ fn logs_carry_routes_and_statuses_but_no_answers_or_session_ids() {
         .build()
         .expect("client");
     let config = prem::config::Config::load_with_env(&root(), std::iter::empty()).expect("config");
-    let forms = prem::kiosk::load_forms(&config, &root()).expect("forms");
+    let forms = prem::forms::FormSet::load(&config, &root()).expect("forms");
     let form = forms.get("extraordinary-request").expect("form");
     let mut answers = prem::forms::Answers::default();
     let mut cookie = String::new();

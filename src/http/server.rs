@@ -80,3 +80,36 @@ pub async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     eprintln!("shutting down: finishing requests in flight");
 }
+
+/// Binds a listening socket before anything slow happens (a port in use is the most common
+/// start-up failure), as a std listener that a runtime can take over later. `what` names the
+/// listener in the error, e.g. " (internal)".
+pub fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<std::net::TcpListener> {
+    use anyhow::Context;
+    let listener = std::net::TcpListener::bind(addr).with_context(|| {
+        format!("cannot listen on {addr}{what}: is another server using that port?")
+    })?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// One shutdown signal shared by several listeners: each `wait` resolves once `signal` has.
+#[derive(Clone)]
+pub struct Stop(tokio::sync::watch::Receiver<bool>);
+
+impl Stop {
+    /// Starts watching `signal` on the current runtime.
+    pub fn on(signal: impl Future<Output = ()> + Send + 'static) -> Stop {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            signal.await;
+            let _ = tx.send(true);
+        });
+        Stop(rx)
+    }
+
+    /// Resolves when the signal has come (at once if it already has).
+    pub async fn wait(mut self) {
+        let _ = self.0.wait_for(|stopped| *stopped).await;
+    }
+}

@@ -36,6 +36,11 @@ pub async fn save(session: &Session, form: &str, draft: &Draft) -> Result<(), Ki
     session.insert(&key(form), draft).await.map_err(internal)
 }
 
+/// Forgets every draft and the session itself, once a form has been sent.
+pub async fn forget_all(session: &Session) -> Result<(), KioskError> {
+    session.flush().await.map_err(internal)
+}
+
 /// The draft a post belongs to: a post without one has outlived its draft.
 pub async fn require(session: &Session, form: &str) -> Result<Draft, KioskError> {
     let draft = session.get::<Draft>(&key(form)).await.map_err(internal)?;

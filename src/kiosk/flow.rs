@@ -141,13 +141,8 @@ async fn save(
     let answers = match forms::validate_page_on(form, page, &draft.answers, &posted, today) {
         Ok(answers) => answers,
         Err(PageError::Invalid(e)) => {
-            return question(
-                &k,
-                &session,
-                Step::again(form, page, &draft.answers, e),
-                at.visit,
-            )
-            .await
+            let step = Step::again(form, page, &draft.answers, e);
+            return question(&k, &session, step, at.visit).await;
         }
         Err(PageError::BadRequest(_)) => return Err(KioskError::BadRequest),
     };
@@ -195,10 +190,7 @@ async fn submit(
     let copy = forms::answers_copy(form, &draft.answers.pruned(form));
     let reference = submit::seal_and_store_async(k.clone(), form.clone(), draft).await?;
     // The record is durable: forget the draft and everything in this browser.
-    session
-        .flush()
-        .await
-        .map_err(|e| KioskError::Internal(e.into()))?;
+    draft::forget_all(&session).await?;
     let page = k.render(|c| pages::confirmation_page(c, form, &reference, copy));
     Ok(private_copy(page.into_response()))
 }

@@ -9,20 +9,16 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use super::{app, internal_app, keys, open_store, serve, Kiosk};
+use super::{app, internal_app, keys, open_store, Kiosk};
 use crate::config::Config;
 use crate::http::ratelimit::RateLimiter;
+use crate::http::server::{bind, serve, Stop};
 use crate::site::serve::Served;
 use crate::site::{BuildOptions, Site};
 use crate::store::SubmissionStore;
 
 pub struct ServeOptions {
     pub production: bool,
-}
-
-/// Loads the form definitions, reporting every problem as `path:line: message`.
-pub fn load_forms(config: &Config, root: &Path) -> Result<crate::forms::FormSet> {
-    crate::forms::FormSet::load(config, root)
 }
 
 /// Everything checked and opened, ready to serve: the site built, forms and
@@ -50,7 +46,7 @@ pub fn prepare(mut config: Config, root: &Path, opts: &ServeOptions) -> Result<A
     // start prints one line and nothing before it.
     let recipients = keys::load_recipients(&config, root, opts.production)?;
     let store = Arc::new(open_store(&config, root)?);
-    let forms = load_forms(&config, root)?;
+    let forms = crate::forms::FormSet::load(&config, root)?;
     let built = build_site(&config, root)?;
     if plain_localhost {
         eprintln!("note: plain HTTP on localhost, so session cookies are not marked Secure (production always marks them)");
@@ -115,14 +111,6 @@ pub fn run(config: Config, root: &Path, opts: ServeOptions) -> Result<()> {
     })
 }
 
-fn bind(addr: SocketAddr, what: &str) -> Result<std::net::TcpListener> {
-    let listener = std::net::TcpListener::bind(addr).with_context(|| {
-        format!("cannot listen on {addr}{what}: is another server using that port?")
-    })?;
-    listener.set_nonblocking(true)?;
-    Ok(listener)
-}
-
 fn build_site(config: &Config, root: &Path) -> Result<(std::path::PathBuf, crate::site::Built)> {
     let mut opts = BuildOptions::new(root, config);
     opts.forms_link = true;
@@ -139,7 +127,8 @@ fn build_site(config: &Config, root: &Path) -> Result<(std::path::PathBuf, crate
     Ok((site.opts.out.clone(), built))
 }
 
-/// Serves both listeners until `shutdown` resolves, then drains requests in flight.
+/// Serves both listeners until `shutdown` resolves, then drains requests in flight and flushes
+/// the drafts.
 pub async fn serve_on(
     k: Arc<Kiosk>,
     public: tokio::net::TcpListener,
@@ -151,45 +140,38 @@ pub async fn serve_on(
     spawn_retention(k.clone());
     let header_timeout = Duration::from_secs(k.config.kiosk.header_timeout_secs);
     let drain = Duration::from_secs(k.config.kiosk.request_timeout_secs);
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        shutdown.await;
-        let _ = tx.send(true);
-    });
+    let stop = Stop::on(shutdown);
     eprintln!(
         "serving the site and forms on http://{}/",
         public.local_addr()?
     );
-    let mut tasks = Vec::new();
-    if let Some(listener) = internal {
-        eprintln!(
-            "internal hand-over API on http://{}/v1/records",
-            listener.local_addr()?
-        );
-        let mut rx = rx.clone();
-        tasks.push(tokio::spawn(serve(
-            listener,
-            internal_app(k.clone()),
-            header_timeout,
-            drain,
-            async move {
-                let _ = rx.wait_for(|v| *v).await;
-            },
-        )));
-    }
-    let mut rx2 = rx.clone();
+    let internal = match internal {
+        Some(l) => {
+            eprintln!(
+                "internal hand-over API on http://{}/v1/records",
+                l.local_addr()?
+            );
+            let app = internal_app(k.clone());
+            Some(tokio::spawn(serve(
+                l,
+                app,
+                header_timeout,
+                drain,
+                stop.clone().wait(),
+            )))
+        }
+        None => None,
+    };
     serve(
         public,
         app(k.clone(), sessions),
         header_timeout,
         drain,
-        async move {
-            let _ = rx2.wait_for(|v| *v).await;
-        },
+        stop.wait(),
     )
     .await;
-    for t in tasks {
-        let _ = t.await;
+    if let Some(task) = internal {
+        let _ = task.await;
     }
     let sessions = k.store.sessions();
     if tokio::task::spawn_blocking(move || sessions.flush_blocking())
