@@ -5,10 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+mod defaults;
 mod env;
+mod validate;
 use env::apply_env_override;
 
 pub const CONFIG_FILE: &str = "prem.toml";
@@ -195,112 +197,6 @@ pub struct KioskSource {
     pub token_file: PathBuf,
 }
 
-impl Default for InboxConfig {
-    fn default() -> Self {
-        Self {
-            addr: "127.0.0.1:8090".into(),
-            data_dir: "inbox-data".into(),
-            secret_key: "keys/reviewer.key".into(),
-            passphrase_file: None,
-            kiosks: Vec::new(),
-            decision_working_days: 7,
-            escalation: vec![
-                EscalationStage {
-                    title: "Stage 1: first escalation meeting".into(),
-                    question: "Outcome of the first escalation meeting".into(),
-                    working_days: Some(5),
-                    days: None,
-                    roles: vec!["chair".into()],
-                },
-                EscalationStage {
-                    title: "Stage 2: senior escalation meeting".into(),
-                    question: "Outcome of the senior escalation meeting".into(),
-                    working_days: None,
-                    days: Some(7),
-                    roles: vec!["chair".into()],
-                },
-            ],
-            pull_interval_secs: 300,
-            pull_at_start: true,
-            session_idle_minutes: 15,
-            lockout_attempts: 5,
-            lockout_minutes: 15,
-            retention_days: 365,
-            posts_per_minute: 60,
-            new_sessions_per_minute: 30,
-            trusted_proxies: Vec::new(),
-            protective_marking: "OFFICIAL-SENSITIVE".into(),
-            body_limit: 64 * 1024,
-            header_timeout_secs: 10,
-            request_timeout_secs: 30,
-            secure_cookies: true,
-            hsts: false,
-        }
-    }
-}
-
-impl Default for SiteConfig {
-    fn default() -> Self {
-        Self {
-            name: "Partnership".into(),
-            title: "Partnership guidance".into(),
-            base_url: "http://127.0.0.1:8080".into(),
-            language: "en-GB".into(),
-            theme: "default".into(),
-            allow_raw_html: false,
-        }
-    }
-}
-
-impl Default for PartnershipConfig {
-    fn default() -> Self {
-        Self {
-            local_authorities: Vec::new(),
-            contact_mailbox: "partnership-mailbox@example.org".into(),
-            contact_role: "partnership coordinator".into(),
-            time_zone: "Europe/London".into(),
-        }
-    }
-}
-
-impl Default for BuildConfig {
-    fn default() -> Self {
-        Self {
-            content_dir: "content".into(),
-            themes_dir: "themes".into(),
-            forms_dir: "forms".into(),
-            output_dir: "public".into(),
-            drafts: false,
-        }
-    }
-}
-
-impl Default for KioskConfig {
-    fn default() -> Self {
-        Self {
-            addr: "127.0.0.1:8080".into(),
-            internal_addr: String::new(),
-            data_dir: "prem-data".into(),
-            protective_marking: "OFFICIAL-SENSITIVE".into(),
-            reference_prefix: "REF".into(),
-            recipients: Vec::new(),
-            draft_idle_minutes: 120,
-            retention_days: 30,
-            body_limit: 64 * 1024,
-            header_timeout_secs: 10,
-            request_timeout_secs: 30,
-            posts_per_minute: 30,
-            new_sessions_per_minute: 60,
-            trusted_proxies: Vec::new(),
-            secure_cookies: true,
-            hsts: false,
-            emergency_notice: String::new(),
-            declaration: "The information in this form is accurate to the best of my knowledge."
-                .into(),
-        }
-    }
-}
-
 impl Config {
     /// Loads `<root>/prem.toml` (defaults when absent) and applies `PREM_*`
     /// variables from the process environment.
@@ -313,9 +209,12 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self> {
         let path = root.join(CONFIG_FILE);
+        let text = match path.exists() {
+            true => std::fs::read_to_string(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?,
+            false => String::new(),
+        };
         let mut table = if path.exists() {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("{}: cannot read", path.display()))?;
             text.parse::<toml::Table>().map_err(|e| {
                 anyhow::anyhow!(
                     "{}:{}: {}",
@@ -332,114 +231,11 @@ impl Config {
         }
         let config: Config = table
             .try_into()
-            .map_err(|e: toml::de::Error| anyhow::anyhow!("{}: {}", path.display(), e.message()))?;
+            .map_err(|e: toml::de::Error| typed_error(&path, &text, &e))?;
         config
             .validate()
             .with_context(|| path.display().to_string())?;
         Ok(config)
-    }
-
-    fn validate(&self) -> Result<()> {
-        if !(self.site.base_url.starts_with("http://")
-            || self.site.base_url.starts_with("https://"))
-        {
-            bail!(
-                "site.base_url must start with http:// or https:// (got \"{}\")",
-                self.site.base_url
-            );
-        }
-        crate::local_time::parse_zone(&self.partnership.time_zone)?;
-        let k = &self.kiosk;
-        let i = &self.inbox;
-        for (key, value, min) in [
-            ("kiosk.body_limit", k.body_limit as u64, 1024),
-            (
-                "kiosk.draft_idle_minutes",
-                u64::from(k.draft_idle_minutes),
-                1,
-            ),
-            ("kiosk.posts_per_minute", u64::from(k.posts_per_minute), 1),
-            (
-                "kiosk.new_sessions_per_minute",
-                u64::from(k.new_sessions_per_minute),
-                1,
-            ),
-            ("kiosk.header_timeout_secs", k.header_timeout_secs, 1),
-            ("kiosk.request_timeout_secs", k.request_timeout_secs, 1),
-            ("inbox.body_limit", i.body_limit as u64, 1024),
-            (
-                "inbox.session_idle_minutes",
-                u64::from(i.session_idle_minutes),
-                1,
-            ),
-            ("inbox.lockout_attempts", u64::from(i.lockout_attempts), 1),
-            ("inbox.pull_interval_secs", i.pull_interval_secs, 1),
-            ("inbox.posts_per_minute", u64::from(i.posts_per_minute), 1),
-            (
-                "inbox.new_sessions_per_minute",
-                u64::from(i.new_sessions_per_minute),
-                1,
-            ),
-            ("inbox.header_timeout_secs", i.header_timeout_secs, 1),
-            ("inbox.request_timeout_secs", i.request_timeout_secs, 1),
-        ] {
-            if value < min {
-                bail!("{key} is {value}: it must be at least {min}");
-            }
-        }
-        if k.declaration.trim().is_empty() {
-            bail!(
-                "kiosk.declaration is empty: every form ends with a declaration, so give its text"
-            );
-        }
-        if i.escalation.len() != 2 {
-            bail!(
-                "inbox.escalation has {} stages: this version of prem runs exactly two \
-                 ([[inbox.escalation]] twice, in order)",
-                i.escalation.len()
-            );
-        }
-        for (n, st) in i.escalation.iter().enumerate() {
-            let at = format!("inbox.escalation[{}]", n + 1);
-            if st.working_days.is_some() == st.days.is_some() {
-                bail!("{at}: give its deadline as either working_days or days (not both, not neither)");
-            }
-            if st.roles.is_empty() {
-                bail!("{at}: roles is empty, so nobody could record its outcome");
-            }
-            for role in &st.roles {
-                if !["reviewer", "chair", "business-support", "admin"].contains(&role.as_str()) {
-                    bail!("{at}: unknown role \"{role}\" in roles (use reviewer, chair, business-support or admin)");
-                }
-            }
-        }
-        for (table, proxies) in [("kiosk", &k.trusted_proxies), ("inbox", &i.trusted_proxies)] {
-            for p in proxies {
-                p.parse::<std::net::IpAddr>().map_err(|_| {
-                    anyhow::anyhow!("{table}.trusted_proxies: \"{p}\" is not an IP address")
-                })?;
-            }
-        }
-        for k in &i.kiosks {
-            if k.name.is_empty()
-                || !k
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
-                bail!(
-                    "inbox.kiosks: name \"{}\" must be letters, digits, '-' or '_'",
-                    k.name
-                );
-            }
-        }
-        if self.site.theme.contains(['/', '\\']) || self.site.theme.starts_with('.') {
-            bail!(
-                "site.theme must be a folder name under themes/ (got \"{}\")",
-                self.site.theme
-            );
-        }
-        Ok(())
     }
 
     /// The zone times are shown in (checked at load).
@@ -451,6 +247,26 @@ impl Config {
     /// The base URL without a trailing slash, for joining with site paths.
     pub fn base_url(&self) -> &str {
         self.site.base_url.trim_end_matches('/')
+    }
+}
+
+/// A key or value the typed pass refused (a misspelt key, a number where text belongs). That
+/// pass runs on the table after the environment was applied, which has no positions, so the
+/// file is read again on its own for the line; if the file alone is fine, the fault came in
+/// through a `PREM_*` variable and is reported as such.
+fn typed_error(path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    match toml::from_str::<Config>(text) {
+        Err(own) => anyhow::anyhow!(
+            "{}:{}: {}",
+            path.display(),
+            span_line(text, own.span()),
+            own.message().trim()
+        ),
+        Ok(_) => anyhow::anyhow!(
+            "a PREM_* environment variable sets a value prem.toml cannot hold: {} \
+             (check the variable's name and value)",
+            e.message().trim()
+        ),
     }
 }
 

@@ -40,12 +40,19 @@ fn environment_overrides_file_and_fills_lists() {
 }
 
 #[test]
-fn unknown_key_is_an_error_naming_the_file() {
+fn unknown_key_is_an_error_naming_the_file_and_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join(CONFIG_FILE), "[site]\nnmae = \"x\"\n").expect("write");
+    std::fs::write(
+        dir.path().join(CONFIG_FILE),
+        "[site]\nname = \"A\"\n\n[kiosk]\nnmae = \"x\"\n",
+    )
+    .expect("write");
     let err = Config::load_with_env(dir.path(), env(&[])).expect_err("unknown key");
     let msg = format!("{err:#}");
-    assert!(msg.contains("prem.toml") && msg.contains("nmae"), "{msg}");
+    assert!(
+        msg.contains("prem.toml:5:") && msg.contains("nmae"),
+        "{msg}"
+    );
 }
 
 /// Every key of every table, with or without a default, set from the environment alone.
