@@ -4,7 +4,9 @@
 //! - [`server`]: serving a router with a header-read timeout and a graceful drain, and the
 //!   shutdown signal.
 //! - [`csrf`]: the synchronizer token in the session and the hidden field.
-//! - [`headers`]: CSP and the other security headers, and the request log.
+//! - [`headers`]: CSP and the other security headers.
+//! - [`log`]: one line per request, carrying an internal failure's detail under the id its
+//!   error page shows.
 //! - [`guard`]: the second layer of defence behind the CSRF token on every post: Fetch
 //!   Metadata and `Origin` checks and the one accepted body type; and the session cookie's
 //!   attributes on every `Set-Cookie`, including the removal cookie.
@@ -15,5 +17,6 @@
 pub mod csrf;
 pub mod guard;
 pub mod headers;
+pub mod log;
 pub mod ratelimit;
 pub mod server;

@@ -21,7 +21,7 @@ use anyhow::{Context, Result};
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -141,43 +141,36 @@ pub fn app(k: Arc<Kiosk>, sessions: SledSessionStore) -> Router {
             policy,
             crate::http::headers::security_headers,
         ))
-        .layer(from_fn(crate::http::headers::log_requests))
+        .layer(from_fn(crate::http::log::log_requests))
 }
 
 /// The internal router the inbox pulls from. Never mounted on the public port.
 pub fn internal_app(k: Arc<Kiosk>) -> Router {
-    internal::router(k).layer(from_fn(crate::http::headers::log_requests))
+    internal::router(k).layer(from_fn(crate::http::log::log_requests))
 }
 
-/// Turns bare error statuses into themed pages that explain what to do.
+/// Turns bare error statuses into themed pages that explain what to do. An internal failure's
+/// page quotes this request's id, the one its log line carries.
 async fn render_error_pages(
     axum::extract::State(k): axum::extract::State<Arc<Kiosk>>,
     req: Request,
     next: Next,
 ) -> Response {
+    let id = crate::http::log::request_id(&req);
     let res = next.run(req).await;
-    let page = match (res.extensions().get::<ErrorPage>(), res.status()) {
-        (Some(p), _) => p.clone(),
-        (None, StatusCode::PAYLOAD_TOO_LARGE) => ErrorPage {
-            kind: ErrorKind::TooLarge,
-            correlation: None,
-        },
-        (None, StatusCode::REQUEST_TIMEOUT) => ErrorPage {
-            kind: ErrorKind::Timeout,
-            correlation: None,
-        },
+    let kind = match (res.extensions().get::<ErrorPage>(), res.status()) {
+        (Some(p), _) => p.kind,
+        (None, StatusCode::PAYLOAD_TOO_LARGE) => ErrorKind::TooLarge,
+        (None, StatusCode::REQUEST_TIMEOUT) => ErrorKind::Timeout,
         _ => return res,
     };
-    let (mut parts, _) = res.into_parts();
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    let mut out = k.render(|c| pages::error_page(c, &page)).into_response();
-    *out.status_mut() = parts.status;
-    for (name, value) in parts.headers.iter() {
-        if name != axum::http::header::CONTENT_TYPE {
-            out.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    out
+    let failed = res
+        .extensions()
+        .get::<crate::http::log::Failure>()
+        .is_some();
+    let code = failed.then_some(id.as_str());
+    let page = k.render(|c| pages::error_page(c, kind, code));
+    crate::http::headers::replace_body(res, page)
 }
 
 /// The team a new hand-over token belongs to: the one asked for, which must be a configured

@@ -1,12 +1,6 @@
-//! The response headers every prem listener sends, and one log line per request.
-//!
-//! Logs carry a request id, the route pattern, the status and the time taken: never answers,
-//! names, query strings or session ids (the route pattern, not the path, so ids in URLs stay
-//! out too).
+//! The response headers every prem listener sends (the request log is in `http::log`).
 
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -70,33 +64,20 @@ pub async fn security_headers(
     res
 }
 
-/// One line per request: id, method, route pattern, status, milliseconds.
-pub async fn log_requests(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let id = hex::encode(rand::random::<[u8; 8]>());
-    let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string());
-    let mut res = next.run(req).await;
-    let route = route.unwrap_or_else(|| {
-        if res.status().is_success() {
-            "static".into()
-        } else {
-            "unmatched".into()
+pub use super::log::log_requests;
+
+/// An error response with its body swapped for an app's themed page: the status, every header
+/// (a `Retry-After`, a cookie) but the length and type, which are the page's own, and the
+/// extensions (the `Failure` the request log reads) kept.
+pub fn replace_body(res: Response, page: impl axum::response::IntoResponse) -> Response {
+    let (parts, _) = res.into_parts();
+    let mut out = page.into_response();
+    *out.status_mut() = parts.status;
+    out.extensions_mut().extend(parts.extensions);
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
         }
-    });
-    tracing::info!(
-        request_id = %id,
-        method = %method,
-        route = %route,
-        status = res.status().as_u16(),
-        ms = start.elapsed().as_millis() as u64,
-        "request"
-    );
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert("x-request-id", v);
     }
-    res
+    out
 }

@@ -1,5 +1,5 @@
 //! The kiosk's one error type. Each variant becomes a themed page with the
-//! right status; internal detail is logged with a correlation id and never
+//! right status; internal detail goes to the request's log line (`http::log`) and is never
 //! shown, so an error page can leak nothing about the server.
 
 use axum::http::StatusCode;
@@ -42,7 +42,6 @@ pub enum KioskError {
 #[derive(Debug, Clone)]
 pub struct ErrorPage {
     pub kind: ErrorKind,
-    pub correlation: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,30 +74,21 @@ impl IntoResponse for KioskError {
             Self::NotStored(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorKind::NotStored),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         };
-        let correlation = match &self {
-            Self::NotStored(e) | Self::Internal(e) => {
-                let id = hex::encode(rand::random::<[u8; 6]>());
-                // The chain names files and causes, never answers: those never reach errors.
-                tracing::error!(correlation = %id, error = %format!("{e:#}"), "request failed");
-                Some(id)
-            }
-            Self::Csrf => {
-                tracing::warn!("form post refused: csrf token missing or wrong");
-                None
-            }
-            Self::CrossSite => {
-                tracing::warn!("form post refused: sent from another site");
-                None
-            }
-            _ => None,
-        };
+        match &self {
+            Self::Csrf => tracing::warn!("form post refused: csrf token missing or wrong"),
+            Self::CrossSite => tracing::warn!("form post refused: sent from another site"),
+            _ => {}
+        }
         let mut res = status.into_response();
         if let Self::TooManyRequests { retry_after } = self {
             if let Ok(v) = retry_after.to_string().parse() {
                 res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
             }
         }
-        res.extensions_mut().insert(ErrorPage { kind, correlation });
+        if let Self::NotStored(e) | Self::Internal(e) = &self {
+            crate::http::log::Failure::attach(&mut res, e);
+        }
+        res.extensions_mut().insert(ErrorPage { kind });
         res
     }
 }

@@ -4,7 +4,7 @@
 
 use maud::{html, Markup};
 
-use super::error::{ErrorKind, ErrorPage};
+use super::error::ErrorKind;
 use crate::forms::route::{self, INDEX};
 use crate::forms::{self, Answers, FieldError, Form, FormSet, Page, Step};
 use crate::theme::{self, marking, SiteInfo};
@@ -190,8 +190,9 @@ pub fn confirmation_page(c: &Chrome<'_>, form: &Form, reference: &str, copy: Mar
     theme::base(c.site, "Form sent", INDEX, &["print.js"], main)
 }
 
-pub fn error_page(c: &Chrome<'_>, page: &ErrorPage) -> Markup {
-    let (title, lines): (&str, &[&str]) = match page.kind {
+/// A themed error page; `code` is the request id to quote when something failed inside.
+pub fn error_page(c: &Chrome<'_>, kind: ErrorKind, code: Option<&str>) -> Markup {
+    let (title, lines): (&str, &[&str]) = match kind {
         ErrorKind::NotFound => ("Page not found", &["If you typed the web address, check it is correct."]),
         ErrorKind::Csrf => ("Your form could not be sent", &["For your security, a form can only be sent from the page it was opened on, in the same browser session.", "Go back to the form, reload the page and try again. Your saved answers have not been lost."]),
         ErrorKind::Expired => ("Your answers have expired", &["To protect the people named in the form, we delete unsent answers after a period without activity, and when a form has been sent.", "If you have already sent this form, you do not need to do anything else. Otherwise, please start again."]),
@@ -203,11 +204,11 @@ pub fn error_page(c: &Chrome<'_>, page: &ErrorPage) -> Markup {
         ErrorKind::Timeout => ("The request took too long", &["Go back and try again."]),
     };
     let main = html! {
-        @if !matches!(page.kind, ErrorKind::NotFound) { (marking(c.mark)) }
+        @if !matches!(kind, ErrorKind::NotFound) { (marking(c.mark)) }
         div.govuk-grid-row { div.govuk-grid-column-two-thirds {
             h1.govuk-heading-xl { (title) }
             @for l in lines { p.govuk-body { (l) } }
-            @if let Some(id) = &page.correlation { p.govuk-body { "If you contact us about this, quote the error code " strong { (id) } "." } }
+            @if let Some(id) = code { p.govuk-body { "If you contact us about this, quote the error code " strong { (id) } "." } }
             p.govuk-body { a.govuk-link href=(INDEX) { "Go to the list of forms" } }
         } }
     };
