@@ -53,6 +53,8 @@ pub struct PartnershipConfig {
     /// IANA zone that times are shown in, and "today" is judged in, on the forms and in the
     /// inbox (deadlines count working days in it too); the server's own zone is never used.
     pub time_zone: String,
+    /// The bank holidays working days skip, by name (`calendar::Calendar::names`).
+    pub calendar: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -236,6 +238,13 @@ impl Config {
             .validate()
             .with_context(|| path.display().to_string())?;
         Ok(config)
+    }
+
+    /// The working-day calendar `partnership.calendar` names (checked at load).
+    pub fn calendar(&self) -> &'static crate::calendar::Calendar {
+        crate::calendar::Calendar::named(&self.partnership.calendar)
+            .or_else(|| crate::calendar::Calendar::named("england-and-wales"))
+            .expect("the built-in calendars are compiled in")
     }
 
     /// The zone times are shown in (checked at load).

@@ -4,6 +4,7 @@
 //! The binary in `main.rs` only parses arguments; everything else lives here so
 //! that tests and benchmarks drive exactly the code the command line runs.
 
+pub mod calendar;
 pub mod checker;
 pub mod cli;
 pub mod config;

@@ -70,6 +70,7 @@ impl Default for PartnershipConfig {
             contact_mailbox: "partnership-mailbox@example.org".into(),
             contact_role: "partnership coordinator".into(),
             time_zone: "Europe/London".into(),
+            calendar: "england-and-wales".into(),
         }
     }
 }

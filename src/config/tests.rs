@@ -115,6 +115,7 @@ token_file = "t""#
                 ("partnership", "time_zone", _) => {
                     ("Europe/Paris".to_string(), "Europe/Paris".into())
                 }
+                ("partnership", "calendar", _) => ("scotland".to_string(), "scotland".into()),
                 ("site", "base_url", _) => (
                     "https://env.example".to_string(),
                     "https://env.example".into(),
@@ -175,5 +176,27 @@ fn an_empty_declaration_is_refused_by_name_and_a_notice_may_be_left_out() {
     assert!(
         c.kiosk.emergency_notice.is_empty(),
         "no notice unless configured"
+    );
+}
+
+#[test]
+fn the_calendar_is_chosen_by_name_and_an_unknown_one_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = Config::load_with_env(
+        dir.path(),
+        env(&[("PREM_PARTNERSHIP_CALENDAR", "scotland")]),
+    )
+    .expect("scotland");
+    let jan2 = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).expect("date");
+    assert!(
+        !c.calendar().is_working_day(jan2),
+        "2 January is a Scottish holiday"
+    );
+    let err = Config::load_with_env(dir.path(), env(&[("PREM_PARTNERSHIP_CALENDAR", "wales")]))
+        .expect_err("unknown");
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("partnership.calendar") && msg.contains("england-and-wales"),
+        "{msg}"
     );
 }

@@ -16,6 +16,14 @@ impl Config {
             );
         }
         crate::local_time::parse_zone(&self.partnership.time_zone)?;
+        if crate::calendar::Calendar::named(&self.partnership.calendar).is_none() {
+            let known: Vec<&str> = crate::calendar::Calendar::names().collect();
+            bail!(
+                "partnership.calendar \"{}\" is not a calendar prem knows (use one of: {})",
+                self.partnership.calendar,
+                known.join(", ")
+            );
+        }
         let k = &self.kiosk;
         let i = &self.inbox;
         for (key, value, min) in [

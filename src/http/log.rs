@@ -127,17 +127,28 @@ mod tests {
             .expect("runtime");
         let _guard = tracing::subscriber::set_default(subscriber);
         let call = |path: &'static str| {
-            let req = axum::http::Request::get(path).body(Body::empty()).expect("request");
+            let req = axum::http::Request::get(path)
+                .body(Body::empty())
+                .expect("request");
             rt.block_on(app.clone().oneshot(req)).expect("response")
         };
         let boom = call("/boom");
         let fine = call("/fine");
         let text = String::from_utf8(lines.0.lock().expect("lock").clone()).expect("utf-8");
-        let id = boom.headers()["x-request-id"].to_str().expect("id").to_owned();
+        let id = boom.headers()["x-request-id"]
+            .to_str()
+            .expect("id")
+            .to_owned();
         assert_eq!(boom.status(), 500);
-        let failed: Vec<&str> = text.lines().filter(|l| l.contains("request failed")).collect();
+        let failed: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("request failed"))
+            .collect();
         assert_eq!(failed.len(), 1, "{text}");
-        assert!(failed[0].contains(&id) && failed[0].contains("disk full"), "{text}");
+        assert!(
+            failed[0].contains(&id) && failed[0].contains("disk full"),
+            "{text}"
+        );
         let fine_id = fine.headers()["x-request-id"].to_str().expect("id");
         assert_ne!(fine_id, id);
         assert!(!failed[0].contains(fine_id));
