@@ -57,6 +57,16 @@ impl Page {
     }
 }
 
+/// A heading of a rendered page: its level, its id (the anchor links use)
+/// and its text. Markdown finds them; the layouts list them and search
+/// indexes them, so the plain type lives with the page model.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
 /// Turns heading or file text into a URL-safe id: lowercase ASCII letters and
 /// digits, everything else collapsed into single hyphens.
 pub fn slug(text: &str) -> String {

@@ -12,9 +12,7 @@ mod layout;
 use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped};
 
-use crate::content::FrontMatter;
-use crate::criteria::CriteriaList;
-use crate::markdown::Heading;
+use crate::content::{FrontMatter, Heading};
 
 pub use checker::{checker_outcome, checker_question, checker_start};
 pub use deck::{deck_page, handout_page, presenter_page, DeckView};
@@ -190,22 +188,6 @@ pub fn review_info(front: &FrontMatter, overdue: bool) -> Markup {
 pub fn long_date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%-d %B %Y").to_string())
         .unwrap_or_default()
-}
-
-pub fn criteria_list(list: &CriteriaList) -> Markup {
-    html! {
-        div.app-criteria {
-            @if let Some(intro) = &list.intro { p.govuk-body { (intro) } }
-            ol.govuk-list.govuk-list--number.app-criteria__list {
-                @for item in &list.items {
-                    li id={ "criterion-" (item.id) } {
-                        strong { (item.label) } ". " (item.text)
-                        @if let Some(n) = &item.note { br; span.govuk-hint.app-criteria__note { (n) } }
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// The protective marking banner (OFFICIAL-SENSITIVE, say) at the top and bottom of every page

@@ -7,9 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
-use super::output::Output;
+use super::output::{hash_hex, Output};
 use super::{LoadedPage, Site};
 use crate::content::PageKind;
 use crate::search::{self, Entry};
@@ -35,15 +34,6 @@ pub struct Built {
     /// Every page A to Z, for the search page.
     pub all: Vec<Link>,
     pub index: Vec<Entry>,
-}
-
-pub fn hash_hex(parts: &[&[u8]]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    hex::encode(&h.finalize()[..16])
 }
 
 /// Who links to whom: children of each section, and titles for breadcrumbs.
