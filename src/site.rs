@@ -9,7 +9,6 @@ mod cache;
 mod check;
 mod load;
 mod output;
-pub mod serve;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
