@@ -352,7 +352,7 @@ fn task_marker(done: bool) -> &'static str {
     }
 }
 
-pub(crate) fn escape(s: &str) -> String {
+fn escape(s: &str) -> String {
     maud::html! { (s) }.into_string()
 }
 

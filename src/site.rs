@@ -4,11 +4,17 @@
 //! pages whose inputs have not changed since the last build. A rebuild reads
 //! and renders only the files whose size or time changed (`load`, `cache`).
 
+mod assets;
 mod build;
 mod cache;
 mod check;
+mod generated;
 mod load;
 mod output;
+mod render;
+mod search_index;
+mod sitemap;
+mod tree;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +30,7 @@ use crate::glossary::Glossary;
 use crate::markdown::{self, Rendered};
 use crate::slides::{self, Slide};
 
-pub use build::{BuildStats, Built};
+pub use build::{BuildStats, Built, Step};
 
 /// How to run a build; `Config` says what the site is, this says how to build it now.
 #[derive(Debug, Clone)]

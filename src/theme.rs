@@ -1,11 +1,13 @@
 //! The look of the site: small maud components built on GOV.UK Frontend's
-//! classes, and the page layouts in `themes/default/layout.rs`. Views are pure
+//! classes, and the frame and page layouts in `themes/default/`. Views are pure
 //! functions of borrowed data; trusted HTML only arrives from `markdown`.
 
 #[path = "../themes/default/checker.rs"]
 mod checker;
 #[path = "../themes/default/deck.rs"]
 mod deck;
+#[path = "../themes/default/frame.rs"]
+mod frame;
 #[path = "../themes/default/layout.rs"]
 mod layout;
 
@@ -16,9 +18,9 @@ use crate::content::{FrontMatter, Heading};
 
 pub use checker::{checker_outcome, checker_question, checker_start};
 pub use deck::{deck_page, handout_page, presenter_page, DeckView};
+pub use frame::{app_base, base, base_styled, described};
 pub use layout::{
-    app_base, base, base_styled, described, glossary_page, home_page, not_found_page, page,
-    search_page, search_results, section_page,
+    glossary_page, home_page, not_found_page, page, search_page, search_results, section_page,
 };
 
 /// Site-wide facts every page shows.

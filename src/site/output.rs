@@ -58,10 +58,6 @@ impl Output {
         })
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// True when `rel` was last made from the same `key` and is still there;
     /// the file is then kept as it is.
     pub fn is_current(&self, rel: &str, key: &str) -> bool {
