@@ -11,7 +11,6 @@ use std::path::PathBuf;
 
 pub use frontmatter::FrontMatter;
 pub use problem::{Problem, Problems};
-pub use walk::load_pages;
 
 /// What a page is for, which decides its layout and its URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

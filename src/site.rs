@@ -145,7 +145,8 @@ impl Site {
         );
         let loaded = load::load_pages(&config, &opts, &glossary, &criteria, &problems);
         let pages = loaded.pages;
-        check::cross_page(&pages, &glossary, &checker, &problems);
+        let decks_url = format!("/{}/", config.build.decks_section);
+        check::cross_page(&pages, &glossary, &checker, &decks_url, &problems);
         check::images(&pages, &loaded.assets, &problems);
         let warnings = check::reviews(&pages, opts.today);
         let all = problems.into_sorted();

@@ -39,6 +39,8 @@ pub struct SiteInfo {
     pub nav: Vec<Link>,
     /// Pages that the kiosk serves (e.g. the forms index), linked in the header.
     pub forms_link: bool,
+    /// The guidance site's footer links, in order (an application's frame has its own footer).
+    pub footer_links: Vec<Link>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

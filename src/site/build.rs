@@ -132,6 +132,17 @@ fn site_info(site: &Site, tree: &Tree, theme_assets: &[(String, Vec<u8>)]) -> Si
         live_reload: site.opts.live_reload,
         nav: tree.top_sections(),
         forms_link: site.opts.forms_link,
+        footer_links: site
+            .config
+            .site
+            .footer_links
+            .iter()
+            .map(|l| Link {
+                title: l.title.clone(),
+                url: l.href.clone(),
+                summary: None,
+            })
+            .collect(),
     }
 }
 

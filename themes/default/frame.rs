@@ -265,11 +265,13 @@ fn footer(site: &SiteInfo) -> Markup {
             div.govuk-width-container {
                 div.govuk-footer__meta {
                     div.govuk-footer__meta-item.govuk-footer__meta-item--grow {
-                        h2.govuk-visually-hidden { "Support links" }
-                        ul.govuk-footer__inline-list {
-                            li.govuk-footer__inline-list-item { a.govuk-footer__link href="/glossary/" { "Glossary" } }
-                            li.govuk-footer__inline-list-item { a.govuk-footer__link href="/search/" { "Search" } }
-                            li.govuk-footer__inline-list-item { a.govuk-footer__link href="/roadshow/" { "Roadshow training" } }
+                        @if !site.footer_links.is_empty() {
+                            h2.govuk-visually-hidden { "Support links" }
+                            ul.govuk-footer__inline-list {
+                                @for l in &site.footer_links {
+                                    li.govuk-footer__inline-list-item { a.govuk-footer__link href=(l.url) { (l.title) } }
+                                }
+                            }
                         }
                         p.govuk-body-s.app-footer__contact {
                             "Questions about this guidance: contact the " (site.contact_role) " at "
