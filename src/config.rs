@@ -39,6 +39,16 @@ pub struct SiteConfig {
     pub theme: String,
     /// Raw HTML in Markdown is refused unless this is set.
     pub allow_raw_html: bool,
+    /// The links in every guidance page's footer, in order.
+    pub footer_links: Vec<FooterLink>,
+}
+
+/// One footer link: its text and where it goes (a site path, or an http(s) or mailto address).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterLink {
+    pub title: String,
+    pub href: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -65,6 +75,8 @@ pub struct BuildConfig {
     pub forms_dir: PathBuf,
     pub output_dir: PathBuf,
     pub drafts: bool,
+    /// The section (a folder under the content folder) whose pages are slide decks.
+    pub decks_section: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -11,7 +11,6 @@ use std::path::PathBuf;
 
 pub use frontmatter::FrontMatter;
 pub use problem::{Problem, Problems};
-pub use walk::load_pages;
 
 /// What a page is for, which decides its layout and its URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,6 +54,16 @@ impl Page {
             self.url.as_str(),
         )
     }
+}
+
+/// A heading of a rendered page: its level, its id (the anchor links use)
+/// and its text. Markdown finds them; the layouts list them and search
+/// indexes them, so the plain type lives with the page model.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
 }
 
 /// Turns heading or file text into a URL-safe id: lowercase ASCII letters and

@@ -177,6 +177,7 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
         // The inbox draws its own navigation (`views::page`), per user.
         nav: Vec::new(),
         forms_link: false,
+        footer_links: Vec::new(),
     };
     let policy = accounts::Policy {
         attempts: config.inbox.lockout_attempts,

@@ -31,8 +31,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
 use crate::forms::FormSet;
+use crate::published::Published;
 use crate::seal::PublicKey;
-use crate::site::serve::Served;
 use crate::store::{SledSessionStore, SpoolStore};
 
 pub use crate::http::server::serve;
@@ -44,7 +44,7 @@ pub use submit::SCHEMA_VERSION;
 /// Everything the handlers share.
 pub struct Kiosk {
     pub config: Arc<Config>,
-    pub served: Served,
+    pub served: Published,
     pub forms: FormSet,
     pub store: Arc<SpoolStore>,
     pub recipients: Vec<RecipientKey>,
@@ -128,7 +128,7 @@ pub fn app(k: Arc<Kiosk>, sessions: SledSessionStore) -> Router {
                     middleware::harden_session_cookie,
                 )),
         )
-        .merge(crate::site::serve::router(k.served.clone()))
+        .merge(crate::published::router(k.served.clone()))
         .route("/healthz", get(|| async { "ok" }))
         .layer(from_fn(middleware::guard_posts))
         .layer(RequestBodyLimitLayer::new(k.config.kiosk.body_limit))

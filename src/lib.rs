@@ -18,6 +18,7 @@ pub mod kiosk;
 pub mod local_time;
 pub mod markdown;
 pub mod preview;
+pub mod published;
 pub mod seal;
 pub mod search;
 pub mod site;

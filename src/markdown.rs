@@ -4,6 +4,7 @@
 //! event is stopped here and reported with its line.
 
 mod acronym;
+mod criteria;
 mod links;
 
 use std::collections::{HashMap, HashSet};
@@ -12,6 +13,7 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 
+use crate::content::Heading;
 use crate::criteria::Criteria;
 pub use acronym::{find_acronyms, GlossaryLinks};
 pub use links::{ImageRef, LinkTarget};
@@ -30,13 +32,6 @@ pub struct Context<'a> {
     pub first_line: usize,
     /// Prepended to heading ids, so slides sharing a page keep ids unique.
     pub id_prefix: &'a str,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub text: String,
 }
 
 /// A rendered fragment and everything the site needs to check across pages.
@@ -164,7 +159,7 @@ pub fn render_linked(md: &str, ctx: &Context, glossary: Option<&GlossaryLinks>) 
                     }
                 }
                 events.push(Event::Html(
-                    criteria_block(name.trim(), ctx.criteria, line, &mut out).into(),
+                    criteria::block(name.trim(), ctx.criteria, line, &mut out).into(),
                 ));
             }
             Event::Start(Tag::CodeBlock(_)) => {
@@ -357,39 +352,7 @@ fn task_marker(done: bool) -> &'static str {
     }
 }
 
-fn criteria_block(name: &str, criteria: &Criteria, line: usize, out: &mut Rendered) -> String {
-    let Some(list) = criteria.list(name) else {
-        let known: Vec<&str> = criteria.lists.keys().map(String::as_str).collect();
-        out.problems.push((
-            line,
-            format!(
-                "unknown criteria list \"{name}\" (known lists: {})",
-                if known.is_empty() {
-                    "none".into()
-                } else {
-                    known.join(", ")
-                }
-            ),
-        ));
-        return String::new();
-    };
-    if let Some(intro) = &list.intro {
-        push_text(&mut out.text, intro);
-    }
-    for item in &list.items {
-        scan_acronyms(&item.label, line, out);
-        scan_acronyms(&item.text, line, out);
-        for t in [&item.label, &item.text] {
-            push_text(&mut out.text, t);
-        }
-        if let Some(n) = &item.note {
-            push_text(&mut out.text, n);
-        }
-    }
-    crate::theme::criteria_list(list).into_string()
-}
-
-pub(crate) fn escape(s: &str) -> String {
+fn escape(s: &str) -> String {
     maud::html! { (s) }.into_string()
 }
 

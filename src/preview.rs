@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::config::Config;
-use crate::site::serve::{self, Served};
+use crate::published::{self, Published};
 use crate::site::{BuildOptions, Built, Site};
 
 const RELOAD_JS: &str = "(function(){var v=null;function poll(){fetch('/_prem/version',{cache:'no-store'}).then(function(r){return r.text();}).then(function(t){if(v!==null&&t!==v){location.reload();}v=t;}).catch(function(){});}poll();setInterval(poll,1000);})();\n";
@@ -22,7 +22,7 @@ const RELOAD_JS: &str = "(function(){var v=null;function poll(){fetch('/_prem/ve
 pub fn run(config: Config, opts: BuildOptions, addr: &str) -> Result<()> {
     let built = rebuild(config, &opts)?
         .context("the site has problems: fix them and run prem preview again")?;
-    let served = Served::load(&opts.out, built)?;
+    let served = Published::load(&opts.out, built)?;
     let version = Arc::new(AtomicU64::new(1));
     spawn_watcher(opts.clone(), served.clone(), version.clone());
     let app = router(served, version);
@@ -41,7 +41,7 @@ pub fn run(config: Config, opts: BuildOptions, addr: &str) -> Result<()> {
     })
 }
 
-fn router(served: Served, version: Arc<AtomicU64>) -> Router {
+fn router(served: Published, version: Arc<AtomicU64>) -> Router {
     let v = version.clone();
     Router::new()
         .route(
@@ -63,8 +63,8 @@ fn router(served: Served, version: Arc<AtomicU64>) -> Router {
                     .into_response()
             }),
         )
-        .merge(serve::router(served))
-        .layer(axum::middleware::map_response(serve::security_headers))
+        .merge(published::router(served))
+        .layer(axum::middleware::map_response(published::security_headers))
 }
 
 /// Loads and builds; `Ok(None)` when content has problems (already printed).
@@ -88,7 +88,7 @@ fn rebuild(config: Config, opts: &BuildOptions) -> Result<Option<Built>> {
     }
 }
 
-fn spawn_watcher(opts: BuildOptions, served: Served, version: Arc<AtomicU64>) {
+fn spawn_watcher(opts: BuildOptions, served: Published, version: Arc<AtomicU64>) {
     std::thread::spawn(move || {
         let mut last = fingerprint(&opts.root);
         loop {

@@ -4,12 +4,17 @@
 //! pages whose inputs have not changed since the last build. A rebuild reads
 //! and renders only the files whose size or time changed (`load`, `cache`).
 
+mod assets;
 mod build;
 mod cache;
 mod check;
+mod generated;
 mod load;
 mod output;
-pub mod serve;
+mod render;
+mod search_index;
+mod sitemap;
+mod tree;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +30,7 @@ use crate::glossary::Glossary;
 use crate::markdown::{self, Rendered};
 use crate::slides::{self, Slide};
 
-pub use build::{BuildStats, Built};
+pub use build::{BuildStats, Built, Step};
 
 /// How to run a build; `Config` says what the site is, this says how to build it now.
 #[derive(Debug, Clone)]
@@ -140,7 +145,8 @@ impl Site {
         );
         let loaded = load::load_pages(&config, &opts, &glossary, &criteria, &problems);
         let pages = loaded.pages;
-        check::cross_page(&pages, &glossary, &checker, &problems);
+        let decks_url = format!("/{}/", config.build.decks_section);
+        check::cross_page(&pages, &glossary, &checker, &decks_url, &problems);
         check::images(&pages, &loaded.assets, &problems);
         let warnings = check::reviews(&pages, opts.today);
         let all = problems.into_sorted();

@@ -1,8 +1,9 @@
-//! Roadshow decks: one Markdown file, slides separated by a line holding only
-//! `---`, speaker notes after a paragraph starting `Note:`. Splitting happens
-//! on lines before Markdown parsing (inside fenced code `---` is left alone),
-//! so every slide keeps its real line numbers for error messages. A slide may
-//! open with a layout directive (see `layout`).
+//! Slide decks (the pages of `build.decks_section`): one Markdown file,
+//! slides separated by a line holding only `---`, speaker notes after a
+//! paragraph starting `Note:`. Splitting happens on lines before Markdown
+//! parsing (inside fenced code `---` is left alone), so every slide keeps its
+//! real line numbers for error messages. A slide may open with a layout
+//! directive (see `layout`).
 
 pub mod layout;
 

@@ -1,26 +1,26 @@
 //! The look of the site: small maud components built on GOV.UK Frontend's
-//! classes, and the page layouts in `themes/default/layout.rs`. Views are pure
+//! classes, and the frame and page layouts in `themes/default/`. Views are pure
 //! functions of borrowed data; trusted HTML only arrives from `markdown`.
 
 #[path = "../themes/default/checker.rs"]
 mod checker;
 #[path = "../themes/default/deck.rs"]
 mod deck;
+#[path = "../themes/default/frame.rs"]
+mod frame;
 #[path = "../themes/default/layout.rs"]
 mod layout;
 
 use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped};
 
-use crate::content::FrontMatter;
-use crate::criteria::CriteriaList;
-use crate::markdown::Heading;
+use crate::content::{FrontMatter, Heading};
 
 pub use checker::{checker_outcome, checker_question, checker_start};
 pub use deck::{deck_page, handout_page, presenter_page, DeckView};
+pub use frame::{app_base, base, base_styled, described};
 pub use layout::{
-    app_base, base, base_styled, described, glossary_page, home_page, not_found_page, page,
-    search_page, search_results, section_page,
+    glossary_page, home_page, not_found_page, page, search_page, search_results, section_page,
 };
 
 /// Site-wide facts every page shows.
@@ -39,6 +39,8 @@ pub struct SiteInfo {
     pub nav: Vec<Link>,
     /// Pages that the kiosk serves (e.g. the forms index), linked in the header.
     pub forms_link: bool,
+    /// The guidance site's footer links, in order (an application's frame has its own footer).
+    pub footer_links: Vec<Link>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,22 +192,6 @@ pub fn review_info(front: &FrontMatter, overdue: bool) -> Markup {
 pub fn long_date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%-d %B %Y").to_string())
         .unwrap_or_default()
-}
-
-pub fn criteria_list(list: &CriteriaList) -> Markup {
-    html! {
-        div.app-criteria {
-            @if let Some(intro) = &list.intro { p.govuk-body { (intro) } }
-            ol.govuk-list.govuk-list--number.app-criteria__list {
-                @for item in &list.items {
-                    li id={ "criterion-" (item.id) } {
-                        strong { (item.label) } ". " (item.text)
-                        @if let Some(n) = &item.note { br; span.govuk-hint.app-criteria__note { (n) } }
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// The protective marking banner (OFFICIAL-SENSITIVE, say) at the top and bottom of every page

@@ -10,12 +10,17 @@ use prem::site::{BuildOptions, Site};
 
 const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"16\" height=\"9\"></svg>\n";
 
-/// Writes `files` (path, text) under a new temporary site root.
+/// Writes `files` (path, text) under a new temporary site root whose decks are in `roadshow/`.
 fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    site_with("decks_section = \"roadshow\"\n", "", files)
+}
+
+/// `site`, with `build` added to its `[build]` table and `more` to its `prem.toml`.
+fn site_with(build: &str, more: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tempdir");
     let themes = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
     let toml = format!(
-        "[site]\nname = \"DEMO\"\ntitle = \"Demonstration\"\nbase_url = \"https://demo.example.org/\"\n\n[build]\nthemes_dir = {:?}\n",
+        "[site]\nname = \"DEMO\"\ntitle = \"Demonstration\"\nbase_url = \"https://demo.example.org/\"\n\n[build]\nthemes_dir = {:?}\n{build}{more}",
         themes.display().to_string()
     );
     std::fs::write(tmp.path().join("prem.toml"), toml).expect("write prem.toml");
@@ -124,4 +129,83 @@ fn missing_images_alt_text_and_layout_mistakes_are_errors_with_path_and_line() {
     ] {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
+}
+
+/// Builds the site at `root` into `root/public`, failing on any problem.
+fn build(root: &Path) -> std::path::PathBuf {
+    let out = root.join("public");
+    let config = Config::load(root).expect("config");
+    let mut opts = BuildOptions::new(root, &config);
+    opts.out = out.clone();
+    let site = Site::load(config, opts).unwrap_or_else(|r| panic!("problems:\n{r}"));
+    site.build().expect("build");
+    out
+}
+
+#[test]
+fn decks_are_built_in_the_configured_section_and_the_footer_links_come_from_config() {
+    let deck = "+++\ntitle = \"Intro\"\n+++\n# Intro\n\nNote: Say hello.\n---\n## Next\n\nMore.\n";
+    let page = "+++\ntitle = \"Old\"\n+++\n## A page\n\nJust text.\n";
+    let talks = (
+        "content/training/talks/_index.md",
+        "+++\ntitle = \"Talks\"\n+++\nTalks.\n",
+    );
+    let footer = "\n[[site.footer_links]]\ntitle = \"All talks\"\nhref = \"/training/talks/\"\n";
+    let tmp = site_with(
+        "decks_section = \"training/talks\"\n",
+        footer,
+        &[
+            HOME,
+            (
+                "content/training/_index.md",
+                "+++\ntitle = \"Training\"\n+++\nT.\n",
+            ),
+            talks,
+            ("content/training/talks/intro.md", deck),
+            DECKS,
+            ("content/roadshow/old.md", page),
+        ],
+    );
+    let out = build(tmp.path());
+    for view in ["", "presenter/", "handout/"] {
+        let file = out.join(format!("training/talks/intro/{view}index.html"));
+        assert!(file.is_file(), "no deck view {}", file.display());
+    }
+    let slides =
+        std::fs::read_to_string(out.join("training/talks/intro/index.html")).expect("slides");
+    assert!(slides.contains("data-deck=\"slides\""), "a deck's page");
+    assert!(
+        !out.join("roadshow/old/presenter").exists(),
+        "roadshow/ is an ordinary section on this site"
+    );
+    let old = std::fs::read_to_string(out.join("roadshow/old/index.html")).expect("page");
+    assert!(!old.contains("data-deck"), "an ordinary page");
+    let footer = &slides[slides.find("<footer").expect("footer")..];
+    assert!(
+        footer.contains("href=\"/training/talks/\">All talks</a>"),
+        "{footer}"
+    );
+    assert!(!footer.contains("/glossary/"), "the configured links only");
+
+    // With no decks_section, decks are in content/decks/ and the footer links to the glossary and search.
+    let tmp = site_with(
+        "",
+        "",
+        &[
+            HOME,
+            (
+                "content/decks/_index.md",
+                "+++\ntitle = \"Decks\"\n+++\nD.\n",
+            ),
+            ("content/decks/intro.md", deck),
+        ],
+    );
+    let out = build(tmp.path());
+    assert!(out.join("decks/intro/handout/index.html").is_file());
+    let home = std::fs::read_to_string(out.join("index.html")).expect("home");
+    let footer = &home[home.find("<footer").expect("footer")..];
+    assert!(
+        footer.contains("href=\"/glossary/\">Glossary</a>")
+            && footer.contains("href=\"/search/\">Search</a>")
+    );
 }

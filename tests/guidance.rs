@@ -230,7 +230,7 @@ fn serve() -> std::net::SocketAddr {
     static ADDR: OnceLock<std::net::SocketAddr> = OnceLock::new();
     *ADDR.get_or_init(|| {
         let p = project();
-        let served = prem::site::serve::Served::load(&p.out, p.built.clone()).expect("served");
+        let served = prem::published::Published::load(&p.out, p.built.clone()).expect("served");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -239,7 +239,7 @@ fn serve() -> std::net::SocketAddr {
                     .await
                     .expect("bind");
                 tx.send(listener.local_addr().expect("addr")).ok();
-                axum::serve(listener, prem::site::serve::router(served))
+                axum::serve(listener, prem::published::router(served))
                     .await
                     .ok();
             });

@@ -295,7 +295,7 @@ fn build_command_writes_the_site_and_exits_zero() {
 fn server_answers_search_without_javascript() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let built = build(&fixture("demo"), tmp.path(), false);
-    let served = prem::site::serve::Served::load(tmp.path(), built).expect("served");
+    let served = prem::published::Published::load(tmp.path(), built).expect("served");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let addr = rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -303,7 +303,7 @@ fn server_answers_search_without_javascript() {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
-            axum::serve(listener, prem::site::serve::router(served))
+            axum::serve(listener, prem::published::router(served))
                 .await
                 .ok()
         });

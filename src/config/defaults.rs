@@ -3,7 +3,8 @@
 //! own words are set in its `prem.toml`.
 
 use super::{
-    BuildConfig, EscalationStage, InboxConfig, KioskConfig, PartnershipConfig, SiteConfig,
+    BuildConfig, EscalationStage, FooterLink, InboxConfig, KioskConfig, PartnershipConfig,
+    SiteConfig,
 };
 
 impl Default for InboxConfig {
@@ -59,6 +60,16 @@ impl Default for SiteConfig {
             language: "en-GB".into(),
             theme: "default".into(),
             allow_raw_html: false,
+            footer_links: vec![
+                FooterLink {
+                    title: "Glossary".into(),
+                    href: "/glossary/".into(),
+                },
+                FooterLink {
+                    title: "Search".into(),
+                    href: "/search/".into(),
+                },
+            ],
         }
     }
 }
@@ -83,6 +94,7 @@ impl Default for BuildConfig {
             forms_dir: "forms".into(),
             output_dir: "public".into(),
             drafts: false,
+            decks_section: "decks".into(),
         }
     }
 }

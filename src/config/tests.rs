@@ -99,6 +99,11 @@ token_file = "t""#
                             .expect("table"),
                     )]),
                 ),
+                ("site", "footer_links", _) => {
+                    let text = r#"[{title = "Help", href = "/help/"}]"#;
+                    let v: toml::Table = format!("v = {text}").parse().expect("toml");
+                    (text.to_string(), v["v"].clone())
+                }
                 ("inbox", "escalation", _) => {
                     let text = r#"[{title = "S1", question = "Q1", working_days = 2, roles = ["reviewer"]}, {title = "S2", question = "Q2", days = 3, roles = ["chair", "admin"]}]"#;
                     let v: toml::Table = format!("v = {text}").parse().expect("toml");
@@ -199,4 +204,35 @@ fn the_calendar_is_chosen_by_name_and_an_unknown_one_is_refused() {
         msg.contains("partnership.calendar") && msg.contains("england-and-wales"),
         "{msg}"
     );
+}
+
+#[test]
+fn a_decks_section_or_footer_link_that_cannot_work_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (text, says) in [
+        (
+            "[build]\ndecks_section = \"../decks\"\n",
+            "build.decks_section",
+        ),
+        ("[build]\ndecks_section = \"\"\n", "build.decks_section"),
+        (
+            "[[site.footer_links]]\ntitle = \"Bad\"\nhref = \"javascript:alert(1)\"\n",
+            "site.footer_links[1]: href",
+        ),
+        (
+            "[[site.footer_links]]\ntitle = \" \"\nhref = \"/x/\"\n",
+            "site.footer_links[1]: title",
+        ),
+    ] {
+        std::fs::write(dir.path().join(CONFIG_FILE), text).expect("write");
+        let err = Config::load_with_env(dir.path(), env(&[])).expect_err(text);
+        assert!(format!("{err:#}").contains(says), "{text}: {err:#}");
+    }
+    std::fs::write(
+        dir.path().join(CONFIG_FILE),
+        "[build]\ndecks_section = \"training/decks\"\n",
+    )
+    .expect("write");
+    let c = Config::load_with_env(dir.path(), env(&[])).expect("a nested section is fine");
+    assert_eq!(c.build.decks_section, "training/decks");
 }

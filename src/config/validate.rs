@@ -108,11 +108,41 @@ impl Config {
                 );
             }
         }
+        self.validate_site_layout()?;
         if self.site.theme.contains(['/', '\\']) || self.site.theme.starts_with('.') {
             bail!(
                 "site.theme must be a folder name under themes/ (got \"{}\")",
                 self.site.theme
             );
+        }
+        Ok(())
+    }
+
+    /// The decks section and the footer links: where the generator puts what.
+    fn validate_site_layout(&self) -> Result<()> {
+        let decks = &self.build.decks_section;
+        let folder = |s: &str| !s.is_empty() && !s.starts_with(['.', '_']) && !s.contains('\\');
+        if !decks.split('/').all(folder) {
+            bail!(
+                "build.decks_section must be a folder under the content folder, as \"decks\" or \
+                 \"training/decks\" (got \"{decks}\")"
+            );
+        }
+        for (n, link) in self.site.footer_links.iter().enumerate() {
+            let at = format!("site.footer_links[{}]", n + 1);
+            if link.title.trim().is_empty() {
+                bail!("{at}: title is empty: give the link's text");
+            }
+            if !["/", "https://", "http://", "mailto:"]
+                .iter()
+                .any(|p| link.href.starts_with(p))
+            {
+                bail!(
+                    "{at}: href \"{}\" must be a site path (/glossary/) or an https://, http:// \
+                     or mailto: address",
+                    link.href
+                );
+            }
         }
         Ok(())
     }

@@ -1,35 +1,13 @@
-//! Walks the content directory into pages. Files are read and their front
-//! matter parsed in parallel; the result is sorted by source path so builds
-//! are deterministic whatever order the file system returns.
+//! Walks the content directory: lists its files (sorted, so builds are
+//! deterministic whatever order the file system returns), and reads one
+//! source into a page, placing it by its path. The caller reads in parallel
+//! and only what it must (see `site::load`).
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{frontmatter, Page, PageKind, Problem, Problems};
-
-/// The section whose pages are roadshow decks.
-pub const DECKS_SECTION: &str = "roadshow";
-
-/// What the walk found: pages (drafts already filtered) and static files to copy.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub pages: Vec<Page>,
-    /// Non-Markdown files, relative to the content dir, copied as they are.
-    pub assets: Vec<String>,
-}
-
-pub fn load_pages(content_dir: &Path, drafts: bool, problems: &Problems) -> Loaded {
-    let (md, assets) = list(content_dir, problems);
-    let mut pages: Vec<Page> = md
-        .par_iter()
-        .filter_map(|rel| load_one(content_dir, rel, problems))
-        .filter(|p| drafts || !p.front.draft)
-        .collect();
-    pages.sort_by(|a, b| a.source.cmp(&b.source));
-    Loaded { pages, assets }
-}
 
 /// The Markdown sources and other files under `content_dir`, sorted, without
 /// reading them: a rebuild decides from this list which files it must read.
@@ -94,8 +72,14 @@ fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Reads and parses one source file, reporting its problems.
-pub fn load_one(content_dir: &Path, rel: &str, problems: &Problems) -> Option<Page> {
+/// Reads and parses one source file, reporting its problems. Pages directly
+/// in `decks_section` (a folder under the content folder) are decks.
+pub fn load_one(
+    content_dir: &Path,
+    rel: &str,
+    decks_section: &str,
+    problems: &Problems,
+) -> Option<Page> {
     let display_path: PathBuf = content_dir.join(rel);
     let text = match std::fs::read_to_string(&display_path) {
         Ok(t) => t,
@@ -118,7 +102,7 @@ pub fn load_one(content_dir: &Path, rel: &str, problems: &Problems) -> Option<Pa
             return None;
         }
     };
-    let (kind, url, parent) = place(rel);
+    let (kind, url, parent) = place(rel, decks_section);
     Some(Page {
         source: rel.to_string(),
         display_path,
@@ -132,8 +116,9 @@ pub fn load_one(content_dir: &Path, rel: &str, problems: &Problems) -> Option<Pa
     })
 }
 
-/// The kind, URL and parent section URL of a source path.
-pub fn place(rel: &str) -> (PageKind, String, Option<String>) {
+/// The kind, URL and parent section URL of a source path; pages directly in
+/// the folder `decks_section` are decks.
+pub fn place(rel: &str, decks_section: &str) -> (PageKind, String, Option<String>) {
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
     let stem = file.trim_end_matches(".md");
     let dir_url = if dir.is_empty() {
@@ -151,7 +136,7 @@ pub fn place(rel: &str) -> (PageKind, String, Option<String>) {
         };
         return (PageKind::Section, dir_url, Some(parent));
     }
-    let kind = if dir == DECKS_SECTION {
+    let kind = if dir == decks_section {
         PageKind::Deck
     } else {
         PageKind::Page
@@ -182,6 +167,7 @@ mod tests {
 
     #[test]
     fn places_pages_sections_home_and_decks() {
+        let place = |rel| place(rel, "talks");
         assert_eq!(place("_index.md"), (PageKind::Home, "/".into(), None));
         assert_eq!(
             place("a/_index.md"),
@@ -192,7 +178,9 @@ mod tests {
             place("a/page.md"),
             (PageKind::Page, "/a/page/".into(), Some("/a/".into()))
         );
-        assert_eq!(place("roadshow/deck.md").0, PageKind::Deck);
+        assert_eq!(place("talks/deck.md").0, PageKind::Deck);
+        assert_eq!(place("talks/_index.md").0, PageKind::Section);
+        assert_eq!(place("talks/more/deck.md").0, PageKind::Page);
         assert_eq!(place("top.md").1, "/top/");
     }
 

@@ -13,7 +13,7 @@ use super::{app, internal_app, keys, open_store, Kiosk};
 use crate::config::Config;
 use crate::http::ratelimit::RateLimiter;
 use crate::http::server::{bind, serve, Stop};
-use crate::site::serve::Served;
+use crate::published::Published;
 use crate::site::{BuildOptions, Site};
 use crate::store::SubmissionStore;
 
@@ -59,7 +59,7 @@ pub fn prepare(mut config: Config, root: &Path, opts: &ServeOptions) -> Result<A
             &config.kiosk.trusted_proxies,
         )),
         config: Arc::new(config),
-        served: Served::load(&built.0, built.1)?,
+        served: Published::load(&built.0, built.1)?,
         forms,
         store,
         recipients,
@@ -94,7 +94,7 @@ pub fn run(config: Config, root: &Path, opts: ServeOptions) -> Result<()> {
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let (config, site_root) = (kiosk.config.clone(), root.to_path_buf());
     rt.block_on(async move {
-        crate::site::serve::reload_on_hangup(kiosk.served.clone(), move || {
+        crate::published::reload_on_hangup(kiosk.served.clone(), move || {
             build_site(&config, &site_root).map(|(_, built)| built)
         });
         let public = tokio::net::TcpListener::from_std(public)?;

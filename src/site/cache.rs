@@ -15,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::build::hash_hex;
+use super::output::hash_hex;
 use super::LoadedPage;
 use crate::config::Config;
 use crate::content::FrontMatter;

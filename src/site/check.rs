@@ -54,6 +54,7 @@ fn anchor_sets<'a>(
     pages: &'a [LoadedPage],
     g: &'a Glossary,
     checker: &Checker,
+    decks_url: &str,
 ) -> HashMap<String, HashSet<String>> {
     let mut sets: HashMap<String, HashSet<String>> = HashMap::new();
     for lp in pages {
@@ -70,15 +71,22 @@ fn anchor_sets<'a>(
     gl.extend(g.by_letter().iter().map(|(l, _)| format!("letter-{l}")));
     let search = sets.entry(crate::search::SEARCH_URL.into()).or_default();
     search.extend(["main-content".to_string(), "a-to-z".to_string()]);
-    sets.entry("/roadshow/".into()).or_default();
+    // The decks section is always an address a link may name (a footer may link to it).
+    sets.entry(decks_url.into()).or_default();
     for url in checker.urls() {
         sets.entry(url).or_default().insert("main-content".into());
     }
     sets
 }
 
-pub fn cross_page(pages: &[LoadedPage], g: &Glossary, checker: &Checker, problems: &Problems) {
-    let sets = anchor_sets(pages, g, checker);
+pub fn cross_page(
+    pages: &[LoadedPage],
+    g: &Glossary,
+    checker: &Checker,
+    decks_url: &str,
+    problems: &Problems,
+) {
+    let sets = anchor_sets(pages, g, checker, decks_url);
     checker_links(checker, &sets, problems);
     let known = g.known_acronyms();
     for lp in pages {

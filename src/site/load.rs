@@ -37,6 +37,7 @@ pub(super) fn load_pages(
     problems: &Problems,
 ) -> LoadedPages {
     let content_dir = opts.root.join(&config.build.content_dir);
+    let decks = config.build.decks_section.as_str();
     let key = cache::render_key(&opts.root, config);
     // Parsing the cache is the longest step of a rebuild with nothing
     // changed; the file system is asked about the sources meanwhile.
@@ -58,16 +59,16 @@ pub(super) fn load_pages(
     let mut to_read = Vec::new();
     for (rel, stamp) in stamped {
         // The glossary's intro is written with every build, so it keeps its HTML.
-        let glossary_intro = content::walk::place(&rel).1 == crate::glossary::GLOSSARY_URL;
+        let glossary_intro = content::walk::place(&rel, decks).1 == crate::glossary::GLOSSARY_URL;
         match cache.take(&rel, stamp).filter(|_| !glossary_intro) {
-            Some(entry) => reused.push(cached_page(&content_dir, rel, entry)),
+            Some(entry) => reused.push(cached_page(&content_dir, decks, rel, entry)),
             None => to_read.push((rel, stamp)),
         }
     }
     let mut fresh: Vec<(Page, Option<cache::Stamp>)> = to_read
         .par_iter()
         .filter_map(|(rel, stamp)| {
-            content::walk::load_one(&content_dir, rel, problems).map(|p| (p, *stamp))
+            content::walk::load_one(&content_dir, rel, decks, problems).map(|p| (p, *stamp))
         })
         .collect();
     fresh.retain(|(p, _)| opts.drafts || !p.front.draft);
@@ -108,8 +109,8 @@ pub(super) fn load_pages(
 }
 
 /// A page rebuilt from its cache entry, without reading its file.
-fn cached_page(content_dir: &Path, rel: String, e: cache::Entry) -> LoadedPage {
-    let (kind, url, parent) = content::walk::place(&rel);
+fn cached_page(content_dir: &Path, decks: &str, rel: String, e: cache::Entry) -> LoadedPage {
+    let (kind, url, parent) = content::walk::place(&rel, decks);
     LoadedPage {
         page: Page {
             display_path: content_dir.join(&rel),
@@ -135,7 +136,12 @@ impl Site {
     /// than publish a page that was never checked.
     pub(super) fn rerender(&self, lp: &LoadedPage) -> Result<LoadedPage> {
         let problems = Problems::default();
-        let page = content::walk::load_one(&self.content_dir(), &lp.page.source, &problems);
+        let page = content::walk::load_one(
+            &self.content_dir(),
+            &lp.page.source,
+            &self.config.build.decks_section,
+            &problems,
+        );
         let again = page.map(|page| {
             let i = &self.inputs;
             render_page(

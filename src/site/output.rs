@@ -9,8 +9,22 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 pub const MANIFEST: &str = ".prem-manifest.json";
+
+/// A short hash of `parts` (each length-prefixed, so parts never run
+/// together): the key the manifest records for what a file was made from,
+/// and the name of the inputs of anything else the build keeps (the render
+/// cache, the assets' version).
+pub fn hash_hex(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    hex::encode(&h.finalize()[..16])
+}
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
@@ -44,10 +58,6 @@ impl Output {
         })
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// True when `rel` was last made from the same `key` and is still there;
     /// the file is then kept as it is.
     pub fn is_current(&self, rel: &str, key: &str) -> bool {
@@ -75,7 +85,7 @@ impl Output {
 
     /// Writes a generated file whose key is its own content hash.
     pub fn write_generated(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let key = super::build::hash_hex(&[bytes]);
+        let key = hash_hex(&[bytes]);
         if self.is_current(rel, &key) {
             return Ok(());
         }
@@ -96,7 +106,7 @@ impl Output {
         if bytes.len() < PRECOMPRESS_MIN || !PRECOMPRESS.iter().any(|ext| rel.ends_with(ext)) {
             return Ok(());
         }
-        let key = super::build::hash_hex(&[bytes]);
+        let key = hash_hex(&[bytes]);
         let effort = Effort::for_size(bytes.len());
         let copy = |suffix: &str, compress: fn(&[u8], Effort) -> Result<Vec<u8>>| {
             let copy = format!("{rel}{suffix}");

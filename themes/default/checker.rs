@@ -4,7 +4,7 @@
 
 use maud::{html, Markup};
 
-use super::{layout::described, Link, SiteInfo};
+use super::{described, Link, SiteInfo};
 use crate::checker::{paragraphs, Checker, Outcome, Question};
 use crate::criteria::Criterion;
 

@@ -1,4 +1,4 @@
-//! Roadshow deck layouts: the slides, the presenter view and the printable
+//! Slide deck layouts: the slides, the presenter view and the printable
 //! handout. Without JavaScript the slides read as one scrolling page with the
 //! site around them; `deck.js` turns that page into a full-window 16:9 stage
 //! and the presenter view into a console that drives it (`deck.css`).

@@ -1,6 +1,7 @@
-//! Serving a built site over HTTP: the static files, the 404 page, and
-//! `/search/?q=` answered on the server so search works without JavaScript.
-//! Used by `prem preview` and by the kiosk.
+//! The published site: a build served over HTTP, with its static files, the
+//! 404 page, and `/search/?q=` answered on the server so search works without
+//! JavaScript. Used by `prem preview` and by the kiosk. It sits above `site`
+//! (which only builds, and knows no HTTP) and `http`.
 //!
 //! The built files are held in memory and answered from there: a guidance
 //! site is small, and going to the file system (through tokio's blocking
@@ -14,26 +15,25 @@ use anyhow::{Context, Result};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::Built;
+use crate::http::headers::insert_security_headers;
 use crate::search;
+use crate::site::Built;
 use crate::theme::{self, SearchHit};
-
-pub use crate::http::headers::{insert_security_headers, CSP};
 
 /// The latest build, swapped in whole when the preview rebuilds.
 #[derive(Clone)]
-pub struct Served {
+pub struct Published {
     pub out: PathBuf,
     pub built: Arc<RwLock<Built>>,
     files: Arc<RwLock<Arc<Files>>>,
 }
 
-impl Served {
+impl Published {
     /// Serves the build written to `out`.
     pub fn load(out: &Path, built: Built) -> Result<Self> {
         Ok(Self {
@@ -65,7 +65,7 @@ struct Files {
 }
 
 /// One file, with the gzip and brotli copies the build made of it (assets
-/// only: see `output::Output::write_precompressed`).
+/// only: the build writes them beside the file it compresses).
 struct File {
     content_type: HeaderValue,
     body: Bytes,
@@ -184,7 +184,7 @@ fn content_type(name: &str) -> HeaderValue {
 }
 
 async fn static_file(
-    State(s): State<Served>,
+    State(s): State<Published>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -243,7 +243,7 @@ async fn static_file(
 /// corrected page is published without a restart. The new build is written
 /// and then read whole into memory before one pointer swap: requests never
 /// see a half-written site, and a failed build leaves the old one serving.
-pub fn reload_on_hangup<F>(served: Served, rebuild: F)
+pub fn reload_on_hangup<F>(published: Published, rebuild: F)
 where
     F: Fn() -> Result<Built> + Send + Sync + 'static,
 {
@@ -256,11 +256,11 @@ where
             return;
         };
         while hangups.recv().await.is_some() {
-            let (served, rebuild) = (served.clone(), rebuild.clone());
+            let (published, rebuild) = (published.clone(), rebuild.clone());
             let done = tokio::task::spawn_blocking(move || -> Result<usize> {
                 let built = rebuild()?;
                 let pages = built.stats.pages;
-                served.replace(built)?;
+                published.replace(built)?;
                 Ok(pages)
             })
             .await;
@@ -280,15 +280,15 @@ struct SearchQuery {
     q: Option<String>,
 }
 
-pub fn router(served: Served) -> Router {
+pub fn router(published: Published) -> Router {
     Router::new()
         .route("/search/", get(search_page))
         .route("/search", get(search_page))
         .fallback(static_file)
-        .with_state(served)
+        .with_state(published)
 }
 
-async fn search_page(State(s): State<Served>, Query(q): Query<SearchQuery>) -> Response {
+async fn search_page(State(s): State<Published>, Query(q): Query<SearchQuery>) -> Response {
     let built = match s.built.read() {
         Ok(b) => b,
         Err(p) => p.into_inner(),
@@ -314,10 +314,7 @@ async fn search_page(State(s): State<Served>, Query(q): Query<SearchQuery>) -> R
         results.as_deref(),
         &built.all,
     );
-    let mut res = Html(page.into_string()).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    res
+    ([(header::CACHE_CONTROL, "no-cache")], page).into_response()
 }
 
 /// The security headers the preview sends; the kiosk sends these and more.
