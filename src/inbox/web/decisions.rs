@@ -298,6 +298,12 @@ async fn set_status(
             "Referrals move on by a threshold decision",
         ));
     }
+    // The page offers no status form on a closed record; a post from an old page is refused too.
+    if r.case.status == Status::Closed {
+        return Err(InboxError::BadRequest(
+            "This record is closed, so its status cannot change",
+        ));
+    }
     let status = form
         .outcome
         .as_deref()
