@@ -110,7 +110,12 @@ fn answers(v: &ReferralView) -> Markup {
                 @for (q, a) in &s.answers.values {
                     div.govuk-summary-list__row {
                         dt.govuk-summary-list__key { (q) }
-                        dd.govuk-summary-list__value { (format!("{a:?}")) }
+                        dd.govuk-summary-list__value {
+                            @match a {
+                                forms::Value::One(text) => { (text) }
+                                forms::Value::Many(list) => { (list.join(", ")) }
+                            }
+                        }
                     }
                 }
             }
