@@ -4,6 +4,8 @@
 //! - [`server`]: serving a router with a header-read timeout and a graceful drain, and the
 //!   shutdown signal.
 //! - [`csrf`]: the synchronizer token in the session and the hidden field.
+//! - [`extract`]: [`extract::CsrfForm`], which decodes a form post and checks its token, in
+//!   that order, before any handler runs.
 //! - [`headers`]: CSP and the other security headers, and the request log.
 //! - [`guard`]: the second layer of defence behind the CSRF token on every post: Fetch
 //!   Metadata and `Origin` checks and the one accepted body type; and the session cookie's
@@ -13,6 +15,7 @@
 //!   one client flooding posts or sessions is.
 
 pub mod csrf;
+pub mod extract;
 pub mod guard;
 pub mod headers;
 pub mod ratelimit;
