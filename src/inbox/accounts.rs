@@ -52,9 +52,9 @@ impl Role {
         match self {
             Role::Reviewer => matches!(
                 action,
-                ViewList | ViewReferral | Decide | RecordEscalation | SetStatus | Pull | Export
+                ViewList | ViewReferral | Decide | SetStatus | Pull | Export
             ),
-            Role::Chair => matches!(action, ViewList | ViewReferral | RecordEscalation | Export),
+            Role::Chair => matches!(action, ViewList | ViewReferral | Export),
             Role::BusinessSupport => matches!(action, ViewList | ViewReferral | Export),
             Role::Admin => matches!(
                 action,
@@ -71,7 +71,6 @@ pub enum Permission {
     /// Read a referral's answers (and print it).
     ViewReferral,
     Decide,
-    RecordEscalation,
     SetStatus,
     Pull,
     /// A referral as JSON or a printable page.
@@ -80,6 +79,23 @@ pub enum Permission {
     ReadAudit,
     /// See records that did not open, and retry them.
     ManageQuarantine,
+}
+
+impl Permission {
+    /// Its name in the audit trail (`denied:Decide`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::ViewList => "ViewList",
+            Permission::ViewReferral => "ViewReferral",
+            Permission::Decide => "Decide",
+            Permission::SetStatus => "SetStatus",
+            Permission::Pull => "Pull",
+            Permission::Export => "Export",
+            Permission::ExportCsv => "ExportCsv",
+            Permission::ReadAudit => "ReadAudit",
+            Permission::ManageQuarantine => "ManageQuarantine",
+        }
+    }
 }
 
 #[derive(Clone, Serialize, Deserialize)]

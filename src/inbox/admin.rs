@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context as _, Result};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::accounts::{self, Role};
@@ -144,7 +143,7 @@ pub fn run_on_store(
             Verdict::Broken { seq, reason } => r.fail(format!("audit entry {seq} {reason}")),
         },
         Command::Purge => {
-            let n = purge_expired(store, config, actor)?;
+            let n = store.purge_expired(config.inbox.retention_days, actor)?;
             r.line(format!(
                 "deleted {n} referral{} received more than {} days ago",
                 if n == 1 { "" } else { "s" },
@@ -235,12 +234,6 @@ pub async fn run_on_inbox(inbox: Arc<Inbox>, cmd: Command, actor: &str) -> Resul
             .await?
         }
     }
-}
-
-/// Deletes referrals past `inbox.retention_days`, each deletion audited under `actor`.
-pub fn purge_expired(store: &InboxStore, config: &Config, actor: &str) -> Result<usize> {
-    let cutoff = Utc::now() - chrono::Duration::days(i64::from(config.inbox.retention_days));
-    store.purge_older_than(cutoff, actor)
 }
 
 pub fn socket_path(config: &Config, root: &Path) -> PathBuf {

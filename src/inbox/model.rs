@@ -1,11 +1,12 @@
 //! What the inbox knows about a referral: the opened submission, exactly as sealed, and the
-//! case built on it (status, threshold decision, escalation stages). Both are stored together,
-//! encrypted, under the kiosk's name and the submission id, so pulling the same record twice
-//! finds it already there.
+//! words of the case built on it (statuses, outcomes, signatures, stages; the case and its
+//! moves are in `case`). Both are stored together, encrypted, under the kiosk's name and the
+//! submission id, so pulling the same record twice finds it already there.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::case::Case;
 use crate::forms::{Form, LaRole, Workflow};
 
 /// Where a record came from: the kiosk's configured name and its random submission id (hex).
@@ -148,6 +149,9 @@ impl Status {
         Status::ALL.into_iter().find(|st| st.slug() == s)
     }
 
+    /// The statuses a status-only record may be moved to.
+    pub const SETTABLE: [Status; 3] = [Status::Reviewed, Status::Actioned, Status::Closed];
+
     /// Whether the seven-day decision is still owed.
     pub fn awaiting_decision(self) -> bool {
         matches!(self, Status::New | Status::Escalated)
@@ -215,6 +219,20 @@ pub enum StageResult {
 }
 
 impl StageResult {
+    /// The results stage `n` (0-based) may conclude with: the last stage decides, so
+    /// "unresolved" is offered only before it.
+    pub fn offered_at(n: usize) -> &'static [StageResult] {
+        if n == 0 {
+            &[
+                StageResult::Accept,
+                StageResult::NotAccepted,
+                StageResult::Unresolved,
+            ]
+        } else {
+            &[StageResult::Accept, StageResult::NotAccepted]
+        }
+    }
+
     pub fn slug(self) -> &'static str {
         match self {
             StageResult::Accept => "accept",
@@ -239,43 +257,4 @@ impl StageResult {
             StageResult::Unresolved => "Still disputed: go to stage 2",
         }
     }
-}
-
-impl Case {
-    /// The escalation stage (0 or 1) waiting for its outcome, if any.
-    pub fn open_stage(&self) -> Option<usize> {
-        let open = |st: &Option<Stage>| st.as_ref().is_some_and(|s| s.outcome.is_none());
-        if open(&self.stage1) {
-            Some(0)
-        } else if open(&self.stage2) {
-            Some(1)
-        } else {
-            None
-        }
-    }
-
-    /// Whether a threshold decision may be recorded now: the first one, or a correction of an
-    /// accept or not-accepted decision that no escalation has followed.
-    pub fn decidable(&self) -> bool {
-        match &self.decision {
-            None => self.status == Status::New,
-            Some((Outcome::Accept | Outcome::NotAccepted, _)) => self.stage1.is_none(),
-            Some((Outcome::Escalate, _)) => false,
-        }
-    }
-}
-
-/// The workflow state of one record. `history` keeps every status change for the page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Case {
-    pub status: Status,
-    pub decision: Option<(Outcome, Signed)>,
-    /// Earlier threshold decisions, replaced by a correction (oldest first): never lost.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub corrections: Vec<(Outcome, Signed)>,
-    /// Stage 1: face-to-face discussion with the chair.
-    pub stage1: Option<Stage>,
-    /// Stage 2: a senior LA manager with the DCI or superintendent, within seven days.
-    pub stage2: Option<Stage>,
-    pub history: Vec<(Status, Signed)>,
 }

@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::audit::AuditLog;
+use super::case::Case;
 use super::model::{RecordKey, Referral};
 use super::vault::DataKey;
 use crate::seal::KdfParams;
@@ -91,6 +92,10 @@ pub struct Quarantined {
     #[serde(with = "hex::serde")]
     pub sealed: Vec<u8>,
 }
+
+/// A case change refused because another change got there first: the referral as it now is.
+#[derive(Debug)]
+pub struct Overtaken(pub Box<Referral>);
 
 /// Per kiosk: the highest sequence number seen and the ranges never received.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,19 +198,37 @@ impl InboxStore {
         Ok(out)
     }
 
-    /// Changes one referral under the update lock and flushes it.
-    pub fn update(
+    /// Replaces a referral's case with `case`, flushed, if it is still the case the change was
+    /// made from (`seen`). If someone else's change got there first, nothing is written and the
+    /// referral is returned as it now stands.
+    pub fn save_case(
         &self,
         key: &RecordKey,
-        change: impl FnOnce(&mut Referral) -> Result<()>,
-    ) -> Result<Referral> {
+        seen: &Case,
+        case: Case,
+    ) -> Result<Result<(), Overtaken>> {
         let _guard = self.update.lock().unwrap_or_else(|e| e.into_inner());
-        let mut referral = self.get(key)?.context("no such referral")?;
-        change(&mut referral)?;
+        let mut referral = self.get(key)?.with_context(|| {
+            format!(
+                "referral {} is no longer in the inbox (purged?)",
+                key.path()
+            )
+        })?;
+        if referral.case != *seen {
+            return Ok(Err(Overtaken(Box::new(referral))));
+        }
+        referral.case = case;
         let k = key.db_key();
         self.referrals.insert(&k, self.seal(&k, &referral)?)?;
         self.referrals.flush()?;
-        Ok(referral)
+        Ok(Ok(()))
+    }
+
+    /// Deletes referrals received more than `retention_days` ago, each deletion audited under
+    /// `actor` (the daily timer, or `prem inbox purge`).
+    pub fn purge_expired(&self, retention_days: u32, actor: &str) -> Result<usize> {
+        let cutoff = Utc::now() - chrono::Duration::days(i64::from(retention_days));
+        self.purge_older_than(cutoff, actor)
     }
 
     /// Deletes referrals received before `cutoff`, auditing each deletion before it happens
@@ -247,6 +270,21 @@ impl InboxStore {
         }
         out.sort_by_key(|q| q.fetched_at);
         Ok(out)
+    }
+
+    /// Each record's reference by its `kiosk/id`, for records held or set aside: the audit
+    /// page names records by reference where the inbox still has them.
+    pub fn references(&self) -> Result<std::collections::HashMap<String, String>> {
+        let mut refs = std::collections::HashMap::new();
+        for r in self.all()? {
+            refs.insert(r.key.path(), r.submission.reference);
+        }
+        for q in self.quarantined()? {
+            if !q.reference.is_empty() {
+                refs.insert(q.key.path(), q.reference);
+            }
+        }
+        Ok(refs)
     }
 
     pub fn quarantine_count(&self) -> usize {
@@ -312,6 +350,60 @@ impl InboxStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inbox::model::{Status, Submission};
+
+    fn referral() -> Referral {
+        let now = Utc::now();
+        Referral {
+            key: RecordKey {
+                kiosk: "k1".into(),
+                id: "00ff".into(),
+            },
+            sequence: 1,
+            created_at: now,
+            received_at: now,
+            submission: Submission {
+                schema: crate::submission::SCHEMA_VERSION,
+                reference: "REF-1".into(),
+                form: "a-form".into(),
+                form_title: "A form".into(),
+                form_version: 1,
+                started_at: String::new(),
+                submitted_at: String::new(),
+                answers: Default::default(),
+            },
+            case: Case::default(),
+        }
+    }
+
+    #[test]
+    fn a_case_changed_from_an_overtaken_copy_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = InboxDb::open(dir.path())
+            .expect("open")
+            .unlock(b"a passphrase", KdfParams::INSECURE_FOR_TESTS)
+            .expect("unlock");
+        let r = referral();
+        assert!(store.insert_new(&r).expect("insert"));
+        let with = |status| Case {
+            status,
+            ..Case::default()
+        };
+        let first = with(Status::Accepted);
+        assert!(store
+            .save_case(&r.key, &r.case, first.clone())
+            .expect("save")
+            .is_ok());
+        // A second change made from the same (now old) case is refused with the case as it is.
+        match store
+            .save_case(&r.key, &r.case, with(Status::NotAccepted))
+            .expect("save")
+        {
+            Err(Overtaken(now)) => assert_eq!(now.case, first),
+            Ok(()) => panic!("an overtaken change was saved"),
+        }
+        assert_eq!(store.get(&r.key).expect("get").expect("there").case, first);
+    }
 
     #[test]
     fn sequence_gaps_open_and_close() {

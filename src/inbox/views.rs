@@ -4,11 +4,11 @@
 mod auth;
 mod referral;
 
-use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::accounts::{Permission, User};
 use super::audit::Entry;
+use super::listing::Row;
 use super::model::Status;
 use super::pull::PullReport;
 use crate::http::csrf::FIELD as CSRF_FIELD;
@@ -23,7 +23,7 @@ pub struct Chrome<'a> {
     pub site: &'a SiteInfo,
     pub marking: &'a str,
     pub user: Option<&'a User>,
-    pub csrf: &'a str,
+    pub csrf: String,
     /// A message about the change just made, shown once as a success banner.
     pub notice: Option<String>,
     /// Records set aside because they did not open: a banner for those who handle them.
@@ -73,7 +73,7 @@ pub fn csrf_field(token: &str) -> Markup {
 /// The inbox's own frame (no guidance links): the marking above and below, and once signed in
 /// the navigation (the list, the audit trail for those who may read it, sign out).
 pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
-    let sign_out = [(CSRF_FIELD, c.csrf)];
+    let sign_out = [(CSRF_FIELD, c.csrf.as_str())];
     let mut nav = Vec::new();
     if let Some(u) = c.user {
         nav.push(NavItem::Link {
@@ -143,23 +143,6 @@ pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
         p.govuk-body-s { "Every sign-in, view, decision and export is recorded in the audit trail." }
     };
     theme::app_base(c.site, title, current, &nav, footer, body)
-}
-
-/// One row of the inbox list.
-pub struct Row {
-    /// `None` when the user may not open referrals (so no link they cannot follow).
-    pub href: Option<String>,
-    pub reference: String,
-    pub form: String,
-    pub presenting_authority: String,
-    pub owning_authority: String,
-    /// The date the partner submitted it, in the partnership's zone.
-    pub received: String,
-    pub submitted_at: chrono::DateTime<chrono::Utc>,
-    pub status: Status,
-    pub deadline: NaiveDate,
-    pub overdue: bool,
-    pub urgent: bool,
 }
 
 /// The current filter values and the choices offered.
@@ -240,7 +223,7 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
         div.app-no-print {
             @if v.can_pull {
                 form method="post" action="/pull" {
-                    (csrf_field(c.csrf))
+                    (csrf_field(&c.csrf))
                     button.govuk-button.govuk-button--secondary type="submit" { "Fetch new referrals now" }
                 }
             }
@@ -363,7 +346,7 @@ pub fn quarantine_page(
                 }
             }
             form method="post" action="/quarantine/retry" {
-                (csrf_field(c.csrf))
+                (csrf_field(&c.csrf))
                 button.govuk-button type="submit" { "Try to open them again" }
             }
         }

@@ -10,8 +10,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use super::auth;
-use crate::inbox::views::{self, Chrome};
+use super::{frame, session};
+use crate::http::extract::Refused;
+use crate::inbox::case::NotNow;
+use crate::inbox::views;
 use crate::inbox::Inbox;
 
 /// Every way a request can fail. Internal detail is logged with a correlation id, never shown.
@@ -26,8 +28,12 @@ pub enum InboxError {
     NotFound,
     #[error("csrf token missing or wrong")]
     Csrf,
-    #[error("bad request: {0}")]
-    BadRequest(&'static str),
+    /// A post that is not the form its route takes (see `http::extract::Refused`).
+    #[error("{0}")]
+    Malformed(String),
+    /// The case is not at a point where the move asked for can be made.
+    #[error("case move refused: {0}")]
+    NotNow(NotNow),
     #[error("too many requests")]
     TooMany { retry_after: u64 },
     #[error("unsupported media type")]
@@ -52,6 +58,16 @@ impl From<crate::http::csrf::CsrfError> for InboxError {
     }
 }
 
+impl From<Refused> for InboxError {
+    fn from(e: Refused) -> Self {
+        match e {
+            Refused::Malformed(why) => InboxError::Malformed(why),
+            Refused::Csrf(e) => e.into(),
+            Refused::NoSession => InboxError::Internal(Refused::NoSession.into()),
+        }
+    }
+}
+
 impl From<tokio::task::JoinError> for InboxError {
     fn from(e: tokio::task::JoinError) -> Self {
         InboxError::Internal(e.into())
@@ -61,6 +77,17 @@ impl From<tokio::task::JoinError> for InboxError {
 impl From<tower_sessions::session::Error> for InboxError {
     fn from(e: tower_sessions::session::Error) -> Self {
         InboxError::Internal(e.into())
+    }
+}
+
+/// Why a case refused a move, for people (the `Display` text is the log's).
+fn not_now(why: NotNow) -> &'static str {
+    match why {
+        NotNow::StatusRecord => "This record takes a status, not a threshold decision.",
+        NotNow::Settled => "This referral's threshold decision went to escalation, so it cannot be recorded or corrected now.",
+        NotNow::NoOpenStage => "There is no open escalation stage to record an outcome for.",
+        NotNow::ThresholdRecord => "Referrals move on by a threshold decision, not by a status.",
+        NotNow::Closed => "This record is closed, so its status cannot change.",
     }
 }
 
@@ -93,10 +120,15 @@ impl IntoResponse for InboxError {
                 "The page you sent from was out of date. Go back, reload the page and try again."
                     .to_string(),
             ),
-            Self::BadRequest(why) => (
+            Self::Malformed(_) => (
                 StatusCode::BAD_REQUEST,
                 "Something was missing",
-                format!("{why}. Go back and try again."),
+                "The page sent a form the inbox could not read. Go back, reload the page and try again.".to_string(),
+            ),
+            Self::NotNow(why) => (
+                StatusCode::BAD_REQUEST,
+                "That cannot be done now",
+                format!("{} Go back to the referral and reload it to see where it stands.", not_now(*why)),
             ),
             Self::TooMany { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -141,6 +173,22 @@ impl IntoResponse for InboxError {
     }
 }
 
+/// The page for an error response: the one its [`InboxError`] chose, or one for the statuses
+/// the layers below answer with themselves.
+fn page_for(res: &Response) -> Option<ErrorPage> {
+    let (title, text) = match (res.extensions().get::<ErrorPage>(), res.status()) {
+        (Some(page), _) => return Some(page.clone()),
+        (None, StatusCode::PAYLOAD_TOO_LARGE) => ("Too much text", "What you sent was too long."),
+        (None, StatusCode::REQUEST_TIMEOUT) => ("That took too long", "Try again."),
+        _ => return None,
+    };
+    Some(ErrorPage {
+        title,
+        text: text.into(),
+        correlation: None,
+    })
+}
+
 /// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
 /// keeps the menu (and can sign out) on a 403 or 404.
 pub(super) async fn render_errors(
@@ -150,35 +198,20 @@ pub(super) async fn render_errors(
 ) -> Response {
     let session = req.extensions().get::<Session>().cloned();
     let res = next.run(req).await;
-    let page = match (res.extensions().get::<ErrorPage>(), res.status()) {
-        (Some(p), _) => p.clone(),
-        (None, StatusCode::PAYLOAD_TOO_LARGE) => ErrorPage {
-            title: "Too much text",
-            text: "What you sent was too long.".into(),
-            correlation: None,
-        },
-        (None, StatusCode::REQUEST_TIMEOUT) => ErrorPage {
-            title: "That took too long",
-            text: "Try again.".into(),
-            correlation: None,
-        },
-        _ => return res,
+    let Some(page) = page_for(&res) else {
+        return res;
     };
     let (mut user, mut token) = (None, String::new());
     if let Some(session) = &session {
-        if let Ok(Some(u)) = auth::current_user(&inbox, session).await {
+        if let Ok(Some(u)) = session::current_user(&inbox, session).await {
             if let Ok(t) = crate::http::csrf::token(session).await {
                 (user, token) = (Some(u), t);
             }
         }
     }
-    let chrome = Chrome {
-        site: &inbox.site,
-        marking: &inbox.config.inbox.protective_marking,
+    let chrome = views::Chrome {
         user: user.as_ref(),
-        csrf: &token,
-        notice: None,
-        quarantined: 0,
+        ..frame::signed_out(&inbox, token)
     };
     let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
         .into_response();

@@ -1,0 +1,306 @@
+//! A case and its moves: the threshold decision (and its correction), the escalation stages,
+//! and the statuses of status-only records.
+//!
+//! Each move checks its own rule here, once, and refuses with a typed [`Refusal`]; the pages ask
+//! the same `may_*` methods to choose which forms to offer, so no rule is written twice (once
+//! in a handler, again in a view). Nothing here touches HTTP, the store or the clock: the caller
+//! says who signs and when, and saves the case afterwards.
+
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use super::accounts::Role;
+use super::deadline::Calendar;
+use super::model::{Outcome, Signed, Stage, StageResult, Status};
+use crate::config::EscalationStage;
+use crate::forms::Workflow;
+
+/// The longest rationale a move accepts, in characters.
+pub const MAX_RATIONALE: usize = 5000;
+
+/// The workflow state of one record. `history` keeps every status change for the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub status: Status,
+    pub decision: Option<(Outcome, Signed)>,
+    /// Earlier threshold decisions, replaced by a correction (oldest first): never lost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<(Outcome, Signed)>,
+    /// The first escalation stage, opened by an "escalate" decision.
+    pub stage1: Option<Stage>,
+    /// The second stage, opened when the first ends unresolved; it decides.
+    pub stage2: Option<Stage>,
+    pub history: Vec<(Status, Signed)>,
+}
+
+/// What a record's moves depend on besides its case: its form's workflow and the partnership's
+/// escalation stages.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    pub workflow: Workflow,
+    /// `[[inbox.escalation]]`: each stage's deadline and the roles that record its outcome.
+    pub stages: &'a [EscalationStage],
+    /// Deadlines count days in the partnership's zone.
+    pub zone: Tz,
+}
+
+impl Rules<'_> {
+    /// When stage `n` (0-based), opened at `opened`, must be held by.
+    pub fn stage_deadline(&self, n: usize, opened: DateTime<Utc>) -> NaiveDate {
+        let day = opened.with_timezone(&self.zone).date_naive();
+        let stage = self.stages.get(n);
+        match (
+            stage.and_then(|s| s.working_days),
+            stage.and_then(|s| s.days),
+        ) {
+            (Some(w), _) => Calendar::england_and_wales().add_working_days(day, w),
+            (None, d) => day + chrono::Days::new(u64::from(d.unwrap_or(7))),
+        }
+    }
+
+    /// Whether `role` is one of those configured to record stage `n`'s outcome.
+    fn may_record(&self, n: usize, role: Role) -> bool {
+        self.stages
+            .get(n)
+            .is_some_and(|s| s.roles.iter().any(|r| r == role.label()))
+    }
+}
+
+/// Who signs a move, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Signer<'a> {
+    pub name: &'a str,
+    pub role: Role,
+    pub at: DateTime<Utc>,
+}
+
+/// A move a case made: what the audit trail records and the page confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Decided(Outcome),
+    /// A decision replaced an earlier one (which is kept in `corrections`).
+    Corrected(Outcome),
+    /// Stage `n` (0-based) recorded its result.
+    StageRecorded(usize, StageResult),
+    StatusSet(Status),
+}
+
+impl Move {
+    /// The action written in the audit trail, e.g. `decision:accept`, `escalation-stage1:unresolved`.
+    pub fn audit_action(self) -> String {
+        match self {
+            Move::Decided(o) => format!("decision:{}", o.slug()),
+            Move::Corrected(o) => format!("decision-corrected:{}", o.slug()),
+            Move::StageRecorded(n, r) => format!("escalation-stage{}:{}", n + 1, r.slug()),
+            Move::StatusSet(s) => format!("status:{}", s.slug()),
+        }
+    }
+}
+
+/// Why a case refused a move. The `Display` text is for the log; the pages word each one for
+/// people themselves.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The case is not at a point where this move can be made.
+    #[error("{0}")]
+    NotNow(#[from] NotNow),
+    /// The open stage's outcome is recorded by other roles (`[[inbox.escalation]]` roles).
+    #[error("the open stage's outcome is recorded by other roles")]
+    NotYourStage,
+    /// The move is possible, but what was sent is not complete: each problem names its field.
+    #[error("the post was incomplete ({} problems)", .0.len())]
+    Incomplete(Vec<Problem>),
+}
+
+/// Where the case stands that rules a move out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotNow {
+    #[error("a status-only record takes no threshold decision")]
+    StatusRecord,
+    #[error(
+        "the threshold decision went to escalation and can no longer be recorded or corrected"
+    )]
+    Settled,
+    #[error("no escalation stage is open")]
+    NoOpenStage,
+    #[error("a threshold record moves by its decision, not by a status")]
+    ThresholdRecord,
+    #[error("the record is closed")]
+    Closed,
+}
+
+/// What is missing or wrong in what was sent for a move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// No choice, or one not on offer for this move.
+    NoChoice,
+    NoRationale,
+    /// Longer than [`MAX_RATIONALE`] characters.
+    RationaleTooLong,
+}
+
+/// The choice and the signed rationale, or every problem with them at once.
+fn complete<T>(choice: Option<T>, rationale: &str, by: &Signer) -> Result<(T, Signed), Refusal> {
+    let rationale = rationale.trim();
+    let mut problems = Vec::new();
+    if choice.is_none() {
+        problems.push(Problem::NoChoice);
+    }
+    if rationale.is_empty() {
+        problems.push(Problem::NoRationale);
+    } else if rationale.chars().count() > MAX_RATIONALE {
+        problems.push(Problem::RationaleTooLong);
+    }
+    match choice {
+        Some(choice) if problems.is_empty() => Ok((
+            choice,
+            Signed {
+                by: by.name.to_string(),
+                at: by.at,
+                rationale: rationale.to_string(),
+            },
+        )),
+        _ => Err(Refusal::Incomplete(problems)),
+    }
+}
+
+impl Case {
+    /// The escalation stage (0 or 1) waiting for its outcome, if any.
+    pub fn open_stage(&self) -> Option<usize> {
+        let open = |st: &Option<Stage>| st.as_ref().is_some_and(|s| s.outcome.is_none());
+        if open(&self.stage1) {
+            Some(0)
+        } else if open(&self.stage2) {
+            Some(1)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a threshold decision may be recorded now: the first one, or a correction of an
+    /// accept or not-accepted decision that no escalation has followed.
+    pub fn may_decide(&self, rules: &Rules) -> Result<(), Refusal> {
+        if rules.workflow != Workflow::Threshold {
+            return Err(NotNow::StatusRecord.into());
+        }
+        let open = match &self.decision {
+            None => self.status == Status::New,
+            Some((Outcome::Accept | Outcome::NotAccepted, _)) => self.stage1.is_none(),
+            Some((Outcome::Escalate, _)) => false,
+        };
+        if open {
+            Ok(())
+        } else {
+            Err(NotNow::Settled.into())
+        }
+    }
+
+    /// Records (or corrects) the threshold decision. "Escalate" opens the first stage.
+    pub fn decide(
+        &mut self,
+        rules: &Rules,
+        outcome: Option<Outcome>,
+        rationale: &str,
+        by: &Signer,
+    ) -> Result<Move, Refusal> {
+        self.may_decide(rules)?;
+        let (outcome, signed) = complete(outcome, rationale, by)?;
+        let status = match outcome {
+            Outcome::Accept => Status::Accepted,
+            Outcome::NotAccepted => Status::NotAccepted,
+            Outcome::Escalate => {
+                self.stage1 = Some(Stage {
+                    deadline: rules.stage_deadline(0, by.at),
+                    outcome: None,
+                });
+                Status::Escalated
+            }
+        };
+        self.status = status;
+        self.history.push((status, signed.clone()));
+        match self.decision.replace((outcome, signed)) {
+            Some(earlier) => {
+                self.corrections.push(earlier);
+                Ok(Move::Corrected(outcome))
+            }
+            None => Ok(Move::Decided(outcome)),
+        }
+    }
+
+    /// The open stage, if `role` may record its outcome.
+    pub fn may_record_stage(&self, rules: &Rules, role: Role) -> Result<usize, Refusal> {
+        let n = self.open_stage().ok_or(NotNow::NoOpenStage)?;
+        if rules.may_record(n, role) {
+            Ok(n)
+        } else {
+            Err(Refusal::NotYourStage)
+        }
+    }
+
+    /// Records the open stage's result: accept or not-accepted settles the case; "unresolved"
+    /// (offered only before the last stage) opens the next stage.
+    pub fn record_stage(
+        &mut self,
+        rules: &Rules,
+        result: Option<StageResult>,
+        rationale: &str,
+        by: &Signer,
+    ) -> Result<Move, Refusal> {
+        let n = self.may_record_stage(rules, by.role)?;
+        let result = result.filter(|r| StageResult::offered_at(n).contains(r));
+        let (result, signed) = complete(result, rationale, by)?;
+        let stage = if n == 0 {
+            &mut self.stage1
+        } else {
+            &mut self.stage2
+        };
+        if let Some(stage) = stage.as_mut() {
+            stage.outcome = Some((result, signed.clone()));
+        }
+        let status = match result {
+            StageResult::Accept => Status::Accepted,
+            StageResult::NotAccepted => Status::NotAccepted,
+            StageResult::Unresolved => {
+                self.stage2 = Some(Stage {
+                    deadline: rules.stage_deadline(1, by.at),
+                    outcome: None,
+                });
+                return Ok(Move::StageRecorded(n, result));
+            }
+        };
+        self.status = status;
+        self.history.push((status, signed));
+        Ok(Move::StageRecorded(n, result))
+    }
+
+    /// Whether a status may be set now: only on a status-only record that is not closed.
+    pub fn may_set_status(&self, rules: &Rules) -> Result<(), Refusal> {
+        if rules.workflow == Workflow::Threshold {
+            Err(NotNow::ThresholdRecord.into())
+        } else if self.status == Status::Closed {
+            Err(NotNow::Closed.into())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Moves a status-only record on to one of [`Status::SETTABLE`].
+    pub fn set_status(
+        &mut self,
+        rules: &Rules,
+        status: Option<Status>,
+        rationale: &str,
+        by: &Signer,
+    ) -> Result<Move, Refusal> {
+        self.may_set_status(rules)?;
+        let status = status.filter(|s| Status::SETTABLE.contains(s));
+        let (status, signed) = complete(status, rationale, by)?;
+        self.status = status;
+        self.history.push((status, signed));
+        Ok(Move::StatusSet(status))
+    }
+}
