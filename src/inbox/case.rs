@@ -12,6 +12,7 @@ mod tests;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use super::accounts::Role;
 use super::deadline::Calendar;
@@ -302,5 +303,13 @@ impl Case {
         self.status = status;
         self.history.push((status, signed));
         Ok(Move::StatusSet(status))
+    }
+
+    /// A short digest of the whole case. A page carries the one it was drawn from, so that a
+    /// move sent from a page that someone else's change has since overtaken is refused rather
+    /// than applied to a case its sender never saw.
+    pub fn fingerprint(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        hex::encode(&Sha256::digest(&json)[..8])
     }
 }

@@ -355,3 +355,19 @@ fn each_move_is_audited_under_its_own_words() {
         assert_eq!(moved.audit_action(), action);
     }
 }
+
+#[test]
+fn the_fingerprint_follows_every_change() {
+    let st = stages();
+    let r = rules(Workflow::Threshold, &st);
+    let mut case = Case::default();
+    let before = case.fingerprint();
+    assert_eq!(
+        before,
+        Case::default().fingerprint(),
+        "equal cases, equal prints"
+    );
+    case.decide(&r, Some(Outcome::Accept), "x", &by(Role::Reviewer))
+        .expect("decided");
+    assert_ne!(case.fingerprint(), before);
+}

@@ -25,6 +25,8 @@ pub struct ReferralView<'a> {
     pub can_escalate: bool,
     pub can_set_status: bool,
     pub can_export: bool,
+    /// The case's fingerprint, carried by each form so a move from an overtaken page is refused.
+    pub seen: String,
     /// A post that was refused: shown again with its errors and what was typed.
     pub posted: Option<RefusedPost<'a>>,
     /// The escalation stages from configuration: titles and questions.
@@ -273,11 +275,13 @@ fn rationale(form: CaseForm, label: &str, posted: Option<&RefusedPost>) -> Marku
     }
 }
 
-/// One of the forms that move the case on: posted to `/referrals/{key}/{form}` with the token.
+/// One of the forms that move the case on: posted to `/referrals/{key}/{form}` with the token
+/// and the fingerprint of the case this page shows.
 fn case_form(c: &Chrome, v: &ReferralView, form: CaseForm, fields: Markup) -> Markup {
     html! {
         form method="post" action={ "/referrals/" (v.referral.key.path()) "/" (form.id()) } novalidate {
             (csrf_field(&c.csrf))
+            input type="hidden" name="seen" value=(v.seen);
             (fields)
         }
     }

@@ -30,13 +30,17 @@ pub fn router() -> Router<Arc<Inbox>> {
         .route("/referrals/{kiosk}/{id}/status", post(set_status))
 }
 
-/// What each case form posts: a choice (named after its radio group) and a rationale.
+/// What each case form posts: a choice (named after its radio group), a rationale, and the
+/// fingerprint of the case the page showed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ChoicePost {
     #[serde(alias = "result", alias = "status")]
     outcome: Option<String>,
     rationale: String,
+    /// Absent from posts not made from the page; then only a change made while this post was
+    /// being saved is caught.
+    seen: Option<String>,
 }
 
 /// Said on the page when someone else's change got there first.
@@ -116,6 +120,9 @@ impl<'a, P> Sent<'a, P> {
         make: impl FnOnce(&mut Case, &Rules, &Signer) -> Result<Move, Refusal>,
     ) -> Result<Response, InboxError> {
         let r = io::referral(self.inbox, self.user, key).await?;
+        if (self.post.seen.as_ref()).is_some_and(|seen| *seen != r.case.fingerprint()) {
+            return self.overtaken(&r).await;
+        }
         let mut case = r.case.clone();
         let by = self.user.signer();
         match make(&mut case, &self.inbox.rules(&r), &by) {

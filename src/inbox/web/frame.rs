@@ -52,6 +52,7 @@ pub fn referral<'a>(inbox: &'a Inbox, user: &User, r: &'a Referral) -> ReferralV
         zone: inbox.config.zone(),
         can_set_status: user.role.may(Permission::SetStatus) && case.may_set_status(&rules).is_ok(),
         can_export: user.role.may(Permission::Export),
+        seen: case.fingerprint(),
         posted: None,
     }
 }
