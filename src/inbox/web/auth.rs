@@ -22,7 +22,7 @@ use super::session::{self, step, NotAtStep, Pending};
 use super::{frame, InboxError};
 use crate::http::csrf;
 use crate::http::extract::{CsrfForm, TokenOnly};
-use crate::inbox::accounts::{self, Refused, User};
+use crate::inbox::accounts::{self, PasswordProblem, Refused, User};
 use crate::inbox::views::{self, Chrome, FieldError};
 use crate::inbox::{totp, Inbox};
 
@@ -94,25 +94,41 @@ async fn login(
     session: Session,
     CsrfForm(post): CsrfForm<LoginPost>,
 ) -> Result<Response, InboxError> {
-    let (i, name) = (inbox.clone(), post.name.trim().to_string());
-    let (n, password) = (name.clone(), Zeroizing::new(post.password));
-    let checked =
-        blocking(move || accounts::check_password(&i.store, &n, &password, &i.policy, Utc::now()))
-            .await?;
-    match checked {
+    let name = post.name.trim().to_string();
+    match check_password(&inbox, &name, post.password).await? {
         Ok(user) => Ok(session::password_given(&session, &user)
             .await?
             .into_response()),
         Err(why) => {
-            let failed = if why == Refused::Locked {
-                Action::LoginLocked
-            } else {
-                Action::LoginFailed
-            };
-            audit(&inbox, &audit_name(&name), failed, "").await?;
+            audit(
+                &inbox,
+                &audit_name(&name),
+                failed(why, Action::LoginFailed),
+                "",
+            )
+            .await?;
             let page = views::login_page(&chrome(&inbox, &session).await?, Some(WRONG));
             refused(StatusCode::UNAUTHORIZED, page)
         }
+    }
+}
+
+/// The first factor, checked off the async threads.
+async fn check_password(
+    inbox: &Arc<Inbox>,
+    name: &str,
+    password: String,
+) -> Result<Result<User, Refused>, InboxError> {
+    let (i, name, password) = (inbox.clone(), name.to_string(), Zeroizing::new(password));
+    blocking(move || accounts::check_password(&i.store, &name, &password, &i.policy, Utc::now()))
+        .await
+}
+
+/// The audit action for a refused sign-in step: locked, or `wrong`.
+fn failed(why: Refused, wrong: Action) -> Action {
+    match why {
+        Refused::Locked => Action::LoginLocked,
+        Refused::Wrong => wrong,
     }
 }
 
@@ -128,13 +144,7 @@ async fn change_password(
     at: Pending<step::Password>,
     CsrfForm(post): CsrfForm<PasswordPost>,
 ) -> Result<Response, InboxError> {
-    let (i, name) = (inbox.clone(), at.user.name.clone());
-    let (new, confirm) = (Zeroizing::new(post.password), Zeroizing::new(post.confirm));
-    let changed = blocking(move || {
-        accounts::change_temporary_password(&i.store, &name, &new, &confirm, i.policy.cost)
-    })
-    .await?;
-    match changed {
+    match replace_password(&inbox, &at.user, post).await? {
         Ok(user) => Ok(session::step_passed(&at.session, &user)
             .await?
             .into_response()),
@@ -147,6 +157,20 @@ async fn change_password(
             refused(StatusCode::BAD_REQUEST, page)
         }
     }
+}
+
+/// Replaces `user`'s temporary password with the one posted, off the async threads.
+async fn replace_password(
+    inbox: &Arc<Inbox>,
+    user: &User,
+    post: PasswordPost,
+) -> Result<Result<User, PasswordProblem>, InboxError> {
+    let (i, name) = (inbox.clone(), user.name.clone());
+    let (new, confirm) = (Zeroizing::new(post.password), Zeroizing::new(post.confirm));
+    blocking(move || {
+        accounts::change_temporary_password(&i.store, &name, &new, &confirm, i.policy.cost)
+    })
+    .await
 }
 
 async fn code_form(State(inbox): Shared, at: Pending<step::Code>) -> Result<Response, InboxError> {
@@ -225,14 +249,14 @@ async fn code_refused<S>(
     at: &Pending<S>,
     why: Refused,
 ) -> Result<(), InboxError> {
-    let locked = why == Refused::Locked;
-    let action = if locked {
-        Action::LoginLocked
-    } else {
-        Action::LoginFailedCode
-    };
-    audit(inbox, &at.user.name, action, "").await?;
-    if locked {
+    audit(
+        inbox,
+        &at.user.name,
+        failed(why, Action::LoginFailedCode),
+        "",
+    )
+    .await?;
+    if why == Refused::Locked {
         at.forget().await?;
     }
     Ok(())
@@ -279,6 +303,7 @@ async fn enrol(
         Err(why) => {
             code_refused(&inbox, &at, why).await?;
             if why == Refused::Locked {
+                // No longer half-signed-in: back to the sign-in page.
                 return Err(InboxError::SignIn);
             }
             let page = enrol_page(&inbox, &at, Some(WRONG_ENROL_CODE)).await?;

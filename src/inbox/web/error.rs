@@ -12,6 +12,7 @@ use tower_sessions::Session;
 
 use super::{frame, session};
 use crate::http::extract::Refused;
+use crate::inbox::accounts::User;
 use crate::inbox::case::NotNow;
 use crate::inbox::views;
 use crate::inbox::Inbox;
@@ -99,54 +100,59 @@ struct ErrorPage {
     correlation: Option<String>,
 }
 
-impl IntoResponse for InboxError {
-    fn into_response(self) -> Response {
-        let (status, title, text) = match &self {
-            Self::SignIn => return Redirect::to("/login").into_response(),
+impl InboxError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::SignIn => StatusCode::SEE_OTHER,
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Malformed(_) | Self::NotNow(_) => StatusCode::BAD_REQUEST,
+            Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The page's title and text, for people (the `Display` text is the log's).
+    fn words(&self) -> (&'static str, String) {
+        let (title, text) = match self {
+            Self::SignIn => ("Sign in", "Sign in to continue."),
             Self::Forbidden => (
-                StatusCode::FORBIDDEN,
                 "You cannot do that",
-                "Your role does not allow this. Ask an inbox administrator if you need it."
-                    .to_string(),
+                "Your role does not allow this. Ask an inbox administrator if you need it.",
             ),
             Self::NotFound => (
-                StatusCode::NOT_FOUND,
                 "Page not found",
-                "There is nothing here, or nothing you may see.".to_string(),
+                "There is nothing here, or nothing you may see.",
             ),
             Self::Csrf => (
-                StatusCode::FORBIDDEN,
                 "Your session has changed",
-                "The page you sent from was out of date. Go back, reload the page and try again."
-                    .to_string(),
+                "The page you sent from was out of date. Go back, reload the page and try again.",
             ),
             Self::Malformed(_) => (
-                StatusCode::BAD_REQUEST,
                 "Something was missing",
-                "The page sent a form the inbox could not read. Go back, reload the page and try again.".to_string(),
+                "The page sent a form the inbox could not read. Go back, reload the page and try again.",
             ),
-            Self::NotNow(why) => (
-                StatusCode::BAD_REQUEST,
-                "That cannot be done now",
-                format!("{} Go back to the referral and reload it to see where it stands.", not_now(*why)),
-            ),
-            Self::TooMany { .. } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts",
-                "Wait a minute, then try again.".to_string(),
-            ),
+            Self::NotNow(why) => {
+                let text = format!("{} Go back to the referral and reload it to see where it stands.", not_now(*why));
+                return ("That cannot be done now", text);
+            }
+            Self::TooMany { .. } => ("Too many attempts", "Wait a minute, then try again."),
             Self::MediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Something was missing",
-                "The page sent information in a form the inbox does not accept. Go back, reload the page and try again.".to_string(),
+                "The page sent information in a form the inbox does not accept. Go back, reload the page and try again.",
             ),
             Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
                 "Sorry, there is a problem",
-                "Nothing you sent was lost. Try again in a moment.".to_string(),
+                "Nothing you sent was lost. Try again in a moment.",
             ),
         };
-        let correlation = match &self {
+        (title, text.to_string())
+    }
+
+    /// Logs what the log should know; returns a failure's correlation id, quoted on its page.
+    fn log(&self) -> Option<String> {
+        match self {
             Self::Internal(e) => {
                 let id = hex::encode(rand::random::<[u8; 6]>());
                 tracing::error!(correlation = %id, error = %format!("{e:#}"), "request failed");
@@ -157,18 +163,28 @@ impl IntoResponse for InboxError {
                 None
             }
             _ => None,
-        };
-        let mut res = status.into_response();
+        }
+    }
+}
+
+impl IntoResponse for InboxError {
+    fn into_response(self) -> Response {
+        if let Self::SignIn = self {
+            return Redirect::to("/login").into_response();
+        }
+        let ((title, text), correlation) = (self.words(), self.log());
+        let mut res = self.status().into_response();
         if let Self::TooMany { retry_after } = self {
             if let Ok(v) = retry_after.to_string().parse() {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
-        res.extensions_mut().insert(ErrorPage {
+        let page = ErrorPage {
             title,
             text,
             correlation,
-        });
+        };
+        res.extensions_mut().insert(page);
         res
     }
 }
@@ -201,20 +217,20 @@ pub(super) async fn render_errors(
     let Some(page) = page_for(&res) else {
         return res;
     };
-    let (mut user, mut token) = (None, String::new());
-    if let Some(session) = &session {
-        if let Ok(Some(u)) = session::current_user(&inbox, session).await {
-            if let Ok(t) = crate::http::csrf::token(session).await {
-                (user, token) = (Some(u), t);
-            }
-        }
-    }
-    let chrome = views::Chrome {
-        user: user.as_ref(),
-        ..frame::signed_out(&inbox, token)
+    let who = match &session {
+        Some(session) => signed_in_as(&inbox, session).await,
+        None => None,
     };
+    let chrome = frame::error(&inbox, who.as_ref());
     let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
         .into_response();
     *out.status_mut() = res.status();
     out
+}
+
+/// The signed-in user and their token, so an error page keeps the menu; `None` when signed out.
+async fn signed_in_as(inbox: &Arc<Inbox>, session: &Session) -> Option<(User, String)> {
+    let user = session::current_user(inbox, session).await.ok().flatten()?;
+    let token = crate::http::csrf::token(session).await.ok()?;
+    Some((user, token))
 }

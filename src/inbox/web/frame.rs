@@ -35,6 +35,16 @@ pub fn signed_in<'a>(
     }
 }
 
+/// The frame of an error page: the menu of whoever is signed in (with their token), so they
+/// can go on or sign out, but no banners.
+pub fn error<'a>(inbox: &'a Inbox, who: Option<&'a (User, String)>) -> Chrome<'a> {
+    let token = who.map(|(_, token)| token.clone()).unwrap_or_default();
+    Chrome {
+        user: who.map(|(user, _)| user),
+        ..signed_out(inbox, token)
+    }
+}
+
 /// One referral as `user` sees it.
 pub fn referral<'a>(inbox: &'a Inbox, user: &User, r: &'a Referral) -> ReferralView<'a> {
     let rules = inbox.rules(r);

@@ -38,13 +38,8 @@ pub async fn limit_posts(
     if req.method() != Method::POST {
         return next.run(req).await;
     }
-    match guard::check_post(req.method(), req.headers()) {
-        Ok(()) => {}
-        Err(Refusal::CrossSite) => {
-            tracing::warn!("post refused: sent from another site");
-            return InboxError::Csrf.into_response();
-        }
-        Err(Refusal::MediaType) => return InboxError::MediaType.into_response(),
+    if let Err(refusal) = guard::check_post(req.method(), req.headers()) {
+        return refused(refusal).into_response();
     }
     // Sessions load lazily: reading one value loads it, so its id is known.
     let _ = session.get_value(csrf::KEY).await;
@@ -52,6 +47,17 @@ pub async fn limit_posts(
     match over_limit(&inbox, live, &req) {
         Some(refused) => refused.into_response(),
         None => next.run(req).await,
+    }
+}
+
+/// The guard's refusal as the inbox's error (a cross-site post is logged).
+fn refused(refusal: Refusal) -> InboxError {
+    match refusal {
+        Refusal::CrossSite => {
+            tracing::warn!("post refused: sent from another site");
+            InboxError::Csrf
+        }
+        Refusal::MediaType => InboxError::MediaType,
     }
 }
 
