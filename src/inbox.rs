@@ -21,6 +21,7 @@ pub mod export;
 pub mod listing;
 pub mod model;
 pub mod pull;
+pub mod role;
 pub mod store;
 pub mod totp;
 pub mod vault;
@@ -39,10 +40,11 @@ use crate::http::ratelimit::RateLimiter;
 use crate::seal::{KdfParams, SecretKey};
 use crate::theme::SiteInfo;
 
-pub use accounts::{Permission, Role, User};
-pub use case::Case;
-pub use model::{Outcome, RecordKey, Referral, Status};
+pub use accounts::User;
+pub use case::{Case, Outcome, Status};
+pub use model::{RecordKey, Referral};
 pub use pull::{pull_all, PullReport};
+pub use role::{Permission, Role};
 pub use store::{InboxDb, InboxStore};
 
 /// Argon2id costs: the data key's wrapping and account passwords. Tests use cheap ones.

@@ -6,17 +6,21 @@
 //! in a handler, again in a view). Nothing here touches HTTP, the store or the clock: the caller
 //! says who signs and when, and saves the case afterwards.
 
+mod parts;
+mod refusal;
 #[cfg(test)]
 mod tests;
+
+pub use parts::{Outcome, Signed, Stage, StageResult, Status};
+pub use refusal::{Move, NotNow, Problem, Refusal};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use super::accounts::Role;
 use super::deadline::Calendar;
-use super::model::{Outcome, Signed, Stage, StageResult, Status};
+use super::role::Role;
 use crate::config::EscalationStage;
 use crate::forms::Workflow;
 
@@ -77,71 +81,6 @@ pub struct Signer<'a> {
     pub name: &'a str,
     pub role: Role,
     pub at: DateTime<Utc>,
-}
-
-/// A move a case made: what the audit trail records and the page confirms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Move {
-    Decided(Outcome),
-    /// A decision replaced an earlier one (which is kept in `corrections`).
-    Corrected(Outcome),
-    /// Stage `n` (0-based) recorded its result.
-    StageRecorded(usize, StageResult),
-    StatusSet(Status),
-}
-
-impl Move {
-    /// The action written in the audit trail, e.g. `decision:accept`, `escalation-stage1:unresolved`.
-    pub fn audit_action(self) -> String {
-        match self {
-            Move::Decided(o) => format!("decision:{}", o.slug()),
-            Move::Corrected(o) => format!("decision-corrected:{}", o.slug()),
-            Move::StageRecorded(n, r) => format!("escalation-stage{}:{}", n + 1, r.slug()),
-            Move::StatusSet(s) => format!("status:{}", s.slug()),
-        }
-    }
-}
-
-/// Why a case refused a move. The `Display` text is for the log; the pages word each one for
-/// people themselves.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    /// The case is not at a point where this move can be made.
-    #[error("{0}")]
-    NotNow(#[from] NotNow),
-    /// The open stage's outcome is recorded by other roles (`[[inbox.escalation]]` roles).
-    #[error("the open stage's outcome is recorded by other roles")]
-    NotYourStage,
-    /// The move is possible, but what was sent is not complete: each problem names its field.
-    #[error("the post was incomplete ({} problems)", .0.len())]
-    Incomplete(Vec<Problem>),
-}
-
-/// Where the case stands that rules a move out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum NotNow {
-    #[error("a status-only record takes no threshold decision")]
-    StatusRecord,
-    #[error(
-        "the threshold decision went to escalation and can no longer be recorded or corrected"
-    )]
-    Settled,
-    #[error("no escalation stage is open")]
-    NoOpenStage,
-    #[error("a threshold record moves by its decision, not by a status")]
-    ThresholdRecord,
-    #[error("the record is closed")]
-    Closed,
-}
-
-/// What is missing or wrong in what was sent for a move.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Problem {
-    /// No choice, or one not on offer for this move.
-    NoChoice,
-    NoRationale,
-    /// Longer than [`MAX_RATIONALE`] characters.
-    RationaleTooLong,
 }
 
 /// The choice and the signed rationale, or every problem with them at once.

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::case::Case;
-use super::model::{Referral, Signed, Stage};
+use super::case::{Case, Signed, Stage};
+use super::model::Referral;
 
 /// The whole referral, with its marking and deadline, as one JSON document of plain objects
 /// (named fields, never tuples), so that another system can read it without knowing prem.

@@ -6,8 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::accounts::{Permission, Role, User};
+use super::case::Status;
 use super::deadline;
-use super::model::{Referral, Status};
+use super::model::Referral;
 use super::Inbox;
 
 /// A business-support account sees only referrals naming its LA; other roles see them all.

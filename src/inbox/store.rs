@@ -350,7 +350,8 @@ impl InboxStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inbox::model::{Status, Submission};
+    use crate::inbox::case::Status;
+    use crate::inbox::model::Submission;
 
     fn referral() -> Referral {
         let now = Utc::now();

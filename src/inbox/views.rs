@@ -8,8 +8,8 @@ use maud::{html, Markup};
 
 use super::accounts::{Permission, User};
 use super::audit::Entry;
+use super::case::Status;
 use super::listing::Row;
-use super::model::Status;
 use super::pull::PullReport;
 use crate::http::csrf::FIELD as CSRF_FIELD;
 use crate::theme::marking;

@@ -8,8 +8,8 @@ use maud::{html, Markup};
 
 use super::{csrf_field, error_summary, page, title_for, Chrome, FieldError};
 use crate::forms::{self, Form};
-use crate::inbox::case::Problem;
-use crate::inbox::model::{Referral, Signed, Stage, StageResult, Status};
+use crate::inbox::case::{Problem, Signed, Stage, StageResult, Status};
+use crate::inbox::model::Referral;
 use crate::local_time;
 
 pub struct ReferralView<'a> {
