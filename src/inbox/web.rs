@@ -35,6 +35,9 @@ use error::render_errors;
 pub use error::InboxError;
 pub use serve::{run, serve_on};
 
+/// The router's state, as every handler takes it.
+type Shared = axum::extract::State<Arc<Inbox>>;
+
 /// A refused post shows the inbox's own error page.
 impl crate::http::extract::Rejects for Arc<Inbox> {
     type Error = InboxError;

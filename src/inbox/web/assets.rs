@@ -2,7 +2,6 @@
 //! inbox's own rules (the A4 print layout and a few extras) appended.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -13,7 +12,7 @@ use crate::inbox::Inbox;
 /// Appended to the theme's stylesheet.
 const INBOX_CSS: &str = include_str!("../inbox.css");
 
-pub async fn asset(State(inbox): State<Arc<Inbox>>, Path(name): Path<String>) -> Response {
+pub async fn asset(State(inbox): super::Shared, Path(name): Path<String>) -> Response {
     let Some(path) = path_of(&inbox, &name) else {
         return StatusCode::NOT_FOUND.into_response();
     };

@@ -19,14 +19,12 @@ use zeroize::Zeroizing;
 
 use super::io::{audit, blocking, Action};
 use super::session::{self, step, NotAtStep, Pending};
-use super::{frame, InboxError};
+use super::{frame, InboxError, Shared};
 use crate::http::csrf;
 use crate::http::extract::{CsrfForm, TokenOnly};
 use crate::inbox::accounts::{self, PasswordProblem, Refused, User};
 use crate::inbox::views::{self, Chrome, FieldError};
 use crate::inbox::{totp, Inbox};
-
-type Shared = State<Arc<Inbox>>;
 
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::io::{self, blocking, Action};
 use super::session::{may, SignedIn};
-use super::{frame, InboxError};
+use super::{frame, InboxError, Shared};
 use crate::http::extract::CsrfForm;
 use crate::inbox::case::{Case, Move, Outcome, Refusal, Rules, Signer, StageResult, Status};
 use crate::inbox::model::{RecordKey, Referral};
@@ -47,7 +47,7 @@ struct ChoicePost {
 const OVERTAKEN: &str = "Someone else changed this referral while you were working on it, so your change was not saved. Their change is shown below: check it, then try again if you still need to.";
 
 async fn decide(
-    State(inbox): State<Arc<Inbox>>,
+    State(inbox): Shared,
     user: SignedIn<may::Decide>,
     Path(key): Path<RecordKey>,
     CsrfForm(post): CsrfForm<ChoicePost>,
@@ -63,7 +63,7 @@ async fn decide(
 /// Who may record a stage is the stage's own rule (`[[inbox.escalation]]` roles), so the route
 /// needs only sight of the referral.
 async fn escalate(
-    State(inbox): State<Arc<Inbox>>,
+    State(inbox): Shared,
     user: SignedIn<may::ViewReferral>,
     Path(key): Path<RecordKey>,
     CsrfForm(post): CsrfForm<ChoicePost>,
@@ -77,7 +77,7 @@ async fn escalate(
 }
 
 async fn set_status(
-    State(inbox): State<Arc<Inbox>>,
+    State(inbox): Shared,
     user: SignedIn<may::SetStatus>,
     Path(key): Path<RecordKey>,
     CsrfForm(post): CsrfForm<ChoicePost>,

@@ -11,7 +11,7 @@ use axum::Router;
 
 use super::io::{blocking, Action};
 use super::session::{may, SignedIn};
-use super::InboxError;
+use super::{InboxError, Shared};
 use crate::http::extract::{CsrfForm, TokenOnly};
 use crate::inbox::{pull, views, Inbox};
 
@@ -22,7 +22,7 @@ pub fn router() -> Router<Arc<Inbox>> {
 }
 
 async fn list(
-    State(inbox): State<Arc<Inbox>>,
+    State(inbox): Shared,
     user: SignedIn<may::ManageQuarantine>,
 ) -> Result<Response, InboxError> {
     user.audit(&inbox, Action::QuarantineView, "").await?;
@@ -33,7 +33,7 @@ async fn list(
 }
 
 async fn retry(
-    State(inbox): State<Arc<Inbox>>,
+    State(inbox): Shared,
     user: SignedIn<may::ManageQuarantine>,
     _: CsrfForm<TokenOnly>,
 ) -> Result<Response, InboxError> {

@@ -12,15 +12,13 @@ use axum::Router;
 
 use super::io::{self, blocking, Action};
 use super::session::{may, SignedIn};
-use super::{frame, InboxError};
+use super::{frame, InboxError, Shared};
 use crate::http::extract::{CsrfForm, TokenOnly};
 use crate::inbox::listing::{self, Filter, KioskGaps, Row};
 use crate::inbox::model::RecordKey;
 use crate::inbox::pull::{self, PullReport};
 use crate::inbox::views::{self, Filters, ListView};
 use crate::inbox::{export, Inbox};
-
-type Shared = State<Arc<Inbox>>;
 
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()
