@@ -12,7 +12,7 @@ use crate::inbox::Inbox;
 /// Appended to the theme's stylesheet.
 const INBOX_CSS: &str = include_str!("../inbox.css");
 
-pub async fn asset(State(inbox): super::Shared, Path(name): Path<String>) -> Response {
+pub async fn asset(State(inbox): super::io::Shared, Path(name): Path<String>) -> Response {
     let Some(path) = path_of(&inbox, &name) else {
         return StatusCode::NOT_FOUND.into_response();
     };

@@ -17,9 +17,11 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use zeroize::Zeroizing;
 
+use super::error::InboxError;
+use super::frame;
+use super::io::Shared;
 use super::io::{audit, blocking, Action};
 use super::session::{self, step, NotAtStep, Pending};
-use super::{frame, InboxError, Shared};
 use crate::http::csrf;
 use crate::http::extract::{CsrfForm, TokenOnly};
 use crate::inbox::accounts::{self, PasswordProblem, Refused, User};

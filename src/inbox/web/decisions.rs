@@ -13,9 +13,11 @@ use axum::routing::post;
 use axum::Router;
 use serde::Deserialize;
 
+use super::error::InboxError;
+use super::frame;
+use super::io::Shared;
 use super::io::{self, blocking, Action};
 use super::session::{may, SignedIn};
-use super::{frame, InboxError, Shared};
 use crate::http::extract::CsrfForm;
 use crate::inbox::case::{Case, Move, Outcome, Refusal, Rules, Signer, StageResult, Status};
 use crate::inbox::model::{RecordKey, Referral};

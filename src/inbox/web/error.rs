@@ -1,20 +1,13 @@
-//! The inbox's one error type, and the middleware that turns an error status into the inbox's
-//! own page (with the signed-in menu). Internal detail is logged with a correlation id and never
-//! shown.
+//! The inbox's one error type: its status, its words for people (never the log's text), and
+//! what it logs. Internal detail is logged with a correlation id and never shown.
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use tower_sessions::Session;
 
-use super::{frame, session};
 use crate::http::extract::Refused;
-use crate::inbox::accounts::User;
 use crate::inbox::case::NotNow;
-use crate::inbox::views;
 use crate::inbox::Inbox;
 
 /// Every way a request can fail. Internal detail is logged with a correlation id, never shown.
@@ -59,6 +52,11 @@ impl From<crate::http::csrf::CsrfError> for InboxError {
     }
 }
 
+/// A refused post shows the inbox's own error page.
+impl crate::http::extract::Rejects for Arc<Inbox> {
+    type Error = InboxError;
+}
+
 impl From<Refused> for InboxError {
     fn from(e: Refused) -> Self {
         match e {
@@ -92,12 +90,13 @@ fn not_now(why: NotNow) -> &'static str {
     }
 }
 
-/// Carried to [`render_errors`], which has the site to render the page with.
+/// Carried to the layer that renders error pages (`layers::render_errors`), which has the
+/// site and the session to render the page with.
 #[derive(Clone)]
-struct ErrorPage {
-    title: &'static str,
-    text: String,
-    correlation: Option<String>,
+pub(super) struct ErrorPage {
+    pub title: &'static str,
+    pub text: String,
+    pub correlation: Option<String>,
 }
 
 impl InboxError {
@@ -191,7 +190,7 @@ impl IntoResponse for InboxError {
 
 /// The page for an error response: the one its [`InboxError`] chose, or one for the statuses
 /// the layers below answer with themselves.
-fn page_for(res: &Response) -> Option<ErrorPage> {
+pub(super) fn page_for(res: &Response) -> Option<ErrorPage> {
     let (title, text) = match (res.extensions().get::<ErrorPage>(), res.status()) {
         (Some(page), _) => return Some(page.clone()),
         (None, StatusCode::PAYLOAD_TOO_LARGE) => ("Too much text", "What you sent was too long."),
@@ -203,34 +202,4 @@ fn page_for(res: &Response) -> Option<ErrorPage> {
         text: text.into(),
         correlation: None,
     })
-}
-
-/// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
-/// keeps the menu (and can sign out) on a 403 or 404.
-pub(super) async fn render_errors(
-    State(inbox): State<Arc<Inbox>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let session = req.extensions().get::<Session>().cloned();
-    let res = next.run(req).await;
-    let Some(page) = page_for(&res) else {
-        return res;
-    };
-    let who = match &session {
-        Some(session) => signed_in_as(&inbox, session).await,
-        None => None,
-    };
-    let chrome = frame::error(&inbox, who.as_ref());
-    let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
-        .into_response();
-    *out.status_mut() = res.status();
-    out
-}
-
-/// The signed-in user and their token, so an error page keeps the menu; `None` when signed out.
-async fn signed_in_as(inbox: &Arc<Inbox>, session: &Session) -> Option<(User, String)> {
-    let user = session::current_user(inbox, session).await.ok().flatten()?;
-    let token = crate::http::csrf::token(session).await.ok()?;
-    Some((user, token))
 }

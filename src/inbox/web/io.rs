@@ -6,11 +6,14 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::InboxError;
+use super::error::InboxError;
 use crate::inbox::accounts::{Permission, User};
 use crate::inbox::case::Move;
 use crate::inbox::model::{RecordKey, Referral};
 use crate::inbox::{listing, Inbox};
+
+/// The router's state, as every handler takes it.
+pub type Shared = axum::extract::State<Arc<Inbox>>;
 
 /// Runs blocking store or crypto work off the async threads.
 pub async fn blocking<T: Send + 'static>(

@@ -1,6 +1,6 @@
 //! What the inbox adds on top of `http`'s hardening, around every route: `Cache-Control:
-//! no-store`, the post guard and rate limit, the session cookie's attributes, and the session
-//! layer itself.
+//! no-store`, the post guard and rate limit, the session cookie's attributes, the session
+//! layer itself, and the inbox's own error pages.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,10 +12,13 @@ use axum::response::{IntoResponse, Response};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use super::InboxError;
+use super::error::{page_for, InboxError};
+use super::{frame, session};
 use crate::http::csrf;
 use crate::http::guard::{self, Refusal};
 use crate::http::ratelimit::Cost;
+use crate::inbox::accounts::User;
+use crate::inbox::views;
 use crate::inbox::Inbox;
 use crate::store::SledSessionStore;
 
@@ -107,4 +110,30 @@ pub fn sessions(inbox: &Inbox, store: SledSessionStore) -> SessionManagerLayer<S
         .with_same_site(SameSite::Strict)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle))
+}
+
+/// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
+/// keeps the menu (and can sign out) on a 403 or 404.
+pub async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
+    let session = req.extensions().get::<Session>().cloned();
+    let res = next.run(req).await;
+    let Some(page) = page_for(&res) else {
+        return res;
+    };
+    let who = match &session {
+        Some(session) => signed_in_as(&inbox, session).await,
+        None => None,
+    };
+    let chrome = frame::error(&inbox, who.as_ref());
+    let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
+        .into_response();
+    *out.status_mut() = res.status();
+    out
+}
+
+/// The signed-in user and their token, so an error page keeps the menu; `None` when signed out.
+async fn signed_in_as(inbox: &Arc<Inbox>, session: &Session) -> Option<(User, String)> {
+    let user = session::current_user(inbox, session).await.ok().flatten()?;
+    let token = crate::http::csrf::token(session).await.ok()?;
+    Some((user, token))
 }

@@ -9,9 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use super::error::InboxError;
+use super::io::Shared;
 use super::io::{blocking, Action};
 use super::session::{may, SignedIn};
-use super::{InboxError, Shared};
 use crate::http::extract::{CsrfForm, TokenOnly};
 use crate::inbox::{pull, views, Inbox};
 

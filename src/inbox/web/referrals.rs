@@ -10,9 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use super::error::InboxError;
+use super::frame;
+use super::io::Shared;
 use super::io::{self, blocking, Action};
 use super::session::{may, SignedIn};
-use super::{frame, InboxError, Shared};
 use crate::http::extract::{CsrfForm, TokenOnly};
 use crate::inbox::listing::{self, Filter, KioskGaps, Row};
 use crate::inbox::model::RecordKey;

@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use tokio::task::JoinHandle;
 
-use super::app;
 use super::io::blocking;
+use super::router::app;
 use crate::inbox::{admin, pull, Inbox};
 
 /// Binds `inbox.addr` and serves until Ctrl-C or SIGTERM.

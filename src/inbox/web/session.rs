@@ -16,8 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use tower_sessions::Session;
 
+use super::error::InboxError;
+use super::frame;
 use super::io::{audit, blocking, Action};
-use super::{frame, InboxError};
 use crate::http::csrf;
 use crate::inbox::accounts::{self, Permission, User};
 use crate::inbox::case::Signer;
