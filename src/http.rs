@@ -4,6 +4,8 @@
 //! - [`server`]: serving a router with a header-read timeout and a graceful drain, and the
 //!   shutdown signal.
 //! - [`csrf`]: the synchronizer token in the session and the hidden field.
+//! - [`extract`]: [`extract::CsrfForm`], which decodes a form post and checks its token, in
+//!   that order, before any handler runs.
 //! - [`headers`]: CSP and the other security headers.
 //! - [`log`]: one line per request, carrying an internal failure's detail under the id its
 //!   error page shows.
@@ -15,6 +17,7 @@
 //!   one client flooding posts or sessions is.
 
 pub mod csrf;
+pub mod extract;
 pub mod guard;
 pub mod headers;
 pub mod log;

@@ -14,11 +14,14 @@
 pub mod accounts;
 pub mod admin;
 pub mod audit;
+pub mod case;
 pub mod cli;
 pub mod deadline;
 pub mod export;
+pub mod listing;
 pub mod model;
 pub mod pull;
+pub mod role;
 pub mod store;
 pub mod totp;
 pub mod vault;
@@ -37,9 +40,11 @@ use crate::http::ratelimit::RateLimiter;
 use crate::seal::{KdfParams, SecretKey};
 use crate::theme::SiteInfo;
 
-pub use accounts::{Permission, Role, User};
-pub use model::{Case, Outcome, RecordKey, Referral, Status};
+pub use accounts::User;
+pub use case::{Case, Outcome, Status};
+pub use model::{RecordKey, Referral};
 pub use pull::{pull_all, PullReport};
+pub use role::{Permission, Role};
 pub use store::{InboxDb, InboxStore};
 
 /// Argon2id costs: the data key's wrapping and account passwords. Tests use cheap ones.
@@ -87,22 +92,21 @@ impl Inbox {
             .add_working_days(day, self.config.inbox.decision_working_days)
     }
 
-    /// When escalation stage `n` (0-based), opened at `opened`, must be held by.
-    pub fn stage_deadline(&self, n: usize, opened: DateTime<Utc>) -> chrono::NaiveDate {
-        let day = opened.with_timezone(&self.config.zone()).date_naive();
-        let stage = &self.config.inbox.escalation[n.min(1)];
-        match (stage.working_days, stage.days) {
-            (Some(w), _) => deadline::Calendar::england_and_wales().add_working_days(day, w),
-            (None, d) => day + chrono::Days::new(u64::from(d.unwrap_or(7))),
+    /// What `r`'s moves depend on: its form's workflow and the escalation stages.
+    pub fn rules(&self, r: &Referral) -> case::Rules<'_> {
+        case::Rules {
+            workflow: r.workflow(self.form_of(r)),
+            stages: &self.config.inbox.escalation,
+            zone: self.config.zone(),
         }
     }
 
-    /// Whether `user`'s role is one of those configured to record stage `n`'s outcome.
-    pub fn may_record_stage(&self, user: &User, n: usize) -> bool {
-        self.config.inbox.escalation[n.min(1)]
-            .roles
-            .iter()
-            .any(|r| r == user.role.label())
+    /// When the last pull ended, and what it did per kiosk.
+    pub fn latest_pull(&self) -> Option<(DateTime<Utc>, Vec<PullReport>)> {
+        self.last_pull
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The form definition a record was sent with, if this inbox still has it.

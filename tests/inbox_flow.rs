@@ -398,3 +398,110 @@ fn a_refused_decision_shows_the_form_again_with_its_errors_and_unknown_pages_are
         "{page}"
     );
 }
+
+/// The value of the hidden field `name` on a page.
+fn hidden(html: &str, name: &str) -> String {
+    let at = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&at)
+        .unwrap_or_else(|| panic!("no {name} in:\n{html}"))
+        + at.len();
+    html[start..start + html[start..].find('"').expect("quote")].to_string()
+}
+
+#[test]
+fn a_decision_sent_from_a_page_another_change_overtook_is_a_409_page_and_overwrites_nothing() {
+    let h = Harness::start(|_| {});
+    complete_form(&h, &Harness::client(), "child-referral");
+    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    ih.pull();
+    let r = ih.inbox().store.all().expect("all").remove(0);
+    let (path, key) = (format!("/referrals/{}", r.key.path()), r.key.clone());
+    let decision = format!("{path}/decision");
+    let first = sign_in(
+        &ih,
+        "rev.first",
+        &ih.add_user("rev.first", Role::Reviewer, None),
+    );
+    let second = sign_in(
+        &ih,
+        "rev.second",
+        &ih.add_user("rev.second", Role::Reviewer, None),
+    );
+
+    // Both have the page open; the first decides.
+    let open = second
+        .get(ih.url(&path))
+        .send()
+        .expect("page")
+        .text()
+        .expect("text");
+    let res = post_form(
+        &first,
+        &ih,
+        &path,
+        &decision,
+        &[("outcome", "accept"), ("rationale", "First.")],
+    );
+    assert_eq!(res.status(), 200);
+
+    // The second sends from the page they had: refused, the first decision shown, what they
+    // typed kept.
+    let res = second
+        .post(ih.url(&decision))
+        .form(&[
+            ("csrf", common::csrf(&open).as_str()),
+            ("seen", hidden(&open, "seen").as_str()),
+            ("outcome", "not-accepted"),
+            ("rationale", "Second <typed>."),
+        ])
+        .send()
+        .expect("post");
+    assert_eq!(res.status(), 409);
+    let page = res.text().expect("text");
+    for want in [
+        "<title>Error: ",
+        "Someone else changed this referral",
+        "Threshold decision: Accept",
+        "value=\"not-accepted\" checked",
+        "Second &lt;typed&gt;.</textarea>",
+    ] {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    let case = ih
+        .inbox()
+        .store
+        .get(&key)
+        .expect("get")
+        .expect("there")
+        .case;
+    assert_eq!(
+        case.decision.map(|(outcome, s)| (outcome.slug(), s.by)),
+        Some(("accept", "rev.first".to_string())),
+        "nothing overwritten"
+    );
+    assert!(case.corrections.is_empty());
+
+    // Sent again from the page that came back, it is a correction its sender has seen.
+    let res = second
+        .post(ih.url(&decision))
+        .form(&[
+            ("csrf", common::csrf(&page).as_str()),
+            ("seen", hidden(&page, "seen").as_str()),
+            ("outcome", "not-accepted"),
+            ("rationale", "Second, having read the first."),
+        ])
+        .send()
+        .expect("post");
+    assert_eq!(res.status(), 200);
+    assert!(res.text().expect("text").contains("Decision corrected"));
+    let actions = audit_actions(ih.inbox());
+    let count = |a: &str| actions.iter().filter(|x| *x == a).count();
+    assert_eq!(
+        (
+            count("decision:accept"),
+            count("decision-corrected:not-accepted")
+        ),
+        (1, 1)
+    );
+}

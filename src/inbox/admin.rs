@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context as _, Result};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::accounts::{self, Role};
@@ -96,22 +95,7 @@ pub fn run_on_store(
     let mut r = Reply::default();
     match cmd {
         Command::UserAdd { name, role, la } => {
-            let Some(role) = Role::parse(role) else {
-                bail!("unknown role {role:?} (use reviewer, chair, business-support or admin)");
-            };
-            if let Some(la) = la {
-                if !config.partnership.local_authorities.iter().any(|l| l == la) {
-                    bail!("--la {la:?} is not in partnership.local_authorities in prem.toml (known: {})",
-                        config.partnership.local_authorities.join(", "));
-                }
-            }
-            let password = accounts::add(store, name, role, la.as_deref(), cost)?;
-            r.line(format!(
-                "created {name} ({}). Temporary password, shown once:\n{}",
-                role.label(),
-                *password
-            ));
-            r.line("At first sign-in they choose their own password, then set up their authenticator app.");
+            user_add(&mut r, store, config, cost, (name, role, la))?
         }
         Command::UserDisable { name } => {
             accounts::disable(store, name)?;
@@ -125,18 +109,7 @@ pub fn run_on_store(
             ));
             r.line("At next sign-in they choose a new password of their own, then set up their authenticator app again.");
         }
-        Command::UserList => {
-            for name in store.user_names()? {
-                if let Some(u) = accounts::get(store, &name)? {
-                    r.line(format!(
-                        "{name}\t{}\t{}\t{}",
-                        u.role.label(),
-                        u.la.as_deref().unwrap_or("-"),
-                        u.state_label()
-                    ));
-                }
-            }
-        }
+        Command::UserList => user_list(&mut r, store)?,
         Command::AuditVerify => match store.audit.verify()? {
             Verdict::Intact { entries, head } => r.line(format!(
                 "audit trail intact: {entries} entries, head {head}"
@@ -144,34 +117,14 @@ pub fn run_on_store(
             Verdict::Broken { seq, reason } => r.fail(format!("audit entry {seq} {reason}")),
         },
         Command::Purge => {
-            let n = purge_expired(store, config, actor)?;
+            let n = store.purge_expired(config.inbox.retention_days, actor)?;
             r.line(format!(
                 "deleted {n} referral{} received more than {} days ago",
                 if n == 1 { "" } else { "s" },
                 config.inbox.retention_days
             ));
         }
-        Command::QuarantineList => {
-            let held = store.quarantined()?;
-            if held.is_empty() {
-                r.line("no records are set aside");
-            }
-            for q in held {
-                r.line(format!(
-                    "{}\tsequence {}\t{}\tfetched {}\ttried {}x\t{}",
-                    q.key.path(),
-                    q.sequence,
-                    if q.reference.is_empty() {
-                        "-"
-                    } else {
-                        &q.reference
-                    },
-                    q.fetched_at.format("%Y-%m-%d %H:%M"),
-                    q.attempts,
-                    q.reason
-                ));
-            }
-        }
+        Command::QuarantineList => quarantine_list(&mut r, store)?,
         Command::Pull | Command::QuarantineRetry => {
             bail!("this command needs the reviewers' key: run it through the inbox")
         }
@@ -179,38 +132,77 @@ pub fn run_on_store(
     Ok(r)
 }
 
+/// `user add`: the role and LA checked against the configuration, the temporary password shown.
+fn user_add(
+    r: &mut Reply,
+    store: &InboxStore,
+    config: &Config,
+    cost: KdfParams,
+    (name, role, la): (&str, &str, &Option<String>),
+) -> Result<()> {
+    let Some(role) = Role::parse(role) else {
+        bail!("unknown role {role:?} (use reviewer, chair, business-support or admin)");
+    };
+    let known = &config.partnership.local_authorities;
+    if let Some(la) = la.as_ref().filter(|la| !known.contains(la)) {
+        bail!(
+            "--la {la:?} is not in partnership.local_authorities in prem.toml (known: {})",
+            known.join(", ")
+        );
+    }
+    let password = accounts::add(store, name, role, la.as_deref(), cost)?;
+    r.line(format!(
+        "created {name} ({}). Temporary password, shown once:\n{}",
+        role.label(),
+        *password
+    ));
+    r.line("At first sign-in they choose their own password, then set up their authenticator app.");
+    Ok(())
+}
+
+fn user_list(r: &mut Reply, store: &InboxStore) -> Result<()> {
+    for name in store.user_names()? {
+        if let Some(u) = accounts::get(store, &name)? {
+            let la = u.la.as_deref().unwrap_or("-");
+            r.line(format!(
+                "{name}\t{}\t{la}\t{}",
+                u.role.label(),
+                u.state_label()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn quarantine_list(r: &mut Reply, store: &InboxStore) -> Result<()> {
+    let held = store.quarantined()?;
+    if held.is_empty() {
+        r.line("no records are set aside");
+    }
+    for q in held {
+        let reference = if q.reference.is_empty() {
+            "-"
+        } else {
+            &q.reference
+        };
+        r.line(format!(
+            "{}\tsequence {}\t{reference}\tfetched {}\ttried {}x\t{}",
+            q.key.path(),
+            q.sequence,
+            q.fetched_at.format("%Y-%m-%d %H:%M"),
+            q.attempts,
+            q.reason
+        ));
+    }
+    Ok(())
+}
+
 /// Runs any command inside a running (or freshly opened) inbox.
 pub async fn run_on_inbox(inbox: Arc<Inbox>, cmd: Command, actor: &str) -> Result<Reply> {
+    let actor = actor.to_string();
     match cmd {
-        Command::Pull => {
-            let mut r = Reply::default();
-            for report in super::pull::pull_all(inbox, actor).await {
-                r.line(report.summary());
-                for (a, b) in &report.gaps {
-                    r.line(format!(
-                        "{}: sequence number{} never handed over",
-                        report.kiosk,
-                        if a == b {
-                            format!(" {a} was")
-                        } else {
-                            format!("s {a} to {b} were")
-                        }
-                    ));
-                }
-                for (path, seq, why) in &report.quarantined {
-                    r.line(format!(
-                        "{}: set aside {path} (sequence {seq}): {why}",
-                        report.kiosk
-                    ));
-                }
-                if let Some(e) = report.error {
-                    r.fail(format!("{}: {e}", report.kiosk));
-                }
-            }
-            Ok(r)
-        }
+        Command::Pull => Ok(pulled(super::pull::pull_all(inbox, &actor).await)),
         Command::QuarantineRetry => {
-            let actor = actor.to_string();
             tokio::task::spawn_blocking(move || {
                 let (released, held) = super::pull::retry_quarantined(&inbox, &actor)?;
                 let mut r = Reply::default();
@@ -222,25 +214,42 @@ pub async fn run_on_inbox(inbox: Arc<Inbox>, cmd: Command, actor: &str) -> Resul
             .await?
         }
         other => {
-            let actor = actor.to_string();
             tokio::task::spawn_blocking(move || {
-                run_on_store(
-                    &inbox.store,
-                    &inbox.config,
-                    inbox.policy.cost,
-                    &other,
-                    &actor,
-                )
+                let (store, config, cost) = (&inbox.store, &inbox.config, inbox.policy.cost);
+                run_on_store(store, config, cost, &other, &actor)
             })
             .await?
         }
     }
 }
 
-/// Deletes referrals past `inbox.retention_days`, each deletion audited under `actor`.
-pub fn purge_expired(store: &InboxStore, config: &Config, actor: &str) -> Result<usize> {
-    let cutoff = Utc::now() - chrono::Duration::days(i64::from(config.inbox.retention_days));
-    store.purge_older_than(cutoff, actor)
+/// What a pull did, per kiosk: its summary, gaps, records set aside, and why it stopped.
+fn pulled(reports: Vec<super::PullReport>) -> Reply {
+    let mut r = Reply::default();
+    for report in reports {
+        r.line(report.summary());
+        for (a, b) in &report.gaps {
+            r.line(format!(
+                "{}: sequence number{} never handed over",
+                report.kiosk,
+                if a == b {
+                    format!(" {a} was")
+                } else {
+                    format!("s {a} to {b} were")
+                }
+            ));
+        }
+        for (path, seq, why) in &report.quarantined {
+            r.line(format!(
+                "{}: set aside {path} (sequence {seq}): {why}",
+                report.kiosk
+            ));
+        }
+        if let Some(e) = report.error {
+            r.fail(format!("{}: {e}", report.kiosk));
+        }
+    }
+    r
 }
 
 pub fn socket_path(config: &Config, root: &Path) -> PathBuf {

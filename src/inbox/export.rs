@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::model::{Case, Referral, Signed, Stage};
+use super::case::{Case, Signed, Stage};
+use super::model::Referral;
 
 /// The whole referral, with its marking and deadline, as one JSON document of plain objects
 /// (named fields, never tuples), so that another system can read it without knowing prem.
@@ -129,6 +130,13 @@ pub fn csv_file_name(marking: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     format!("referrals-{}.csv", safe.trim_matches('-'))
+}
+
+/// The JSON export's file name: the reference, kept to letters, digits and hyphens.
+pub fn json_file_name(r: &Referral) -> String {
+    let safe =
+        (r.submission.reference).replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "");
+    format!("{safe}.json")
 }
 
 #[cfg(test)]

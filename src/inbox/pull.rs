@@ -19,19 +19,21 @@
 //! innocent (the kiosk reserved a number for a submission that then failed to store), so it
 //! is reported, not fatal.
 
+mod kiosk;
+mod open;
+
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{bail, Context as _, Result};
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use zeroize::Zeroizing;
+use chrono::Utc;
 
-use super::model::{RecordKey, Referral, Submission};
-use super::store::Quarantined;
+use super::model::RecordKey;
 use super::Inbox;
 use crate::config::KioskSource;
-use crate::seal;
+pub use kiosk::{client, read_token};
+use kiosk::{Api, Damaged, Listed};
+pub use open::retry_quarantined;
+use open::{Fetched, Taken};
 
 /// What one pull from one kiosk did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,29 +69,6 @@ impl PullReport {
         }
         line
     }
-}
-
-#[derive(Deserialize)]
-struct Listing {
-    records: Vec<Listed>,
-}
-
-#[derive(Deserialize)]
-struct Listed {
-    id: String,
-    sequence: u64,
-    #[serde(default)]
-    reference: String,
-}
-
-/// The HTTP client the inbox pulls with: short timeouts, no redirects (the API has none).
-pub fn client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .context("cannot build the HTTP client")
 }
 
 /// Pulls from every configured kiosk, one after another; `actor` goes in the audit trail.
@@ -132,68 +111,26 @@ pub async fn pull_all(inbox: Arc<Inbox>, actor: &str) -> Vec<PullReport> {
     reports
 }
 
-/// A token file that cannot be read: which file, why in a word, and what to do.
-fn token_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{}: cannot read the kiosk token ({}): check token_file in [[inbox.kiosks]], or make one \
-         on the kiosk with `prem token add NAME --team TEAM > FILE && chmod 600 FILE`",
-        path.display(),
-        e.kind()
-    )
-}
-
-/// Reads a token file, refusing one that others can read.
-pub fn read_token(path: &std::path::Path) -> Result<String> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(path)
-            .map_err(|e| token_error(path, e))?
-            .permissions()
-            .mode();
-        if mode & 0o077 != 0 {
-            bail!(
-                "{}: the kiosk token is readable by other users (run `chmod 600` on it)",
-                path.display()
-            );
-        }
-    }
-    let token = std::fs::read_to_string(path).map_err(|e| token_error(path, e))?;
-    let token = token.trim().to_string();
-    if token.is_empty() {
-        bail!("{}: the kiosk token file is empty", path.display());
-    }
-    Ok(token)
-}
-
+/// Pulls every record the kiosk lists, in rounds of 100.
 async fn pull_kiosk(
     inbox: &Arc<Inbox>,
     source: &KioskSource,
     actor: &str,
     report: &mut PullReport,
 ) -> Result<()> {
-    let token = Zeroizing::new(read_token(&inbox.root.join(&source.token_file))?);
-    let base = source.url.trim_end_matches('/');
+    let api = Api::new(&inbox.http, source, &inbox.root)?;
     // Each round lists past the highest sequence number seen, so a record that cannot be taken
     // now (damaged on the kiosk) never hides the ones behind it.
     let mut after = 0;
     for _round in 0..100_000 {
-        let listing: Listing = get(
-            inbox,
-            &format!("{base}/v1/records?limit=100&after={after}"),
-            &token,
-        )
-        .await
-        .and_then(|bytes| {
-            serde_json::from_slice(&bytes).context("the record list is not valid JSON")
-        })
-        .with_context(|| format!("listing records on kiosk {}", source.name))?;
+        let listing = (api.list(after).await)
+            .with_context(|| format!("listing records on kiosk {}", source.name))?;
         if listing.records.is_empty() {
             return Ok(());
         }
         for listed in listing.records {
             after = after.max(listed.sequence);
-            take_one(inbox, source, base, &token, actor, listed, report).await?;
+            take_one(inbox, source, &api, actor, listed, report).await?;
         }
     }
     bail!(
@@ -206,8 +143,7 @@ async fn pull_kiosk(
 async fn take_one(
     inbox: &Arc<Inbox>,
     source: &KioskSource,
-    base: &str,
-    token: &str,
+    api: &Api<'_>,
     actor: &str,
     listed: Listed,
     report: &mut PullReport,
@@ -216,254 +152,105 @@ async fn take_one(
         kiosk: source.name.clone(),
         id: listed.id.clone(),
     };
-    let store = inbox.store.clone();
-    let k = key.clone();
+    let (store, k) = (inbox.store.clone(), key.clone());
     let present = tokio::task::spawn_blocking(move || {
         Ok::<_, anyhow::Error>(store.contains(&k)? || store.is_quarantined(&k)?)
     })
     .await??;
     if present {
         report.already += 1;
-    } else {
-        let bytes = match get(inbox, &format!("{base}/v1/records/{}", listed.id), token).await {
-            Ok(bytes) => bytes,
-            Err(e) if e.is::<Damaged>() => {
-                // Nothing to keep here: the kiosk keeps its damaged file (it is not
-                // acknowledged), and the record is reported every pull until someone deals
-                // with it there.
-                let reason = "the kiosk's stored copy is damaged (its spool file fails its \
-                              checksum): it stays on the kiosk; ask its operator";
-                tracing::warn!(kiosk = %source.name, id = %listed.id, sequence = listed.sequence, "record damaged on the kiosk");
-                let (store, k, actor) = (inbox.store.clone(), key.clone(), actor.to_string());
-                tokio::task::spawn_blocking(move || {
-                    store
-                        .audit
-                        .record(&actor, &format!("damaged-on-kiosk: {reason}"), &k.path())
-                })
-                .await??;
-                report
-                    .quarantined
-                    .push((key.path(), listed.sequence, reason.into()));
-                report.damaged += 1;
-                return Ok(());
-            }
-            Err(e) => return Err(e.context(format!("fetching record {}", key.path()))),
-        };
-        let inbox2 = inbox.clone();
-        let (k, actor, seq, reference) = (
-            key.clone(),
-            actor.to_string(),
-            listed.sequence,
-            listed.reference.clone(),
-        );
-        let outcome = tokio::task::spawn_blocking(move || -> Result<Taken> {
-            match open_record(&inbox2, k.clone(), seq, &bytes, Utc::now()) {
-                Ok(referral) => {
-                    let inserted = inbox2.store.insert_new(&referral)?;
-                    if inserted {
-                        inbox2.store.audit.record(&actor, "receive", &k.path())?;
-                    }
-                    Ok(if inserted {
-                        Taken::Stored
-                    } else {
-                        Taken::Already
-                    })
-                }
-                Err(why) => {
-                    let reason = format!("{why:#}");
-                    inbox2.store.quarantine(&Quarantined {
-                        key: k.clone(),
-                        reference,
-                        sequence: seq,
-                        fetched_at: Utc::now(),
-                        reason: reason.clone(),
-                        attempts: 1,
-                        sealed: bytes,
-                    })?;
-                    inbox2.store.audit.record(
-                        &actor,
-                        &format!("quarantine: {reason}"),
-                        &k.path(),
-                    )?;
-                    Ok(Taken::Quarantined(reason))
-                }
-            }
-        })
-        .await??;
-        match outcome {
-            Taken::Stored => report.stored += 1,
-            Taken::Already => report.already += 1,
-            Taken::Quarantined(reason) => {
-                tracing::warn!(
-                    kiosk = %source.name,
-                    id = %listed.id,
-                    sequence = listed.sequence,
-                    reason = %reason,
-                    "record set aside: it does not open"
-                );
-                report
-                    .quarantined
-                    .push((key.path(), listed.sequence, reason));
-            }
-        }
+    } else if !fetch_and_keep(inbox, api, key.clone(), &listed, actor, report).await? {
+        return Ok(());
     }
-    let store = inbox.store.clone();
-    let name = source.name.clone();
-    let seq = listed.sequence;
-    if let Some(gap) =
-        tokio::task::spawn_blocking(move || store.note_sequence(&name, seq)).await??
-    {
-        report.gaps.push(gap);
-        tracing::warn!(kiosk = %source.name, from = gap.0, to = gap.1, "sequence numbers never handed over");
-        let store = inbox.store.clone();
-        let (kiosk, action) = (
-            source.name.clone(),
-            format!("sequence-gap:{}-{}", gap.0, gap.1),
-        );
-        tokio::task::spawn_blocking(move || store.audit.record("system", &action, &kiosk))
-            .await??;
-    }
-    ack(
-        inbox,
-        &format!("{base}/v1/records/{}/ack", listed.id),
-        token,
-    )
-    .await
-    .with_context(|| format!("acknowledging record {}", key.path()))?;
+    note_sequence(inbox, &source.name, listed.sequence, report).await?;
+    (api.ack(&listed.id).await).with_context(|| format!("acknowledging record {}", key.path()))?;
     report.acked += 1;
     Ok(())
 }
 
-enum Taken {
-    Stored,
-    Already,
-    Quarantined(String),
-}
-
-/// Tries every quarantined record again with the current key; returns (released, still held).
-/// Each release is audited.
-pub fn retry_quarantined(inbox: &Inbox, actor: &str) -> Result<(usize, usize)> {
-    let (mut released, mut held) = (0, 0);
-    for mut q in inbox.store.quarantined()? {
-        match open_record(inbox, q.key.clone(), q.sequence, &q.sealed, Utc::now()) {
-            Ok(referral) => {
-                inbox.store.release(&referral)?;
-                inbox
-                    .store
-                    .audit
-                    .record(actor, "quarantine-released", &q.key.path())?;
-                released += 1;
-            }
-            Err(why) => {
-                q.reason = format!("{why:#}");
-                q.attempts += 1;
-                inbox.store.quarantine(&q)?;
-                held += 1;
-            }
-        }
-    }
-    if released + held > 0 {
-        inbox.store.audit.record(
-            actor,
-            &format!("quarantine-retry: {released} released, {held} still held"),
-            "quarantine",
-        )?;
-    }
-    Ok((released, held))
-}
-
-/// Opens one sealed record and checks that it is the one the kiosk listed.
-fn open_record(
-    inbox: &Inbox,
+/// Fetches a record not held yet and keeps it (stored or set aside); `false` if the kiosk's
+/// copy is damaged, which stays there unacknowledged.
+async fn fetch_and_keep(
+    inbox: &Arc<Inbox>,
+    api: &Api<'_>,
     key: RecordKey,
-    listed_sequence: u64,
-    bytes: &[u8],
-    now: DateTime<Utc>,
-) -> Result<Referral> {
-    let (header, plaintext) = seal::open(bytes, &inbox.secret).map_err(|e| match e {
-        seal::SealError::NotForThisKey => anyhow::anyhow!(
-            "it is not sealed to this inbox's key {} (a development key, or another team's?)",
-            inbox.secret.id()
-        ),
-        e => anyhow::anyhow!("it does not open: {e}"),
-    })?;
-    let plaintext = Zeroizing::new(plaintext);
-    if hex::encode(header.submission_id) != key.id || header.sequence != listed_sequence {
-        bail!("it is not what the kiosk listed (its id or sequence number differ)");
-    }
-    let submission: Submission = serde_json::from_slice(&plaintext)
-        .context("it opens, but the submission inside cannot be read")?;
-    if submission.schema != crate::submission::SCHEMA_VERSION {
-        bail!(
-            "it opens, but its submission schema {} is not supported by this version of prem",
-            submission.schema
-        );
-    }
-    Ok(Referral {
-        key,
-        sequence: header.sequence,
-        created_at: DateTime::from_timestamp(header.created_at, 0).unwrap_or(now),
-        received_at: now,
-        submission,
-        case: Default::default(),
-    })
-}
-
-async fn get(inbox: &Inbox, url: &str, token: &str) -> Result<Vec<u8>> {
-    let res = inbox
-        .http
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .map_err(unreachable)?;
-    check_status(res.status())?;
-    Ok(res.bytes().await?.to_vec())
-}
-
-async fn ack(inbox: &Inbox, url: &str, token: &str) -> Result<()> {
-    let res = inbox
-        .http
-        .post(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .map_err(unreachable)?;
-    check_status(res.status())
-}
-
-fn unreachable(e: reqwest::Error) -> anyhow::Error {
-    anyhow::anyhow!(
-        "cannot reach the kiosk ({}): is it running with kiosk.internal_addr set, and is the url \
-         in [[inbox.kiosks]] right?",
-        if e.is_timeout() {
-            "timed out"
-        } else if e.is_connect() {
-            "connection refused or no route"
-        } else {
-            "request failed"
+    listed: &Listed,
+    actor: &str,
+    report: &mut PullReport,
+) -> Result<bool> {
+    let sealed = match api.fetch(&listed.id).await {
+        Ok(bytes) => bytes,
+        Err(e) if e.is::<Damaged>() => {
+            damaged(inbox, &key, listed.sequence, actor, report).await?;
+            return Ok(false);
         }
-    )
+        Err(e) => return Err(e.context(format!("fetching record {}", key.path()))),
+    };
+    let path = key.path();
+    let fetched = Fetched {
+        key,
+        sequence: listed.sequence,
+        reference: listed.reference.clone(),
+        sealed,
+    };
+    let (i, actor) = (inbox.clone(), actor.to_string());
+    match tokio::task::spawn_blocking(move || open::keep(&i, fetched, &actor)).await?? {
+        Taken::Stored => report.stored += 1,
+        Taken::Already => report.already += 1,
+        Taken::Quarantined(reason) => {
+            tracing::warn!(
+                kiosk = %report.kiosk,
+                id = %listed.id,
+                sequence = listed.sequence,
+                reason = %reason,
+                "record set aside: it does not open"
+            );
+            report.quarantined.push((path, listed.sequence, reason));
+        }
+    }
+    Ok(true)
 }
 
-/// The kiosk says its stored copy of a record is damaged (422).
-#[derive(Debug, thiserror::Error)]
-#[error("the kiosk's stored copy of this record is damaged")]
-struct Damaged;
+/// A record whose copy on the kiosk is damaged: nothing to keep here. The kiosk keeps its file
+/// (it is not acknowledged), and the record is reported every pull until someone deals with it
+/// there.
+async fn damaged(
+    inbox: &Arc<Inbox>,
+    key: &RecordKey,
+    sequence: u64,
+    actor: &str,
+    report: &mut PullReport,
+) -> Result<()> {
+    let reason = "the kiosk's stored copy is damaged (its spool file fails its \
+                  checksum): it stays on the kiosk; ask its operator";
+    tracing::warn!(kiosk = %key.kiosk, id = %key.id, sequence, "record damaged on the kiosk");
+    let (store, path, actor) = (inbox.store.clone(), key.path(), actor.to_string());
+    let action = format!("damaged-on-kiosk: {reason}");
+    tokio::task::spawn_blocking(move || store.audit.record(&actor, &action, &path)).await??;
+    report
+        .quarantined
+        .push((key.path(), sequence, reason.into()));
+    report.damaged += 1;
+    Ok(())
+}
 
-/// The kiosk's refusals, each with what to do about it.
-fn check_status(status: reqwest::StatusCode) -> Result<()> {
-    match status.as_u16() {
-        200..=299 => Ok(()),
-        422 => Err(Damaged.into()),
-        401 => bail!(
-            "the kiosk refused the token (401): check token_file in [[inbox.kiosks]], or make a \
-             new one with `prem token add NAME --team TEAM` on the kiosk"
-        ),
-        403 => bail!(
-            "the kiosk refused the token's team (403): the token's team is not a \
-             [[kiosk.recipients]] name there"
-        ),
-        _ => bail!("the kiosk answered {status}"),
-    }
+/// Notes the record's sequence number; a jump past numbers never handed over is reported and
+/// audited.
+async fn note_sequence(
+    inbox: &Arc<Inbox>,
+    kiosk: &str,
+    sequence: u64,
+    report: &mut PullReport,
+) -> Result<()> {
+    let (store, name) = (inbox.store.clone(), kiosk.to_string());
+    let gap = tokio::task::spawn_blocking(move || store.note_sequence(&name, sequence)).await??;
+    let Some(gap) = gap else {
+        return Ok(());
+    };
+    report.gaps.push(gap);
+    tracing::warn!(kiosk = %kiosk, from = gap.0, to = gap.1, "sequence numbers never handed over");
+    let (store, kiosk) = (inbox.store.clone(), kiosk.to_string());
+    let action = format!("sequence-gap:{}-{}", gap.0, gap.1);
+    tokio::task::spawn_blocking(move || store.audit.record("system", &action, &kiosk)).await??;
+    Ok(())
 }

@@ -12,6 +12,9 @@
 //! what makes a repeated pull harmless. Every change is flushed before it is reported done:
 //! the pull acknowledges a record to the kiosk only after `insert_new` has returned.
 
+#[cfg(test)]
+mod tests;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -21,6 +24,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::audit::AuditLog;
+use super::case::Case;
 use super::model::{RecordKey, Referral};
 use super::vault::DataKey;
 use crate::seal::KdfParams;
@@ -91,6 +95,10 @@ pub struct Quarantined {
     #[serde(with = "hex::serde")]
     pub sealed: Vec<u8>,
 }
+
+/// A case change refused because another change got there first: the referral as it now is.
+#[derive(Debug)]
+pub struct Overtaken(pub Box<Referral>);
 
 /// Per kiosk: the highest sequence number seen and the ranges never received.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,19 +201,37 @@ impl InboxStore {
         Ok(out)
     }
 
-    /// Changes one referral under the update lock and flushes it.
-    pub fn update(
+    /// Replaces a referral's case with `case`, flushed, if it is still the case the change was
+    /// made from (`seen`). If someone else's change got there first, nothing is written and the
+    /// referral is returned as it now stands.
+    pub fn save_case(
         &self,
         key: &RecordKey,
-        change: impl FnOnce(&mut Referral) -> Result<()>,
-    ) -> Result<Referral> {
+        seen: &Case,
+        case: Case,
+    ) -> Result<Result<(), Overtaken>> {
         let _guard = self.update.lock().unwrap_or_else(|e| e.into_inner());
-        let mut referral = self.get(key)?.context("no such referral")?;
-        change(&mut referral)?;
+        let mut referral = self.get(key)?.with_context(|| {
+            format!(
+                "referral {} is no longer in the inbox (purged?)",
+                key.path()
+            )
+        })?;
+        if referral.case != *seen {
+            return Ok(Err(Overtaken(Box::new(referral))));
+        }
+        referral.case = case;
         let k = key.db_key();
         self.referrals.insert(&k, self.seal(&k, &referral)?)?;
         self.referrals.flush()?;
-        Ok(referral)
+        Ok(Ok(()))
+    }
+
+    /// Deletes referrals received more than `retention_days` ago, each deletion audited under
+    /// `actor` (the daily timer, or `prem inbox purge`).
+    pub fn purge_expired(&self, retention_days: u32, actor: &str) -> Result<usize> {
+        let cutoff = Utc::now() - chrono::Duration::days(i64::from(retention_days));
+        self.purge_older_than(cutoff, actor)
     }
 
     /// Deletes referrals received before `cutoff`, auditing each deletion before it happens
@@ -247,6 +273,21 @@ impl InboxStore {
         }
         out.sort_by_key(|q| q.fetched_at);
         Ok(out)
+    }
+
+    /// Each record's reference by its `kiosk/id`, for records held or set aside: the audit
+    /// page names records by reference where the inbox still has them.
+    pub fn references(&self) -> Result<std::collections::HashMap<String, String>> {
+        let mut refs = std::collections::HashMap::new();
+        for r in self.all()? {
+            refs.insert(r.key.path(), r.submission.reference);
+        }
+        for q in self.quarantined()? {
+            if !q.reference.is_empty() {
+                refs.insert(q.key.path(), q.reference);
+            }
+        }
+        Ok(refs)
     }
 
     pub fn quarantine_count(&self) -> usize {
@@ -306,26 +347,5 @@ impl InboxStore {
             .keys()
             .map(|k| Ok(String::from_utf8_lossy(&k?).into_owned()))
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sequence_gaps_open_and_close() {
-        let mut s = KioskState::default();
-        assert_eq!(s.note(1), None);
-        assert_eq!(s.note(2), None);
-        assert_eq!(s.note(6), Some((3, 5)));
-        assert_eq!(s.gaps, vec![(3, 5)]);
-        assert_eq!(s.note(4), None);
-        assert_eq!(s.gaps, vec![(3, 3), (5, 5)]);
-        s.note(3);
-        s.note(5);
-        assert!(s.gaps.is_empty());
-        assert_eq!(s.note(2), None, "a repeat changes nothing");
-        assert_eq!(s.high, 6);
     }
 }

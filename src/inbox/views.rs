@@ -2,20 +2,19 @@
 //! carries the protective marking, because every page (even the list) names referrals.
 
 mod auth;
+mod list;
 mod referral;
 
-use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::accounts::{Permission, User};
 use super::audit::Entry;
-use super::model::Status;
-use super::pull::PullReport;
 use crate::http::csrf::FIELD as CSRF_FIELD;
 use crate::theme::marking;
 use crate::theme::{self, NavItem, SiteInfo};
 
 pub use auth::{code_page, enrol_page, login_page, password_page};
+pub use list::{list_page, Filters, ListView};
 pub use referral::{print_page, referral_page, CaseForm, ReferralView, RefusedPost};
 
 /// What every page needs: the site, the marking, and (once signed in) who is looking.
@@ -23,7 +22,7 @@ pub struct Chrome<'a> {
     pub site: &'a SiteInfo,
     pub marking: &'a str,
     pub user: Option<&'a User>,
-    pub csrf: &'a str,
+    pub csrf: String,
     /// A message about the change just made, shown once as a success banner.
     pub notice: Option<String>,
     /// Records set aside because they did not open: a banner for those who handle them.
@@ -73,31 +72,8 @@ pub fn csrf_field(token: &str) -> Markup {
 /// The inbox's own frame (no guidance links): the marking above and below, and once signed in
 /// the navigation (the list, the audit trail for those who may read it, sign out).
 pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
-    let sign_out = [(CSRF_FIELD, c.csrf)];
-    let mut nav = Vec::new();
-    if let Some(u) = c.user {
-        nav.push(NavItem::Link {
-            title: "Inbox",
-            url: "/",
-        });
-        if u.role.may(Permission::ReadAudit) {
-            nav.push(NavItem::Link {
-                title: "Audit trail",
-                url: "/audit/",
-            });
-        }
-        if u.role.may(Permission::ManageQuarantine) {
-            nav.push(NavItem::Link {
-                title: "Set aside",
-                url: "/quarantine/",
-            });
-        }
-        nav.push(NavItem::Post {
-            title: "Sign out",
-            action: "/logout",
-            fields: &sign_out,
-        });
-    }
+    let sign_out = [(CSRF_FIELD, c.csrf.as_str())];
+    let nav = c.user.map(|u| nav(u, &sign_out)).unwrap_or_default();
     let body = html! {
         (marking(c.marking))
         @if let Some(u) = c.user {
@@ -107,33 +83,9 @@ pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
                 ")"
             }
         }
-        @if let Some(notice) = &c.notice {
-            div.govuk-notification-banner.govuk-notification-banner--success role="alert" aria-labelledby="notice-title" data-module="govuk-notification-banner" {
-                div.govuk-notification-banner__header {
-                    h2.govuk-notification-banner__title id="notice-title" { "Success" }
-                }
-                div.govuk-notification-banner__content {
-                    p.govuk-notification-banner__heading { (notice) }
-                }
-            }
-        }
-        @if c.quarantined > 0 && c.user.is_some_and(|u| u.role.may(Permission::ViewList)) {
-            div.govuk-notification-banner role="region" aria-labelledby="quarantine-title" data-module="govuk-notification-banner" {
-                div.govuk-notification-banner__header {
-                    h2.govuk-notification-banner__title id="quarantine-title" { "Important" }
-                }
-                div.govuk-notification-banner__content {
-                    p.govuk-notification-banner__heading {
-                        (c.quarantined) @if c.quarantined == 1 { " record was" } @else { " records were" }
-                        " received but could not be opened, and are set aside unread."
-                    }
-                    @if c.user.is_some_and(|u| u.role.may(Permission::ManageQuarantine)) {
-                        p.govuk-body { a.govuk-notification-banner__link href="/quarantine/" { "See why, and try them again" } }
-                    } @else {
-                        p.govuk-body { "An inbox administrator has been told on their pages. Nothing in them is lost." }
-                    }
-                }
-            }
+        @if let Some(notice) = &c.notice { (notice_banner(notice)) }
+        @if let Some(u) = c.user.filter(|u| c.quarantined > 0 && u.role.may(Permission::ViewList)) {
+            (quarantine_banner(c.quarantined, u.role.may(Permission::ManageQuarantine)))
         }
         (main)
         (marking(c.marking))
@@ -145,151 +97,67 @@ pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
     theme::app_base(c.site, title, current, &nav, footer, body)
 }
 
-/// One row of the inbox list.
-pub struct Row {
-    /// `None` when the user may not open referrals (so no link they cannot follow).
-    pub href: Option<String>,
-    pub reference: String,
-    pub form: String,
-    pub presenting_authority: String,
-    pub owning_authority: String,
-    /// The date the partner submitted it, in the partnership's zone.
-    pub received: String,
-    pub submitted_at: chrono::DateTime<chrono::Utc>,
-    pub status: Status,
-    pub deadline: NaiveDate,
-    pub overdue: bool,
-    pub urgent: bool,
+/// The signed-in menu: the list, the audit trail and the set-aside records for those who may
+/// use them, and signing out.
+fn nav<'a>(u: &User, sign_out: &'a [(&'a str, &'a str)]) -> Vec<NavItem<'a>> {
+    let mut nav = vec![NavItem::Link {
+        title: "Inbox",
+        url: "/",
+    }];
+    if u.role.may(Permission::ReadAudit) {
+        nav.push(NavItem::Link {
+            title: "Audit trail",
+            url: "/audit/",
+        });
+    }
+    if u.role.may(Permission::ManageQuarantine) {
+        nav.push(NavItem::Link {
+            title: "Set aside",
+            url: "/quarantine/",
+        });
+    }
+    nav.push(NavItem::Post {
+        title: "Sign out",
+        action: "/logout",
+        fields: sign_out,
+    });
+    nav
 }
 
-/// The current filter values and the choices offered.
-pub struct Filters<'a> {
-    pub la: &'a str,
-    pub status: &'a str,
-    pub form: &'a str,
-    pub las: &'a [String],
-    /// (id, title)
-    pub forms: Vec<(&'a str, &'a str)>,
-}
-
-pub struct ListView<'a> {
-    pub rows: &'a [Row],
-    pub filters: Filters<'a>,
-    /// (kiosk, gaps) for kiosks with sequence numbers never received.
-    pub gaps: Vec<(String, Vec<(u64, u64)>)>,
-    pub last_pull: Option<(String, &'a [PullReport])>,
-    pub can_pull: bool,
-    pub can_export_csv: bool,
-}
-
-fn select(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> Markup {
+/// The change just made ("Decision recorded."), shown once.
+fn notice_banner(notice: &str) -> Markup {
     html! {
-        div.govuk-form-group {
-            label.govuk-label for=(name) { (label) }
-            select.govuk-select id=(name) name=(name) {
-                option value="" selected[current.is_empty()] { "All" }
-                @for (value, text) in options {
-                    option value=(value) selected[*value == current] { (text) }
-                }
+        div.govuk-notification-banner.govuk-notification-banner--success role="alert" aria-labelledby="notice-title" data-module="govuk-notification-banner" {
+            div.govuk-notification-banner__header {
+                h2.govuk-notification-banner__title id="notice-title" { "Success" }
+            }
+            div.govuk-notification-banner__content {
+                p.govuk-notification-banner__heading { (notice) }
             }
         }
     }
 }
 
-pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
-    let las: Vec<(&str, &str)> = v
-        .filters
-        .las
-        .iter()
-        .map(|l| (l.as_str(), l.as_str()))
-        .collect();
-    let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.slug(), s.label())).collect();
-    let main = html! {
-        h1.govuk-heading-xl { "Referrals" }
-        @for (kiosk, gaps) in &v.gaps {
-            div.govuk-warning-text {
-                span.govuk-warning-text__icon aria-hidden="true" { "!" }
-                strong.govuk-warning-text__text {
-                    span.govuk-visually-hidden { "Warning" }
-                    "Kiosk " (kiosk) " never handed over "
-                    @if gaps.len() == 1 && gaps[0].0 == gaps[0].1 { "sequence number " } @else { "sequence numbers " }
-                    @for (i, (a, b)) in gaps.iter().enumerate() {
-                        @if i > 0 { ", " }
-                        @if a == b { (a) } @else { (a) " to " (b) }
-                    }
-                    ". Ask the kiosk's operator whether submissions were lost."
+/// Records that did not open: a link to them for those who handle them, a word for the rest.
+fn quarantine_banner(count: usize, manages: bool) -> Markup {
+    html! {
+        div.govuk-notification-banner role="region" aria-labelledby="quarantine-title" data-module="govuk-notification-banner" {
+            div.govuk-notification-banner__header {
+                h2.govuk-notification-banner__title id="quarantine-title" { "Important" }
+            }
+            div.govuk-notification-banner__content {
+                p.govuk-notification-banner__heading {
+                    (count) @if count == 1 { " record was" } @else { " records were" }
+                    " received but could not be opened, and are set aside unread."
+                }
+                @if manages {
+                    p.govuk-body { a.govuk-notification-banner__link href="/quarantine/" { "See why, and try them again" } }
+                } @else {
+                    p.govuk-body { "An inbox administrator has been told on their pages. Nothing in them is lost." }
                 }
             }
         }
-        @if let Some((at, reports)) = &v.last_pull {
-            div.govuk-inset-text {
-                p.govuk-body { "Last pull " (at) ":" }
-                ul.govuk-list {
-                    @for r in *reports {
-                        li {
-                            (r.summary())
-                            @if let Some(e) = &r.error {
-                                br;
-                                strong { "It stopped: " (e) ". What was fetched before that is safe; the next pull starts again where this one stopped." }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        div.app-no-print {
-            @if v.can_pull {
-                form method="post" action="/pull" {
-                    (csrf_field(c.csrf))
-                    button.govuk-button.govuk-button--secondary type="submit" { "Fetch new referrals now" }
-                }
-            }
-            @if v.can_export_csv {
-                p.govuk-body { a.govuk-link href="/export.csv" { "Download the list as CSV (no free text)" } }
-            }
-            form method="get" action="/" {
-                fieldset.govuk-fieldset {
-                    legend.govuk-fieldset__legend.govuk-fieldset__legend--m { "Filter" }
-                    (select("la", "Local authority", v.filters.la, &las))
-                    (select("status", "Status", v.filters.status, &statuses))
-                    (select("form", "Form", v.filters.form, &v.filters.forms))
-                    button.govuk-button type="submit" { "Apply filters" }
-                }
-            }
-        }
-        @if v.rows.is_empty() {
-            p.govuk-body { "No referrals match." }
-        } @else {
-            table.govuk-table {
-                caption.govuk-table__caption.govuk-table__caption--m { (v.rows.len()) @if v.rows.len() == 1 { " referral" } @else { " referrals" } ", urgent first, then by deadline" }
-                thead.govuk-table__head { tr.govuk-table__row {
-                    @for h in ["Reference", "Form", "Presenting LA", "Owning LA", "Submitted", "Status", "Decision due"] {
-                        th.govuk-table__header.app-nowrap scope="col" { (h) }
-                    }
-                } }
-                tbody.govuk-table__body {
-                    @for r in v.rows {
-                        tr.govuk-table__row {
-                            td.govuk-table__cell {
-                                @if let Some(href) = &r.href { a.govuk-link href=(href) { (r.reference) } } @else { (r.reference) }
-                                @if r.urgent { " " strong.govuk-tag.govuk-tag--red { "Urgent" } }
-                            }
-                            td.govuk-table__cell { (r.form) }
-                            td.govuk-table__cell { (r.presenting_authority) }
-                            td.govuk-table__cell { (r.owning_authority) }
-                            td.govuk-table__cell { (r.received) }
-                            td.govuk-table__cell { (r.status.label()) }
-                            td.govuk-table__cell {
-                                span.app-nowrap { (r.deadline.format("%-d %b %Y")) }
-                                @if r.overdue { " " strong.govuk-tag.govuk-tag--red { "Overdue" } }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    page(c, "Referrals", "/", main)
+    }
 }
 
 /// The newest audit entries. Records are shown by their reference where the inbox still
@@ -363,7 +231,7 @@ pub fn quarantine_page(
                 }
             }
             form method="post" action="/quarantine/retry" {
-                (csrf_field(c.csrf))
+                (csrf_field(&c.csrf))
                 button.govuk-button type="submit" { "Try to open them again" }
             }
         }

@@ -72,7 +72,7 @@ pub fn login_page(c: &Chrome, error: Option<&str>) -> Markup {
             (error_summary(&errors))
             h1.govuk-heading-xl { "Sign in" }
             form method="post" action="/login" novalidate {
-                (csrf_field(c.csrf))
+                (csrf_field(&c.csrf))
                 (input("name", "User name", None, "text", "username", &[]))
                 (input("password", "Password", None, "password", "current-password", &[]))
                 button.govuk-button type="submit" { "Continue" }
@@ -93,7 +93,7 @@ pub fn password_page(c: &Chrome, errors: &[FieldError]) -> Markup {
             h1.govuk-heading-xl { "Choose a new password" }
             p.govuk-body { "You signed in with a temporary password. Replace it with a password only you know." }
             form method="post" action="/login/password" novalidate {
-                (csrf_field(c.csrf))
+                (csrf_field(&c.csrf))
                 (input("password", "New password", Some(&hint), "password", "new-password", errors))
                 (input("confirm", "Type the new password again", None, "password", "new-password", errors))
                 button.govuk-button type="submit" { "Save password and continue" }
@@ -121,7 +121,7 @@ pub fn code_page(c: &Chrome, error: Option<&str>) -> Markup {
             (error_summary(&errors))
             h1.govuk-heading-xl { "Enter your code" }
             form method="post" action="/login/code" novalidate {
-                (csrf_field(c.csrf))
+                (csrf_field(&c.csrf))
                 (code_input(&errors))
                 button.govuk-button type="submit" { "Sign in" }
             }
@@ -161,7 +161,7 @@ pub fn enrol_page(c: &Chrome, secret_b32: &str, uri: &str, error: Option<&str>) 
                 div.govuk-details__text { code #otpauth { (uri) } }
             }
             form method="post" action="/login/enrol" novalidate {
-                (csrf_field(c.csrf))
+                (csrf_field(&c.csrf))
                 (code_input(&errors))
                 button.govuk-button type="submit" { "Finish setting up and sign in" }
             }

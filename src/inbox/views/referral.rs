@@ -7,9 +7,9 @@ use chrono_tz::Tz;
 use maud::{html, Markup};
 
 use super::{csrf_field, error_summary, page, title_for, Chrome, FieldError};
-use crate::forms::Workflow;
 use crate::forms::{self, Form};
-use crate::inbox::model::{Referral, Signed, Stage, StageResult, Status};
+use crate::inbox::case::{Problem, Signed, Stage, StageResult, Status};
+use crate::inbox::model::Referral;
 use crate::local_time;
 
 pub struct ReferralView<'a> {
@@ -19,9 +19,14 @@ pub struct ReferralView<'a> {
     pub deadline: NaiveDate,
     pub overdue: bool,
     pub can_decide: bool,
+    /// The escalation stage waiting for its outcome, if any.
+    pub open_stage: Option<usize>,
+    /// Whether this user may record the open stage's outcome.
     pub can_escalate: bool,
     pub can_set_status: bool,
     pub can_export: bool,
+    /// The case's fingerprint, carried by each form so a move from an overtaken page is refused.
+    pub seen: String,
     /// A post that was refused: shown again with its errors and what was typed.
     pub posted: Option<RefusedPost<'a>>,
     /// The escalation stages from configuration: titles and questions.
@@ -76,6 +81,18 @@ impl CaseForm {
         }
     }
 
+    /// The field a problem with a post of this form belongs to, and what it says.
+    pub fn error(self, problem: Problem) -> (String, &'static str) {
+        match problem {
+            Problem::NoChoice => (self.choice_target(), self.choose_message()),
+            Problem::NoRationale => (self.rationale_id(), self.rationale_message()),
+            Problem::RationaleTooLong => (
+                self.rationale_id(),
+                "The rationale must be 5000 characters or fewer",
+            ),
+        }
+    }
+
     pub fn rationale_message(self) -> &'static str {
         match self {
             Self::Decision => "Enter the rationale for the decision",
@@ -110,7 +127,12 @@ fn answers(v: &ReferralView) -> Markup {
                 @for (q, a) in &s.answers.values {
                     div.govuk-summary-list__row {
                         dt.govuk-summary-list__key { (q) }
-                        dd.govuk-summary-list__value { (format!("{a:?}")) }
+                        dd.govuk-summary-list__value {
+                            @match a {
+                                forms::Value::One(text) => { (text) }
+                                forms::Value::Many(list) => { (list.join(", ")) }
+                            }
+                        }
                     }
                 }
             }
@@ -165,7 +187,7 @@ fn stage(title: &str, st: &Stage, zone: Tz) -> Markup {
 fn case(v: &ReferralView) -> Markup {
     let c = &v.referral.case;
     html! {
-        h2.govuk-heading-l { "Decision" }
+        h2.govuk-heading-l id="case" { "Decision" }
         dl.govuk-summary-list {
             div.govuk-summary-list__row { dt.govuk-summary-list__key { "Status" } dd.govuk-summary-list__value { (c.status.label()) } }
             div.govuk-summary-list__row {
@@ -253,49 +275,63 @@ fn rationale(form: CaseForm, label: &str, posted: Option<&RefusedPost>) -> Marku
     }
 }
 
+/// One of the forms that move the case on: posted to `/referrals/{key}/{form}` with the token
+/// and the fingerprint of the case this page shows.
+fn case_form(c: &Chrome, v: &ReferralView, form: CaseForm, fields: Markup) -> Markup {
+    html! {
+        form method="post" action={ "/referrals/" (v.referral.key.path()) "/" (form.id()) } novalidate {
+            (csrf_field(&c.csrf))
+            input type="hidden" name="seen" value=(v.seen);
+            (fields)
+        }
+    }
+}
+
+/// The forms this user may use on this case now (the view model says which).
 fn actions(c: &Chrome, v: &ReferralView) -> Markup {
     let r = v.referral;
     let base = format!("/referrals/{}", r.key.path());
-    let stage1_open = r.case.stage1.as_ref().is_some_and(|s| s.outcome.is_none());
-    let stage2_open = r.case.stage2.as_ref().is_some_and(|s| s.outcome.is_none());
     let posted = |form| v.posted.as_ref().and_then(|p| p.for_form(form));
     let (decision, escalation, status) = (
         posted(CaseForm::Decision),
         posted(CaseForm::Escalation),
         posted(CaseForm::Status),
     );
+    let correcting = r.case.decision.is_some();
+    let stage = v.open_stage.unwrap_or(0);
+    let results: Vec<(&str, &str)> = StageResult::offered_at(stage)
+        .iter()
+        .map(|res| (res.slug(), res.label()))
+        .collect();
+    let statuses: Vec<(&str, &str)> = Status::SETTABLE
+        .iter()
+        .map(|st| (st.slug(), st.label()))
+        .collect();
     html! {
-        @if r.workflow(v.form) == Workflow::Threshold && v.can_decide {
-            form method="post" action={ (base) "/decision" } novalidate {
-                (csrf_field(c.csrf))
-                @if r.case.decision.is_some() {
+        @if v.can_decide {
+            (case_form(c, v, CaseForm::Decision, html! {
+                @if correcting {
                     h2.govuk-heading-m { "Correct the decision" }
                     p.govuk-body { "The decision recorded now replaces the current one; the current one stays on this page and in the audit trail." }
                 }
                 (radios(CaseForm::Decision, "Does this referral meet the threshold?", &[("accept", "Accept"), ("not-accepted", "Not accepted"), ("escalate", "Escalate: the referrer disputes the decision, or it needs a senior decision")], decision))
                 (rationale(CaseForm::Decision, "Rationale (required)", decision))
-                button.govuk-button type="submit" { @if r.case.decision.is_some() { "Record corrected decision" } @else { "Record decision" } }
-            }
+                button.govuk-button type="submit" { @if correcting { "Record corrected decision" } @else { "Record decision" } }
+            }))
         }
-        @if (stage1_open || stage2_open) && v.can_escalate {
-            form method="post" action={ (base) "/escalation" } novalidate {
-                (csrf_field(c.csrf))
-                @if stage1_open {
-                    (radios(CaseForm::Escalation, &v.stages[0].question, &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label()), ("unresolved", StageResult::Unresolved.label())], escalation))
-                } @else {
-                    (radios(CaseForm::Escalation, &v.stages[1].question, &[("accept", StageResult::Accept.label()), ("not-accepted", StageResult::NotAccepted.label())], escalation))
-                }
+        @if v.can_escalate {
+            (case_form(c, v, CaseForm::Escalation, html! {
+                (radios(CaseForm::Escalation, &v.stages[stage].question, &results, escalation))
                 (rationale(CaseForm::Escalation, "What was agreed, and why (required)", escalation))
                 button.govuk-button type="submit" { "Record outcome" }
-            }
+            }))
         }
-        @if r.workflow(v.form) == Workflow::Status && v.can_set_status && !matches!(r.case.status, Status::Closed) {
-            form method="post" action={ (base) "/status" } novalidate {
-                (csrf_field(c.csrf))
-                (radios(CaseForm::Status, "Move to", &[("reviewed", "Reviewed"), ("actioned", "Actioned"), ("closed", "Closed")], status))
+        @if v.can_set_status {
+            (case_form(c, v, CaseForm::Status, html! {
+                (radios(CaseForm::Status, "Move to", &statuses, status))
                 (rationale(CaseForm::Status, "Note (required)", status))
                 button.govuk-button type="submit" { "Update status" }
-            }
+            }))
         }
         @if v.can_export {
             ul.govuk-list {

@@ -1,7 +1,8 @@
-//! Moving a case on: the threshold decision, the two escalation stages, and the simple
-//! statuses of soft intelligence and extraordinary requests. Each needs a choice and a
-//! rationale (a post missing either gets the page back with the errors and what was typed), is
-//! signed with who and when, refuses to overwrite a change made meanwhile, and is audited.
+//! Moving a case on: the threshold decision, the escalation stages, and the statuses of
+//! status-only records. The rules are the case's own (`inbox::case`); here a post becomes a
+//! move, and the move is saved, audited and confirmed, or refused with the page again: 400
+//! with the errors and what was typed, or 409 when someone else changed the case meanwhile
+//! (never overwritten, never a 500).
 
 use std::sync::Arc;
 
@@ -10,21 +11,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
-use chrono::Utc;
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::auth::{audit, require};
-use super::referrals::{self, load};
-use super::{blocking, InboxError, Posted};
-use crate::forms::Workflow;
-use crate::http::csrf;
-use crate::inbox::accounts::{Permission, User};
-use crate::inbox::model::{Outcome, Referral, Signed, Stage, StageResult, Status};
+use super::error::InboxError;
+use super::frame;
+use super::io::Shared;
+use super::io::{self, blocking, Action};
+use super::session::{may, SignedIn};
+use crate::http::extract::CsrfForm;
+use crate::inbox::case::{Case, Move, Outcome, Refusal, Rules, Signer, StageResult, Status};
+use crate::inbox::model::{RecordKey, Referral};
+use crate::inbox::store::Overtaken;
 use crate::inbox::views::{self, CaseForm, FieldError, RefusedPost};
 use crate::inbox::Inbox;
-
-type Shared = State<Arc<Inbox>>;
 
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()
@@ -33,293 +32,161 @@ pub fn router() -> Router<Arc<Inbox>> {
         .route("/referrals/{kiosk}/{id}/status", post(set_status))
 }
 
+/// What each case form posts: a choice (named after its radio group), a rationale, and the
+/// fingerprint of the case the page showed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ChoicePost {
-    csrf: String,
     #[serde(alias = "result", alias = "status")]
     outcome: Option<String>,
     rationale: String,
+    /// Absent from posts not made from the page; then only a change made while this post was
+    /// being saved is caught.
+    seen: Option<String>,
 }
 
-const MAX_RATIONALE: usize = 5000;
-
-/// What is missing or wrong in a post of `form`, given whether its choice was one on offer.
-fn problems(form: CaseForm, choice_ok: bool, rationale: &str) -> Vec<(String, &'static str)> {
-    let mut out = Vec::new();
-    if !choice_ok {
-        out.push((form.choice_target(), form.choose_message()));
-    }
-    let rationale = rationale.trim();
-    if rationale.is_empty() {
-        out.push((form.rationale_id(), form.rationale_message()));
-    } else if rationale.chars().count() > MAX_RATIONALE {
-        out.push((
-            form.rationale_id(),
-            "The rationale must be 5000 characters or fewer",
-        ));
-    }
-    out
-}
-
-/// The referral page again, with the refused post's errors and what was typed (400).
-async fn refused(
-    inbox: &Arc<Inbox>,
-    session: &Session,
-    user: &User,
-    r: &Referral,
-    form: CaseForm,
-    posted: &ChoicePost,
-    problems: &[(String, &'static str)],
-) -> Result<Response, InboxError> {
-    let token = csrf::token(session).await?;
-    let mut view = referrals::view(inbox, user, r);
-    view.posted = Some(RefusedPost {
-        form,
-        choice: posted.outcome.as_deref(),
-        rationale: &posted.rationale,
-        errors: problems
-            .iter()
-            .map(|(field, message)| FieldError { field, message })
-            .collect(),
-    });
-    let page = views::referral_page(&referrals::chrome(inbox, user, &token), &view);
-    Ok((StatusCode::BAD_REQUEST, page).into_response())
-}
-
-/// The rationale, signed with who and when.
-fn signed(form: &ChoicePost, user: &User) -> Signed {
-    Signed {
-        by: user.name.clone(),
-        at: Utc::now(),
-        rationale: form.rationale.trim().into(),
-    }
-}
-
-/// Applies `change` to the case, records `action` in the audit trail and leaves `notice` for
-/// the page the user lands on. A case changed by someone else meanwhile is never overwritten:
-/// the user is sent back to the page, which shows the other change and says why theirs was not
-/// saved (a message, never a 500).
-async fn change_case(
-    inbox: &Arc<Inbox>,
-    session: &Session,
-    r: Referral,
-    user: &User,
-    action: String,
-    notice: &str,
-    change: impl FnOnce(&mut Referral) -> Result<(), InboxError> + Send + 'static,
-) -> Result<Response, InboxError> {
-    let mut probe = r.clone();
-    change(&mut probe)?;
-    let (store, key, case) = (inbox.store.clone(), r.key.clone(), probe.case);
-    let k = key.clone();
-    let saved = blocking(move || {
-        let mut clash = false;
-        store.update(&k, |stored| {
-            if stored.case != r.case {
-                clash = true;
-            } else {
-                stored.case = case;
-            }
-            Ok(())
-        })?;
-        Ok(!clash)
-    })
-    .await?;
-    let path = key.path();
-    if !saved {
-        super::flash(
-            session,
-            "Someone else changed this referral while you were working on it, so your change was not saved. Their change is shown below: check it, then try again if you still need to.",
-        )
-        .await?;
-        return Ok(Redirect::to(&format!("/referrals/{path}")).into_response());
-    }
-    audit(inbox, &user.name, &action, &path).await?;
-    super::flash(session, notice).await?;
-    Ok(Redirect::to(&format!("/referrals/{path}")).into_response())
-}
+/// Said on the page when someone else's change got there first.
+const OVERTAKEN: &str = "Someone else changed this referral while you were working on it, so your change was not saved. Their change is shown below: check it, then try again if you still need to.";
 
 async fn decide(
     State(inbox): Shared,
-    session: Session,
-    Path((kiosk, id)): Path<(String, String)>,
-    Posted(form): Posted<ChoicePost>,
+    user: SignedIn<may::Decide>,
+    Path(key): Path<RecordKey>,
+    CsrfForm(post): CsrfForm<ChoicePost>,
 ) -> Result<Response, InboxError> {
-    let user = require(&inbox, &session, Permission::Decide).await?;
-    csrf::verify(&session, Some(&form.csrf)).await?;
-    let r = load(&inbox, &user, kiosk, id).await?;
-    if r.workflow(inbox.form_of(&r)) != Workflow::Threshold || !r.case.decidable() {
-        return Err(InboxError::BadRequest(
-            "This referral's threshold decision cannot be recorded or corrected now",
-        ));
-    }
-    let outcome = form.outcome.as_deref().and_then(Outcome::parse);
-    let wrong = problems(CaseForm::Decision, outcome.is_some(), &form.rationale);
-    let Some(outcome) = outcome.filter(|_| wrong.is_empty()) else {
-        return refused(
-            &inbox,
-            &session,
-            &user,
-            &r,
-            CaseForm::Decision,
-            &form,
-            &wrong,
-        )
-        .await;
-    };
-    let s = signed(&form, &user);
-    let stage1_deadline = inbox.stage_deadline(0, s.at);
-    let correcting = r.case.decision.is_some();
-    let action = format!(
-        "{}:{}",
-        if correcting {
-            "decision-corrected"
-        } else {
-            "decision"
-        },
-        outcome.slug()
-    );
-    let notice = if correcting {
-        "Decision corrected. The earlier decision is kept on this page."
-    } else {
-        "Decision recorded."
-    };
-    change_case(&inbox, &session, r, &user, action, notice, move |r| {
-        let status = match outcome {
-            Outcome::Accept => Status::Accepted,
-            Outcome::NotAccepted => Status::NotAccepted,
-            Outcome::Escalate => {
-                r.case.stage1 = Some(Stage {
-                    deadline: stage1_deadline,
-                    outcome: None,
-                });
-                Status::Escalated
-            }
-        };
-        r.case.status = status;
-        r.case.history.push((status, s.clone()));
-        if let Some(earlier) = r.case.decision.replace((outcome, s)) {
-            r.case.corrections.push(earlier);
-        }
-        Ok(())
+    let outcome = post.outcome.as_deref().and_then(Outcome::parse);
+    let sent = Sent::new(&inbox, &user, CaseForm::Decision, &post);
+    sent.apply(key, |case, rules, by| {
+        case.decide(rules, outcome, &post.rationale, by)
     })
     .await
 }
 
+/// Who may record a stage is the stage's own rule (`[[inbox.escalation]]` roles), so the route
+/// needs only sight of the referral.
 async fn escalate(
     State(inbox): Shared,
-    session: Session,
-    Path((kiosk, id)): Path<(String, String)>,
-    Posted(form): Posted<ChoicePost>,
+    user: SignedIn<may::ViewReferral>,
+    Path(key): Path<RecordKey>,
+    CsrfForm(post): CsrfForm<ChoicePost>,
 ) -> Result<Response, InboxError> {
-    let user = require(&inbox, &session, Permission::ViewReferral).await?;
-    csrf::verify(&session, Some(&form.csrf)).await?;
-    let r = load(&inbox, &user, kiosk, id).await?;
-    let Some(open) = r.case.open_stage() else {
-        return Err(InboxError::BadRequest(
-            "There is no open escalation stage for that outcome",
-        ));
-    };
-    if !inbox.may_record_stage(&user, open) {
-        return Err(InboxError::Forbidden);
-    }
-    let stage1_open = open == 0;
-    // Stage 2 decides: "unresolved" is not on offer there.
-    let result = form
-        .outcome
-        .as_deref()
-        .and_then(StageResult::parse)
-        .filter(|res| stage1_open || *res != StageResult::Unresolved);
-    let wrong = problems(CaseForm::Escalation, result.is_some(), &form.rationale);
-    let Some(result) = result.filter(|_| wrong.is_empty()) else {
-        return refused(
-            &inbox,
-            &session,
-            &user,
-            &r,
-            CaseForm::Escalation,
-            &form,
-            &wrong,
-        )
-        .await;
-    };
-    let s = signed(&form, &user);
-    let action = format!("escalation-stage{}:{}", open + 1, result.slug());
-    let stage2_deadline = inbox.stage_deadline(1, s.at);
-    change_case(
-        &inbox,
-        &session,
-        r,
-        &user,
-        action,
-        "Outcome recorded.",
-        move |r| {
-            let status = match result {
-                StageResult::Accept => Some(Status::Accepted),
-                StageResult::NotAccepted => Some(Status::NotAccepted),
-                StageResult::Unresolved => None,
-            };
-            let stage = if stage1_open {
-                &mut r.case.stage1
-            } else {
-                &mut r.case.stage2
-            };
-            if let Some(st) = stage.as_mut() {
-                st.outcome = Some((result, s.clone()));
-            }
-            if result == StageResult::Unresolved {
-                r.case.stage2 = Some(Stage {
-                    deadline: stage2_deadline,
-                    outcome: None,
-                });
-            }
-            if let Some(status) = status {
-                r.case.status = status;
-                r.case.history.push((status, s));
-            }
-            Ok(())
-        },
-    )
+    let result = post.outcome.as_deref().and_then(StageResult::parse);
+    let sent = Sent::new(&inbox, &user, CaseForm::Escalation, &post);
+    sent.apply(key, |case, rules, by| {
+        case.record_stage(rules, result, &post.rationale, by)
+    })
     .await
 }
 
 async fn set_status(
     State(inbox): Shared,
-    session: Session,
-    Path((kiosk, id)): Path<(String, String)>,
-    Posted(form): Posted<ChoicePost>,
+    user: SignedIn<may::SetStatus>,
+    Path(key): Path<RecordKey>,
+    CsrfForm(post): CsrfForm<ChoicePost>,
 ) -> Result<Response, InboxError> {
-    let user = require(&inbox, &session, Permission::SetStatus).await?;
-    csrf::verify(&session, Some(&form.csrf)).await?;
-    let r = load(&inbox, &user, kiosk, id).await?;
-    if r.workflow(inbox.form_of(&r)) == Workflow::Threshold {
-        return Err(InboxError::BadRequest(
-            "Referrals move on by a threshold decision",
-        ));
-    }
-    let status = form
-        .outcome
-        .as_deref()
-        .and_then(Status::parse)
-        .filter(|st| matches!(st, Status::Reviewed | Status::Actioned | Status::Closed));
-    let wrong = problems(CaseForm::Status, status.is_some(), &form.rationale);
-    let Some(status) = status.filter(|_| wrong.is_empty()) else {
-        return refused(&inbox, &session, &user, &r, CaseForm::Status, &form, &wrong).await;
-    };
-    let s = signed(&form, &user);
-    change_case(
-        &inbox,
-        &session,
-        r,
-        &user,
-        format!("status:{}", status.slug()),
-        "Status updated.",
-        move |r| {
-            r.case.status = status;
-            r.case.history.push((status, s));
-            Ok(())
-        },
-    )
+    let status = post.outcome.as_deref().and_then(Status::parse);
+    let sent = Sent::new(&inbox, &user, CaseForm::Status, &post);
+    sent.apply(key, |case, rules, by| {
+        case.set_status(rules, status, &post.rationale, by)
+    })
     .await
+}
+
+/// One post of a case form, by one user.
+struct Sent<'a, P> {
+    inbox: &'a Arc<Inbox>,
+    user: &'a SignedIn<P>,
+    form: CaseForm,
+    post: &'a ChoicePost,
+}
+
+impl<'a, P> Sent<'a, P> {
+    fn new(
+        inbox: &'a Arc<Inbox>,
+        user: &'a SignedIn<P>,
+        form: CaseForm,
+        post: &'a ChoicePost,
+    ) -> Self {
+        Sent {
+            inbox,
+            user,
+            form,
+            post,
+        }
+    }
+
+    /// Makes the move on a copy of the referral's case, then saves it, or answers the refusal.
+    async fn apply(
+        &self,
+        key: RecordKey,
+        make: impl FnOnce(&mut Case, &Rules, &Signer) -> Result<Move, Refusal>,
+    ) -> Result<Response, InboxError> {
+        let r = io::referral(self.inbox, self.user, key).await?;
+        if (self.post.seen.as_ref()).is_some_and(|seen| *seen != r.case.fingerprint()) {
+            return self.overtaken(&r).await;
+        }
+        let mut case = r.case.clone();
+        let by = self.user.signer();
+        match make(&mut case, &self.inbox.rules(&r), &by) {
+            Ok(moved) => self.save(r, case, moved).await,
+            Err(Refusal::Incomplete(problems)) => {
+                let errors: Vec<_> = problems.into_iter().map(|p| self.form.error(p)).collect();
+                self.refused(&r, StatusCode::BAD_REQUEST, &errors).await
+            }
+            Err(Refusal::NotYourStage) => Err(InboxError::Forbidden),
+            Err(Refusal::NotNow(why)) => Err(InboxError::NotNow(why)),
+        }
+    }
+
+    /// Saves the moved case unless someone else's change got there first; audits and confirms.
+    async fn save(&self, r: Referral, case: Case, moved: Move) -> Result<Response, InboxError> {
+        let (store, key, seen) = (self.inbox.store.clone(), r.key.clone(), r.case);
+        match blocking(move || store.save_case(&key, &seen, case)).await? {
+            Ok(()) => {
+                let path = r.key.path();
+                self.user
+                    .audit(self.inbox, Action::Moved(moved), &path)
+                    .await?;
+                self.user.flash(notice(moved)).await?;
+                Ok(Redirect::to(&format!("/referrals/{path}")).into_response())
+            }
+            Err(Overtaken(now)) => self.overtaken(&now).await,
+        }
+    }
+
+    /// The page as the case now stands (409), saying why nothing was saved; what was typed kept.
+    async fn overtaken(&self, r: &Referral) -> Result<Response, InboxError> {
+        let errors = [("case".to_string(), OVERTAKEN)];
+        self.refused(r, StatusCode::CONFLICT, &errors).await
+    }
+
+    /// The referral page again, with the post's errors and what was typed.
+    async fn refused(
+        &self,
+        r: &Referral,
+        status: StatusCode,
+        errors: &[(String, &'static str)],
+    ) -> Result<Response, InboxError> {
+        let mut view = frame::referral(self.inbox, self.user, r);
+        view.posted = Some(RefusedPost {
+            form: self.form,
+            choice: self.post.outcome.as_deref(),
+            rationale: &self.post.rationale,
+            errors: (errors.iter())
+                .map(|(field, message)| FieldError { field, message })
+                .collect(),
+        });
+        let chrome = self.user.frame(self.inbox).await?;
+        Ok((status, views::referral_page(&chrome, &view)).into_response())
+    }
+}
+
+/// What the page says once a move is saved.
+fn notice(moved: Move) -> &'static str {
+    match moved {
+        Move::Decided(_) => "Decision recorded.",
+        Move::Corrected(_) => "Decision corrected. The earlier decision is kept on this page.",
+        Move::StageRecorded(..) => "Outcome recorded.",
+        Move::StatusSet(_) => "Status updated.",
+    }
 }

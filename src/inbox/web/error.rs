@@ -1,17 +1,13 @@
-//! The inbox's one error type, and the middleware that turns an error status into the inbox's
-//! own page (with the signed-in menu). Internal detail is logged with a correlation id and never
-//! shown.
+//! The inbox's one error type: its status, its words for people (never the log's text), and
+//! what it logs. Internal detail is logged with a correlation id and never shown.
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use tower_sessions::Session;
 
-use super::auth;
-use crate::inbox::views::{self, Chrome};
+use crate::http::extract::Refused;
+use crate::inbox::case::NotNow;
 use crate::inbox::Inbox;
 
 /// Every way a request can fail. Internal detail is logged with a correlation id, never shown.
@@ -26,8 +22,12 @@ pub enum InboxError {
     NotFound,
     #[error("csrf token missing or wrong")]
     Csrf,
-    #[error("bad request: {0}")]
-    BadRequest(&'static str),
+    /// A post that is not the form its route takes (see `http::extract::Refused`).
+    #[error("{0}")]
+    Malformed(String),
+    /// The case is not at a point where the move asked for can be made.
+    #[error("case move refused: {0}")]
+    NotNow(NotNow),
     #[error("too many requests")]
     TooMany { retry_after: u64 },
     #[error("unsupported media type")]
@@ -52,6 +52,21 @@ impl From<crate::http::csrf::CsrfError> for InboxError {
     }
 }
 
+/// A refused post shows the inbox's own error page.
+impl crate::http::extract::Rejects for Arc<Inbox> {
+    type Error = InboxError;
+}
+
+impl From<Refused> for InboxError {
+    fn from(e: Refused) -> Self {
+        match e {
+            Refused::Malformed(why) => InboxError::Malformed(why),
+            Refused::Csrf(e) => e.into(),
+            Refused::NoSession => InboxError::Internal(Refused::NoSession.into()),
+        }
+    }
+}
+
 impl From<tokio::task::JoinError> for InboxError {
     fn from(e: tokio::task::JoinError) -> Self {
         InboxError::Internal(e.into())
@@ -64,57 +79,79 @@ impl From<tower_sessions::session::Error> for InboxError {
     }
 }
 
-/// Carried to [`render_errors`], which has the site to render the page with.
-#[derive(Clone)]
-struct ErrorPage {
-    title: &'static str,
-    text: String,
-    correlation: Option<String>,
+/// Why a case refused a move, for people (the `Display` text is the log's).
+fn not_now(why: NotNow) -> &'static str {
+    match why {
+        NotNow::StatusRecord => "This record takes a status, not a threshold decision.",
+        NotNow::Settled => "This referral's threshold decision went to escalation, so it cannot be recorded or corrected now.",
+        NotNow::NoOpenStage => "There is no open escalation stage to record an outcome for.",
+        NotNow::ThresholdRecord => "Referrals move on by a threshold decision, not by a status.",
+        NotNow::Closed => "This record is closed, so its status cannot change.",
+    }
 }
 
-impl IntoResponse for InboxError {
-    fn into_response(self) -> Response {
-        let (status, title, text) = match &self {
-            Self::SignIn => return Redirect::to("/login").into_response(),
+/// Carried to the layer that renders error pages (`layers::render_errors`), which has the
+/// site and the session to render the page with.
+#[derive(Clone)]
+pub(super) struct ErrorPage {
+    pub title: &'static str,
+    pub text: String,
+    pub correlation: Option<String>,
+}
+
+impl InboxError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::SignIn => StatusCode::SEE_OTHER,
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Malformed(_) | Self::NotNow(_) => StatusCode::BAD_REQUEST,
+            Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The page's title and text, for people (the `Display` text is the log's).
+    fn words(&self) -> (&'static str, String) {
+        let (title, text) = match self {
+            Self::SignIn => ("Sign in", "Sign in to continue."),
             Self::Forbidden => (
-                StatusCode::FORBIDDEN,
                 "You cannot do that",
-                "Your role does not allow this. Ask an inbox administrator if you need it."
-                    .to_string(),
+                "Your role does not allow this. Ask an inbox administrator if you need it.",
             ),
             Self::NotFound => (
-                StatusCode::NOT_FOUND,
                 "Page not found",
-                "There is nothing here, or nothing you may see.".to_string(),
+                "There is nothing here, or nothing you may see.",
             ),
             Self::Csrf => (
-                StatusCode::FORBIDDEN,
                 "Your session has changed",
-                "The page you sent from was out of date. Go back, reload the page and try again."
-                    .to_string(),
+                "The page you sent from was out of date. Go back, reload the page and try again.",
             ),
-            Self::BadRequest(why) => (
-                StatusCode::BAD_REQUEST,
+            Self::Malformed(_) => (
                 "Something was missing",
-                format!("{why}. Go back and try again."),
+                "The page sent a form the inbox could not read. Go back, reload the page and try again.",
             ),
-            Self::TooMany { .. } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts",
-                "Wait a minute, then try again.".to_string(),
-            ),
+            Self::NotNow(why) => {
+                let text = format!("{} Go back to the referral and reload it to see where it stands.", not_now(*why));
+                return ("That cannot be done now", text);
+            }
+            Self::TooMany { .. } => ("Too many attempts", "Wait a minute, then try again."),
             Self::MediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Something was missing",
-                "The page sent information in a form the inbox does not accept. Go back, reload the page and try again.".to_string(),
+                "The page sent information in a form the inbox does not accept. Go back, reload the page and try again.",
             ),
             Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
                 "Sorry, there is a problem",
-                "Nothing you sent was lost. Try again in a moment.".to_string(),
+                "Nothing you sent was lost. Try again in a moment.",
             ),
         };
-        let correlation = match &self {
+        (title, text.to_string())
+    }
+
+    /// Logs what the log should know; returns a failure's correlation id, quoted on its page.
+    fn log(&self) -> Option<String> {
+        match self {
             Self::Internal(e) => {
                 let id = hex::encode(rand::random::<[u8; 6]>());
                 tracing::error!(correlation = %id, error = %format!("{e:#}"), "request failed");
@@ -125,63 +162,44 @@ impl IntoResponse for InboxError {
                 None
             }
             _ => None,
-        };
-        let mut res = status.into_response();
+        }
+    }
+}
+
+impl IntoResponse for InboxError {
+    fn into_response(self) -> Response {
+        if let Self::SignIn = self {
+            return Redirect::to("/login").into_response();
+        }
+        let ((title, text), correlation) = (self.words(), self.log());
+        let mut res = self.status().into_response();
         if let Self::TooMany { retry_after } = self {
             if let Ok(v) = retry_after.to_string().parse() {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
-        res.extensions_mut().insert(ErrorPage {
+        let page = ErrorPage {
             title,
             text,
             correlation,
-        });
+        };
+        res.extensions_mut().insert(page);
         res
     }
 }
 
-/// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
-/// keeps the menu (and can sign out) on a 403 or 404.
-pub(super) async fn render_errors(
-    State(inbox): State<Arc<Inbox>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let session = req.extensions().get::<Session>().cloned();
-    let res = next.run(req).await;
-    let page = match (res.extensions().get::<ErrorPage>(), res.status()) {
-        (Some(p), _) => p.clone(),
-        (None, StatusCode::PAYLOAD_TOO_LARGE) => ErrorPage {
-            title: "Too much text",
-            text: "What you sent was too long.".into(),
-            correlation: None,
-        },
-        (None, StatusCode::REQUEST_TIMEOUT) => ErrorPage {
-            title: "That took too long",
-            text: "Try again.".into(),
-            correlation: None,
-        },
-        _ => return res,
+/// The page for an error response: the one its [`InboxError`] chose, or one for the statuses
+/// the layers below answer with themselves.
+pub(super) fn page_for(res: &Response) -> Option<ErrorPage> {
+    let (title, text) = match (res.extensions().get::<ErrorPage>(), res.status()) {
+        (Some(page), _) => return Some(page.clone()),
+        (None, StatusCode::PAYLOAD_TOO_LARGE) => ("Too much text", "What you sent was too long."),
+        (None, StatusCode::REQUEST_TIMEOUT) => ("That took too long", "Try again."),
+        _ => return None,
     };
-    let (mut user, mut token) = (None, String::new());
-    if let Some(session) = &session {
-        if let Ok(Some(u)) = auth::current_user(&inbox, session).await {
-            if let Ok(t) = crate::http::csrf::token(session).await {
-                (user, token) = (Some(u), t);
-            }
-        }
-    }
-    let chrome = Chrome {
-        site: &inbox.site,
-        marking: &inbox.config.inbox.protective_marking,
-        user: user.as_ref(),
-        csrf: &token,
-        notice: None,
-        quarantined: 0,
-    };
-    let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
-        .into_response();
-    *out.status_mut() = res.status();
-    out
+    Some(ErrorPage {
+        title,
+        text: text.into(),
+        correlation: None,
+    })
 }

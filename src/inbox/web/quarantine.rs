@@ -8,17 +8,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tower_sessions::Session;
 
-use super::auth::{audit, require};
-use super::referrals::chrome;
-use super::{blocking, flash, take_notice, InboxError, Posted};
-use crate::http::csrf;
-use crate::inbox::accounts::Permission;
-use crate::inbox::views;
-use crate::inbox::{pull, Inbox};
-
-type Shared = State<Arc<Inbox>>;
+use super::error::InboxError;
+use super::io::Shared;
+use super::io::{blocking, Action};
+use super::session::{may, SignedIn};
+use crate::http::extract::{CsrfForm, TokenOnly};
+use crate::inbox::{pull, views, Inbox};
 
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()
@@ -26,32 +22,34 @@ pub fn router() -> Router<Arc<Inbox>> {
         .route("/quarantine/retry", post(retry))
 }
 
-async fn list(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
-    let user = require(&inbox, &session, Permission::ManageQuarantine).await?;
-    audit(&inbox, &user.name, "quarantine-view", "").await?;
+async fn list(
+    State(inbox): Shared,
+    user: SignedIn<may::ManageQuarantine>,
+) -> Result<Response, InboxError> {
+    user.audit(&inbox, Action::QuarantineView, "").await?;
     let store = inbox.store.clone();
     let held = blocking(move || store.quarantined()).await?;
-    let token = csrf::token(&session).await?;
-    let mut c = chrome(&inbox, &user, &token);
-    c.notice = take_notice(&session).await;
-    Ok(views::quarantine_page(&c, &held, inbox.config.zone()).into_response())
+    let page = views::quarantine_page(&user.frame(&inbox).await?, &held, inbox.config.zone());
+    Ok(page.into_response())
 }
 
 async fn retry(
     State(inbox): Shared,
-    session: Session,
-    Posted(form): Posted<super::CsrfOnly>,
+    user: SignedIn<may::ManageQuarantine>,
+    _: CsrfForm<TokenOnly>,
 ) -> Result<Response, InboxError> {
-    let user = require(&inbox, &session, Permission::ManageQuarantine).await?;
-    csrf::verify(&session, Some(&form.csrf)).await?;
     let (i, name) = (inbox.clone(), user.name.clone());
     let (released, held) = blocking(move || pull::retry_quarantined(&i, &name)).await?;
-    let message = match (released, held) {
+    user.flash(&retried(released, held)).await?;
+    Ok(Redirect::to("/quarantine/").into_response())
+}
+
+/// What trying the set-aside records again did, in a sentence.
+fn retried(released: usize, held: usize) -> String {
+    match (released, held) {
         (0, 0) => "There was nothing to try again.".to_string(),
         (r, 0) => format!("All {r} opened and are now in the inbox."),
         (0, h) => format!("None opened: {h} still set aside. Check the reasons below."),
         (r, h) => format!("{r} opened and are now in the inbox; {h} still set aside."),
-    };
-    flash(&session, &message).await?;
-    Ok(Redirect::to("/quarantine/").into_response())
+    }
 }

@@ -1,0 +1,74 @@
+//! The store's own rules: sequence gaps, and a case change refused once overtaken.
+
+use super::*;
+use crate::inbox::case::Status;
+use crate::inbox::model::Submission;
+
+fn referral() -> Referral {
+    let now = Utc::now();
+    Referral {
+        key: RecordKey {
+            kiosk: "k1".into(),
+            id: "00ff".into(),
+        },
+        sequence: 1,
+        created_at: now,
+        received_at: now,
+        submission: Submission {
+            schema: crate::submission::SCHEMA_VERSION,
+            reference: "REF-1".into(),
+            form: "a-form".into(),
+            form_title: "A form".into(),
+            form_version: 1,
+            started_at: String::new(),
+            submitted_at: String::new(),
+            answers: Default::default(),
+        },
+        case: Case::default(),
+    }
+}
+
+#[test]
+fn a_case_changed_from_an_overtaken_copy_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = InboxDb::open(dir.path())
+        .expect("open")
+        .unlock(b"a passphrase", KdfParams::INSECURE_FOR_TESTS)
+        .expect("unlock");
+    let r = referral();
+    assert!(store.insert_new(&r).expect("insert"));
+    let with = |status| Case {
+        status,
+        ..Case::default()
+    };
+    let first = with(Status::Accepted);
+    assert!(store
+        .save_case(&r.key, &r.case, first.clone())
+        .expect("save")
+        .is_ok());
+    // A second change made from the same (now old) case is refused with the case as it is.
+    match store
+        .save_case(&r.key, &r.case, with(Status::NotAccepted))
+        .expect("save")
+    {
+        Err(Overtaken(now)) => assert_eq!(now.case, first),
+        Ok(()) => panic!("an overtaken change was saved"),
+    }
+    assert_eq!(store.get(&r.key).expect("get").expect("there").case, first);
+}
+
+#[test]
+fn sequence_gaps_open_and_close() {
+    let mut s = KioskState::default();
+    assert_eq!(s.note(1), None);
+    assert_eq!(s.note(2), None);
+    assert_eq!(s.note(6), Some((3, 5)));
+    assert_eq!(s.gaps, vec![(3, 5)]);
+    assert_eq!(s.note(4), None);
+    assert_eq!(s.gaps, vec![(3, 3), (5, 5)]);
+    s.note(3);
+    s.note(5);
+    assert!(s.gaps.is_empty());
+    assert_eq!(s.note(2), None, "a repeat changes nothing");
+    assert_eq!(s.high, 6);
+}

@@ -1,0 +1,154 @@
+//! The inbox list: what a missing sequence number or the last pull needs saying, the pull and
+//! export buttons, the filters, and the table, urgent first, then by deadline.
+
+use maud::{html, Markup};
+
+use super::{csrf_field, page, Chrome};
+use crate::inbox::case::Status;
+use crate::inbox::listing::{KioskGaps, Row};
+use crate::inbox::pull::PullReport;
+
+/// The current filter values and the choices offered.
+pub struct Filters<'a> {
+    pub la: &'a str,
+    pub status: &'a str,
+    pub form: &'a str,
+    pub las: &'a [String],
+    /// (id, title)
+    pub forms: Vec<(&'a str, &'a str)>,
+}
+
+pub struct ListView<'a> {
+    pub rows: &'a [Row],
+    pub filters: Filters<'a>,
+    /// Kiosks with sequence numbers never received.
+    pub gaps: Vec<KioskGaps>,
+    pub last_pull: Option<(String, &'a [PullReport])>,
+    pub can_pull: bool,
+    pub can_export_csv: bool,
+}
+
+pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
+    let main = html! {
+        h1.govuk-heading-xl { "Referrals" }
+        @for (kiosk, gaps) in &v.gaps { (gap_warning(kiosk, gaps)) }
+        @if let Some((at, reports)) = &v.last_pull { (last_pull(at, reports)) }
+        div.app-no-print {
+            @if v.can_pull {
+                form method="post" action="/pull" {
+                    (csrf_field(&c.csrf))
+                    button.govuk-button.govuk-button--secondary type="submit" { "Fetch new referrals now" }
+                }
+            }
+            @if v.can_export_csv {
+                p.govuk-body { a.govuk-link href="/export.csv" { "Download the list as CSV (no free text)" } }
+            }
+            (filters(&v.filters))
+        }
+        @if v.rows.is_empty() {
+            p.govuk-body { "No referrals match." }
+        } @else {
+            (table(v.rows))
+        }
+    };
+    page(c, "Referrals", "/", main)
+}
+
+fn gap_warning(kiosk: &str, gaps: &[(u64, u64)]) -> Markup {
+    html! {
+        div.govuk-warning-text {
+            span.govuk-warning-text__icon aria-hidden="true" { "!" }
+            strong.govuk-warning-text__text {
+                span.govuk-visually-hidden { "Warning" }
+                "Kiosk " (kiosk) " never handed over "
+                @if gaps.len() == 1 && gaps[0].0 == gaps[0].1 { "sequence number " } @else { "sequence numbers " }
+                @for (i, (a, b)) in gaps.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    @if a == b { (a) } @else { (a) " to " (b) }
+                }
+                ". Ask the kiosk's operator whether submissions were lost."
+            }
+        }
+    }
+}
+
+fn last_pull(at: &str, reports: &[PullReport]) -> Markup {
+    html! {
+        div.govuk-inset-text {
+            p.govuk-body { "Last pull " (at) ":" }
+            ul.govuk-list {
+                @for r in reports {
+                    li {
+                        (r.summary())
+                        @if let Some(e) = &r.error {
+                            br;
+                            strong { "It stopped: " (e) ". What was fetched before that is safe; the next pull starts again where this one stopped." }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn select(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> Markup {
+    html! {
+        div.govuk-form-group {
+            label.govuk-label for=(name) { (label) }
+            select.govuk-select id=(name) name=(name) {
+                option value="" selected[current.is_empty()] { "All" }
+                @for (value, text) in options {
+                    option value=(value) selected[*value == current] { (text) }
+                }
+            }
+        }
+    }
+}
+
+fn filters(f: &Filters) -> Markup {
+    let las: Vec<(&str, &str)> = f.las.iter().map(|l| (l.as_str(), l.as_str())).collect();
+    let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.slug(), s.label())).collect();
+    html! {
+        form method="get" action="/" {
+            fieldset.govuk-fieldset {
+                legend.govuk-fieldset__legend.govuk-fieldset__legend--m { "Filter" }
+                (select("la", "Local authority", f.la, &las))
+                (select("status", "Status", f.status, &statuses))
+                (select("form", "Form", f.form, &f.forms))
+                button.govuk-button type="submit" { "Apply filters" }
+            }
+        }
+    }
+}
+
+fn table(rows: &[Row]) -> Markup {
+    html! {
+        table.govuk-table {
+            caption.govuk-table__caption.govuk-table__caption--m { (rows.len()) @if rows.len() == 1 { " referral" } @else { " referrals" } ", urgent first, then by deadline" }
+            thead.govuk-table__head { tr.govuk-table__row {
+                @for h in ["Reference", "Form", "Presenting LA", "Owning LA", "Submitted", "Status", "Decision due"] {
+                    th.govuk-table__header.app-nowrap scope="col" { (h) }
+                }
+            } }
+            tbody.govuk-table__body {
+                @for r in rows {
+                    tr.govuk-table__row {
+                        td.govuk-table__cell {
+                            @if let Some(href) = &r.href { a.govuk-link href=(href) { (r.reference) } } @else { (r.reference) }
+                            @if r.urgent { " " strong.govuk-tag.govuk-tag--red { "Urgent" } }
+                        }
+                        td.govuk-table__cell { (r.form) }
+                        td.govuk-table__cell { (r.presenting_authority) }
+                        td.govuk-table__cell { (r.owning_authority) }
+                        td.govuk-table__cell { (r.received) }
+                        td.govuk-table__cell { (r.status.label()) }
+                        td.govuk-table__cell {
+                            span.app-nowrap { (r.deadline.format("%-d %b %Y")) }
+                            @if r.overdue { " " strong.govuk-tag.govuk-tag--red { "Overdue" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Store and audit-trail work for a request, run off the async threads; and the audit trail's
+//! words for what people do on the web, typed, so each is written in one place.
+
+use std::fmt;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use super::error::InboxError;
+use crate::inbox::accounts::{Permission, User};
+use crate::inbox::case::Move;
+use crate::inbox::model::{RecordKey, Referral};
+use crate::inbox::{listing, Inbox};
+
+/// The router's state, as every handler takes it.
+pub type Shared = axum::extract::State<Arc<Inbox>>;
+
+/// Runs blocking store or crypto work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T, InboxError> {
+    Ok(tokio::task::spawn_blocking(f).await??)
+}
+
+/// What an audit entry written from the web records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Login,
+    /// A wrong name or password.
+    LoginFailed,
+    /// A wrong authenticator code.
+    LoginFailedCode,
+    /// Refused because the account is locked for a while.
+    LoginLocked,
+    TotpEnrolled,
+    Logout,
+    View,
+    ExportPrint,
+    ExportJson,
+    ExportCsv,
+    AuditView,
+    QuarantineView,
+    Pull,
+    /// A request for something the user's role does not allow.
+    Denied(Permission),
+    /// A case moved on.
+    Moved(Move),
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self {
+            Action::Login => "login",
+            Action::LoginFailed => "login-failed",
+            Action::LoginFailedCode => "login-failed-code",
+            Action::LoginLocked => "login-locked",
+            Action::TotpEnrolled => "totp-enrolled",
+            Action::Logout => "logout",
+            Action::View => "view",
+            Action::ExportPrint => "export-print",
+            Action::ExportJson => "export-json",
+            Action::ExportCsv => "export-csv",
+            Action::AuditView => "audit-view",
+            Action::QuarantineView => "quarantine-view",
+            Action::Pull => "pull",
+            Action::Denied(p) => return write!(f, "denied:{}", p.name()),
+            Action::Moved(m) => return f.write_str(&m.audit_action()),
+        };
+        f.write_str(word)
+    }
+}
+
+/// Appends to the audit trail: `record` is a record's `kiosk/id`, or empty.
+pub async fn audit(
+    inbox: &Arc<Inbox>,
+    actor: &str,
+    action: Action,
+    record: &str,
+) -> Result<(), InboxError> {
+    let (store, actor, action, record) = (
+        inbox.store.clone(),
+        actor.to_string(),
+        action.to_string(),
+        record.to_string(),
+    );
+    blocking(move || store.audit.record(&actor, &action, &record).map(|_| ())).await
+}
+
+/// A referral `user` may see; any other is "not found", so its existence is not told.
+pub async fn referral(
+    inbox: &Arc<Inbox>,
+    user: &User,
+    key: RecordKey,
+) -> Result<Referral, InboxError> {
+    let store = inbox.store.clone();
+    let referral = blocking(move || store.get(&key)).await?;
+    referral
+        .filter(|r| listing::visible(inbox, user, r))
+        .ok_or(InboxError::NotFound)
+}

@@ -1,0 +1,139 @@
+//! What the inbox adds on top of `http`'s hardening, around every route: `Cache-Control:
+//! no-store`, the post guard and rate limit, the session cookie's attributes, the session
+//! layer itself, and the inbox's own error pages.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+use super::error::{page_for, InboxError};
+use super::{frame, session};
+use crate::http::csrf;
+use crate::http::guard::{self, Refusal};
+use crate::http::ratelimit::Cost;
+use crate::inbox::accounts::User;
+use crate::inbox::views;
+use crate::inbox::Inbox;
+use crate::store::SledSessionStore;
+
+pub async fn no_store(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Refuses cross-site and non-form posts (see `http::guard`), then counts posts against the
+/// signed-in session's allowance, or the address's when there is no live session (sign-in).
+pub async fn limit_posts(
+    State(inbox): State<Arc<Inbox>>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    if let Err(refusal) = guard::check_post(req.method(), req.headers()) {
+        return refused(refusal).into_response();
+    }
+    // Sessions load lazily: reading one value loads it, so its id is known.
+    let _ = session.get_value(csrf::KEY).await;
+    let live = session.id().map(|id| id.to_string());
+    match over_limit(&inbox, live, &req) {
+        Some(refused) => refused.into_response(),
+        None => next.run(req).await,
+    }
+}
+
+/// The guard's refusal as the inbox's error (a cross-site post is logged).
+fn refused(refusal: Refusal) -> InboxError {
+    match refusal {
+        Refusal::CrossSite => {
+            tracing::warn!("post refused: sent from another site");
+            InboxError::Csrf
+        }
+        Refusal::MediaType => InboxError::MediaType,
+    }
+}
+
+/// The rate limit's refusal of this post, if any, from the live session's id (if any) or the
+/// client's address.
+fn over_limit(inbox: &Inbox, live: Option<String>, req: &Request) -> Option<InboxError> {
+    let cost = if live.is_some() {
+        Cost::SessionPost
+    } else {
+        Cost::NewSession
+    };
+    let ConnectInfo(peer) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied()?;
+    let address = inbox.limiter.client(peer, req.headers());
+    let retry_after = inbox.limiter.check(cost, live.as_deref(), address).err()?;
+    tracing::warn!(route = %req.uri().path(), "post refused: rate limit");
+    Some(InboxError::TooMany { retry_after })
+}
+
+/// Gives every session `Set-Cookie` (the removal cookie too) the session cookie's attributes.
+pub async fn harden_session_cookie(
+    State(inbox): State<Arc<Inbox>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    let secure = inbox.config.inbox.secure_cookies;
+    guard::harden_cookies(res.headers_mut(), cookie_name(secure), secure);
+    res
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-prem-inbox"
+    } else {
+        "prem-inbox"
+    }
+}
+
+/// Reviewer sessions: `__Host-` cookies when secure, same-site only, ended when idle.
+pub fn sessions(inbox: &Inbox, store: SledSessionStore) -> SessionManagerLayer<SledSessionStore> {
+    let c = &inbox.config.inbox;
+    let idle = tower_sessions::cookie::time::Duration::minutes(i64::from(c.session_idle_minutes));
+    SessionManagerLayer::new(store)
+        .with_name(cookie_name(c.secure_cookies))
+        .with_secure(c.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+}
+
+/// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
+/// keeps the menu (and can sign out) on a 403 or 404.
+pub async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
+    let session = req.extensions().get::<Session>().cloned();
+    let res = next.run(req).await;
+    let Some(page) = page_for(&res) else {
+        return res;
+    };
+    let who = match &session {
+        Some(session) => signed_in_as(&inbox, session).await,
+        None => None,
+    };
+    let chrome = frame::error(&inbox, who.as_ref());
+    let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
+        .into_response();
+    *out.status_mut() = res.status();
+    out
+}
+
+/// The signed-in user and their token, so an error page keeps the menu; `None` when signed out.
+async fn signed_in_as(inbox: &Arc<Inbox>, session: &Session) -> Option<(User, String)> {
+    let user = session::current_user(inbox, session).await.ok().flatten()?;
+    let token = crate::http::csrf::token(session).await.ok()?;
+    Some((user, token))
+}

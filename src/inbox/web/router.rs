@@ -1,0 +1,55 @@
+//! The inbox's router: every area's routes, behind the inbox's layers and `http`'s hardening,
+//! in the order they apply (the last layer added is the first a request meets).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use super::error::InboxError;
+use super::layers::{self, render_errors};
+use super::{assets, auth, decisions, quarantine, referrals};
+use crate::http::headers::{log_requests, security_headers, HeaderPolicy};
+use crate::inbox::Inbox;
+
+/// The inbox's router. `secure_cookies` is decided by the caller (off only on plain-HTTP localhost).
+pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Router {
+    let c = &inbox.config.inbox;
+    let timeout = Duration::from_secs(c.request_timeout_secs);
+    Router::new()
+        .merge(auth::router())
+        .merge(referrals::router())
+        .merge(decisions::router())
+        .merge(quarantine::router())
+        .fallback(|| async { InboxError::NotFound })
+        .layer(from_fn(layers::no_store))
+        .route("/assets/{name}", get(assets::asset))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(from_fn_with_state(inbox.clone(), layers::limit_posts))
+        .layer(RequestBodyLimitLayer::new(c.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(from_fn_with_state(inbox.clone(), render_errors))
+        // Sessions are loaded lazily: assets and health checks never read one.
+        .layer(layers::sessions(&inbox, sessions))
+        .layer(from_fn_with_state(
+            inbox.clone(),
+            layers::harden_session_cookie,
+        ))
+        .layer(from_fn_with_state(
+            HeaderPolicy {
+                hsts: c.hsts,
+                no_store_under: "/",
+            },
+            security_headers,
+        ))
+        .layer(from_fn(log_requests))
+        .with_state(inbox)
+}
