@@ -88,7 +88,8 @@ impl Inbox {
     /// the partner submitted it (in the partnership's zone), not the day the inbox pulled it.
     pub fn decision_deadline(&self, r: &Referral) -> chrono::NaiveDate {
         let day = r.created_at.with_timezone(&self.config.zone()).date_naive();
-        deadline::Calendar::england_and_wales()
+        self.config
+            .calendar()
             .add_working_days(day, self.config.inbox.decision_working_days)
     }
 
@@ -98,6 +99,7 @@ impl Inbox {
             workflow: r.workflow(self.form_of(r)),
             stages: &self.config.inbox.escalation,
             zone: self.config.zone(),
+            calendar: self.config.calendar(),
         }
     }
 

@@ -19,8 +19,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use super::deadline::Calendar;
 use super::role::Role;
+use crate::calendar::Calendar;
 use crate::config::EscalationStage;
 use crate::forms::Workflow;
 
@@ -51,6 +51,8 @@ pub struct Rules<'a> {
     pub stages: &'a [EscalationStage],
     /// Deadlines count days in the partnership's zone.
     pub zone: Tz,
+    /// Working days skip the bank holidays of `partnership.calendar`.
+    pub calendar: &'a Calendar,
 }
 
 impl Rules<'_> {
@@ -62,7 +64,7 @@ impl Rules<'_> {
             stage.and_then(|s| s.working_days),
             stage.and_then(|s| s.days),
         ) {
-            (Some(w), _) => Calendar::england_and_wales().add_working_days(day, w),
+            (Some(w), _) => self.calendar.add_working_days(day, w),
             (None, d) => day + chrono::Days::new(u64::from(d.unwrap_or(7))),
         }
     }

@@ -23,6 +23,7 @@ fn rules(workflow: Workflow, stages: &[EscalationStage]) -> Rules<'_> {
         workflow,
         stages,
         zone: chrono_tz::Europe::London,
+        calendar: crate::calendar::Calendar::named("england-and-wales").expect("built in"),
     }
 }
 
