@@ -64,8 +64,6 @@ pub async fn security_headers(
     res
 }
 
-pub use super::log::log_requests;
-
 /// An error response with its body swapped for an app's themed page: the status, every header
 /// (a `Retry-After`, a cookie) but the length and type, which are the page's own, and the
 /// extensions (the `Failure` the request log reads) kept.

@@ -1,5 +1,5 @@
 //! The inbox's one error type: its status, its words for people (never the log's text), and
-//! what it logs. Internal detail is logged with a correlation id and never shown.
+//! what it logs. Internal detail goes to the request's log line (`http::log`), never to the page.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use crate::http::extract::Refused;
 use crate::inbox::case::NotNow;
 use crate::inbox::Inbox;
 
-/// Every way a request can fail. Internal detail is logged with a correlation id, never shown.
+/// Every way a request can fail. Internal detail is logged under the request id, never shown.
 #[derive(Debug, thiserror::Error)]
 pub enum InboxError {
     /// Not signed in (or the session ended): go to the sign-in page.
@@ -96,7 +96,6 @@ fn not_now(why: NotNow) -> &'static str {
 pub(super) struct ErrorPage {
     pub title: &'static str,
     pub text: String,
-    pub correlation: Option<String>,
 }
 
 impl InboxError {
@@ -149,19 +148,13 @@ impl InboxError {
         (title, text.to_string())
     }
 
-    /// Logs what the log should know; returns a failure's correlation id, quoted on its page.
-    fn log(&self) -> Option<String> {
+    /// Tells the log what it should know: a refused token here, a failure's detail on the
+    /// request's own line (`http::log`), under the id its page quotes.
+    fn log(&self, res: &mut Response) {
         match self {
-            Self::Internal(e) => {
-                let id = hex::encode(rand::random::<[u8; 6]>());
-                tracing::error!(correlation = %id, error = %format!("{e:#}"), "request failed");
-                Some(id)
-            }
-            Self::Csrf => {
-                tracing::warn!("post refused: csrf token missing or wrong");
-                None
-            }
-            _ => None,
+            Self::Internal(e) => crate::http::log::Failure::attach(res, e),
+            Self::Csrf => tracing::warn!("post refused: csrf token missing or wrong"),
+            _ => {}
         }
     }
 }
@@ -171,19 +164,15 @@ impl IntoResponse for InboxError {
         if let Self::SignIn = self {
             return Redirect::to("/login").into_response();
         }
-        let ((title, text), correlation) = (self.words(), self.log());
+        let (title, text) = self.words();
         let mut res = self.status().into_response();
+        self.log(&mut res);
         if let Self::TooMany { retry_after } = self {
             if let Ok(v) = retry_after.to_string().parse() {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
-        let page = ErrorPage {
-            title,
-            text,
-            correlation,
-        };
-        res.extensions_mut().insert(page);
+        res.extensions_mut().insert(ErrorPage { title, text });
         res
     }
 }
@@ -200,6 +189,5 @@ pub(super) fn page_for(res: &Response) -> Option<ErrorPage> {
     Some(ErrorPage {
         title,
         text: text.into(),
-        correlation: None,
     })
 }

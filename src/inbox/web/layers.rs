@@ -116,19 +116,23 @@ pub fn sessions(inbox: &Inbox, store: SledSessionStore) -> SessionManagerLayer<S
 /// keeps the menu (and can sign out) on a 403 or 404.
 pub async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
     let session = req.extensions().get::<Session>().cloned();
+    let id = crate::http::log::request_id(&req);
     let res = next.run(req).await;
     let Some(page) = page_for(&res) else {
         return res;
     };
+    let failed = res
+        .extensions()
+        .get::<crate::http::log::Failure>()
+        .is_some();
     let who = match &session {
         Some(session) => signed_in_as(&inbox, session).await,
         None => None,
     };
     let chrome = frame::error(&inbox, who.as_ref());
-    let mut out = views::error_page(&chrome, page.title, &page.text, page.correlation.as_deref())
-        .into_response();
-    *out.status_mut() = res.status();
-    out
+    let code = failed.then_some(id.as_str());
+    let out = views::error_page(&chrome, page.title, &page.text, code);
+    crate::http::headers::replace_body(res, out)
 }
 
 /// The signed-in user and their token, so an error page keeps the menu; `None` when signed out.

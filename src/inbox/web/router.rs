@@ -14,7 +14,8 @@ use tower_http::timeout::TimeoutLayer;
 use super::error::InboxError;
 use super::layers::{self, render_errors};
 use super::{assets, auth, decisions, quarantine, referrals};
-use crate::http::headers::{log_requests, security_headers, HeaderPolicy};
+use crate::http::headers::{security_headers, HeaderPolicy};
+use crate::http::log::log_requests;
 use crate::inbox::Inbox;
 
 /// The inbox's router. `secure_cookies` is decided by the caller (off only on plain-HTTP localhost).
