@@ -12,6 +12,7 @@
 //! - [`guard`]: the second layer of defence behind the CSRF token on every post: Fetch
 //!   Metadata and `Origin` checks and the one accepted body type; and the session cookie's
 //!   attributes on every `Set-Cookie`, including the removal cookie.
+//! - [`session`]: the session cookie's name rule and attributes, shared by every app.
 //! - [`ratelimit`]: token buckets per session (page posts) and per address (new sessions,
 //!   final submits), so that an office of people behind one address is never refused while
 //!   one client flooding posts or sessions is.
@@ -23,3 +24,4 @@ pub mod headers;
 pub mod log;
 pub mod ratelimit;
 pub mod server;
+pub mod session;

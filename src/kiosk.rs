@@ -26,8 +26,6 @@ use axum::routing::get;
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
 use crate::forms::FormSet;
@@ -93,26 +91,19 @@ impl Kiosk {
     }
 
     pub fn session_cookie_name(&self) -> &'static str {
-        if self.config.kiosk.secure_cookies {
-            "__Host-prem-session"
-        } else {
-            "prem-session"
-        }
+        let secure = self.config.kiosk.secure_cookies;
+        crate::http::session::Cookie::new(secure, "__Host-prem-session", "prem-session").name
     }
 }
 
 /// The public router: site, search and forms, behind every hardening layer.
 pub fn app(k: Arc<Kiosk>, sessions: SledSessionStore) -> Router {
-    let idle = tower_sessions::cookie::time::Duration::minutes(i64::from(
-        k.config.kiosk.draft_idle_minutes,
-    ));
-    let session_layer = SessionManagerLayer::new(sessions)
-        .with_name(k.session_cookie_name())
-        .with_secure(k.config.kiosk.secure_cookies)
-        .with_http_only(true)
-        .with_same_site(SameSite::Strict)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(idle));
+    let cookie = crate::http::session::Cookie {
+        name: k.session_cookie_name(),
+        secure: k.config.kiosk.secure_cookies,
+    };
+    let session_layer =
+        crate::http::session::layer(sessions, cookie, k.config.kiosk.draft_idle_minutes);
     let policy = crate::http::headers::HeaderPolicy {
         hsts: k.config.kiosk.hsts,
         no_store_under: "/forms/",

@@ -9,8 +9,9 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use tower_sessions::{Session, SessionManagerLayer};
+
+use crate::http::session::Cookie;
 
 use super::error::{page_for, InboxError};
 use super::{frame, session};
@@ -92,24 +93,14 @@ pub async fn harden_session_cookie(
 }
 
 fn cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-prem-inbox"
-    } else {
-        "prem-inbox"
-    }
+    Cookie::new(secure, "__Host-prem-inbox", "prem-inbox").name
 }
 
 /// Reviewer sessions: `__Host-` cookies when secure, same-site only, ended when idle.
 pub fn sessions(inbox: &Inbox, store: SledSessionStore) -> SessionManagerLayer<SledSessionStore> {
     let c = &inbox.config.inbox;
-    let idle = tower_sessions::cookie::time::Duration::minutes(i64::from(c.session_idle_minutes));
-    SessionManagerLayer::new(store)
-        .with_name(cookie_name(c.secure_cookies))
-        .with_secure(c.secure_cookies)
-        .with_http_only(true)
-        .with_same_site(SameSite::Strict)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(idle))
+    let cookie = Cookie::new(c.secure_cookies, "__Host-prem-inbox", "prem-inbox");
+    crate::http::session::layer(store, cookie, c.session_idle_minutes)
 }
 
 /// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
