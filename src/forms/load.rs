@@ -4,7 +4,10 @@
 //! resolved after all pages are built, which is what lets the loader tell "no
 //! such question" apart from "that question comes later".
 
+mod choices;
 mod condition;
+mod names;
+mod page;
 mod question;
 #[cfg(test)]
 mod tests;
@@ -15,11 +18,11 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use toml::Spanned;
-
-use super::model::{Form, Page, Repeat, Workflow};
-use super::schema::{ConditionDef, FormDef, PageDef, RepeatDef};
+use super::model::{Form, Workflow};
+use super::schema::FormDef;
 use crate::criteria::Criteria;
+use names::check_id;
+use page::build_page;
 
 /// Where `options_from` finds its lists: `criteria:<list>` reads the shared
 /// criteria file, `config:local_authorities` the partnership's LAs from
@@ -293,134 +296,4 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
         urgent: def.urgent,
         pages,
     }
-}
-
-/// Conditions waiting to be resolved: page index, question index (`None` for
-/// the page's own condition), and the definition.
-type Pending = Vec<(usize, Option<usize>, Spanned<ConditionDef>)>;
-
-/// Builds a page; returns it with its id span and its questions' id spans.
-fn build_page(
-    ck: &mut Checker<'_>,
-    def: PageDef,
-    sources: &Sources<'_>,
-    (at, pending): (usize, &mut Pending),
-) -> (Page, Range<usize>, Vec<Range<usize>>) {
-    let span = def.id.span();
-    let id = def.id.into_inner();
-    let owner = format!("page \"{id}\"");
-    check_id(ck, &owner, &id, &span, '-');
-    if def.questions.is_empty() {
-        ck.report(&span, format!("{owner}: has no questions"));
-    }
-    if let Some(when) = def.when {
-        pending.push((at, None, when));
-    }
-    let intro = def.intro.map(|t| text::prose(ck, &owner, "intro", t));
-    let repeat = def.repeat.and_then(|r| build_repeat(ck, &owner, r));
-    let mut spans = Vec::new();
-    let mut questions = Vec::new();
-    for (qi, mut q) in def.questions.into_iter().enumerate() {
-        if let Some(when) = q.when.take() {
-            pending.push((at, Some(qi), when));
-        }
-        spans.push(q.id.span());
-        questions.push(question::build(ck, q, sources));
-    }
-    let page = Page {
-        id,
-        title: def.title,
-        intro,
-        when: None,
-        repeat,
-        questions,
-    };
-    (page, span, spans)
-}
-
-fn build_repeat(ck: &mut Checker<'_>, owner: &str, def: Spanned<RepeatDef>) -> Option<Repeat> {
-    let span = def.span();
-    let def = def.into_inner();
-    let problem = if def.max == 0 {
-        Some("repeat max must be at least 1".to_owned())
-    } else if def.max > MAX_REPEAT {
-        Some(format!("repeat max {} is more than {MAX_REPEAT}", def.max))
-    } else if def.min > def.max {
-        Some(format!(
-            "repeat min {} is more than max {}",
-            def.min, def.max
-        ))
-    } else if def.item_label.trim().is_empty() {
-        Some("repeat item_label is empty".to_owned())
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        ck.report(&span, format!("{owner}: {problem}"));
-        return None;
-    }
-    let item_plural = def
-        .item_plural
-        .unwrap_or_else(|| format!("{}s", def.item_label.to_lowercase()));
-    Some(Repeat {
-        min: def.min,
-        max: def.max,
-        item_label: def.item_label,
-        item_plural,
-    })
-}
-
-/// The most items a repeat group may allow; keeps posts and drafts small.
-pub(crate) const MAX_REPEAT: usize = 50;
-
-/// Ids appear in URLs (pages, forms: `-` between words) and in field names
-/// and stored answers (questions: `_`, leaving `-` free as the separator in
-/// `dob-day` and `perp_name-2`).
-pub(super) fn check_id(
-    ck: &mut Checker<'_>,
-    owner: &str,
-    id: &str,
-    span: &Range<usize>,
-    sep: char,
-) {
-    let ok = id.len() <= 64
-        && id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == sep);
-    if !ok {
-        let words = if sep == '-' { "hyphens" } else { "underscores" };
-        let message = format!(
-            "{owner}: ids start with a letter and use lowercase letters, digits and {words}"
-        );
-        ck.report(span, message);
-    }
-}
-
-/// `" (did you mean \"text\"?)"` when one candidate is a plausible typo.
-pub(super) fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| format!(" (did you mean \"{c}\"?)"))
-        .unwrap_or_default()
-}
-
-/// Levenshtein distance; inputs are short identifiers.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }

@@ -5,7 +5,8 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::{did_you_mean, Checker};
+use super::names::did_you_mean;
+use super::Checker;
 use crate::forms::model::{Choice, Condition, Kind, Page};
 use crate::forms::schema::ConditionDef;
 
