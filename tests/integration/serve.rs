@@ -3,14 +3,13 @@
 //! page with a session; a first visit that stays light; and a new build
 //! picked up on SIGHUP without a restart, with no half-written moment.
 
-mod common;
-
 use std::io::Read as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::process::Site;
-use common::Harness;
+use crate::support;
+use crate::support::process::Site;
+use crate::support::Harness;
 
 fn get(
     client: &reqwest::blocking::Client,
@@ -123,7 +122,7 @@ fn sighup_publishes_a_new_build_without_a_restart() {
     std::fs::remove_file(&content).expect("unlink content symlink");
     let status = Command::new("cp")
         .arg("-r")
-        .arg(common::root().join("content"))
+        .arg(support::root().join("content"))
         .arg(&content)
         .status()
         .expect("cp");

@@ -1,10 +1,9 @@
 //! `prem inbox ...` as a process: a wrong passphrase refuses to start in one line, `audit
 //! verify` names an edited entry, and `inbox serve` stops cleanly on SIGTERM.
 
-mod common;
-
-use common::inbox::{inbox_config, write_private, InboxHarness};
-use common::{root, Harness, PASSPHRASE};
+use crate::support;
+use crate::support::inbox::{inbox_config, write_private, InboxHarness};
+use crate::support::{root, Harness, PASSPHRASE};
 use prem::config::Config;
 use prem::inbox::accounts::Role;
 use prem::inbox::Costs;
@@ -220,7 +219,7 @@ fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
 
     let h = Harness::start(|_| {});
     let client = Harness::client();
-    let reference = common::complete_form(&h, &client, "soft-intelligence");
+    let reference = support::complete_form(&h, &client, "soft-intelligence");
     let tmp = tempfile::tempdir().expect("tempdir");
     let site = inbox_site(&h, tmp.path(), true);
     let cli = inbox_site(&h, tmp.path(), false);

@@ -1,14 +1,13 @@
 //! Pulling from a kiosk through a proxy that breaks on command: a pull interrupted at any
 //! point loses nothing and duplicates nothing.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::inbox::InboxHarness;
-use common::{complete_form, Harness};
+use crate::support;
+use crate::support::inbox::InboxHarness;
+use crate::support::{complete_form, Harness};
 use prem::store::SubmissionStore;
 
 /// What the proxy in front of the kiosk breaks.
@@ -265,7 +264,7 @@ fn records_set_aside_under_the_wrong_key_open_on_retry_once_the_key_is_fixed() {
     let (_, wrong_key) = prem::seal::keygen_with_params(
         other.path(),
         "other",
-        common::PASSPHRASE.as_bytes(),
+        support::PASSPHRASE.as_bytes(),
         prem::seal::KdfParams::INSECURE_FOR_TESTS,
     )
     .expect("keygen");
@@ -281,12 +280,12 @@ fn records_set_aside_under_the_wrong_key_open_on_retry_once_the_key_is_fixed() {
     drop(ih);
 
     // Fixed and restarted: an admin retries, and the referral is in.
-    let mut config = common::inbox::inbox_config(&h, &h.internal_url(""), data.path());
+    let mut config = support::inbox::inbox_config(&h, &h.internal_url(""), data.path());
     config.inbox.data_dir = data_dir;
     let inbox = prem::inbox::open(
         config,
-        &common::root(),
-        common::PASSPHRASE.as_bytes(),
+        &support::root(),
+        support::PASSPHRASE.as_bytes(),
         Costs::INSECURE_FOR_TESTS,
     )
     .expect("reopens");
@@ -319,7 +318,7 @@ fn two_teams_on_one_kiosk_each_receive_their_own_records_and_purge_waits_for_bot
     let (la_public, la_secret) = prem::seal::keygen_with_params(
         keys.path(),
         "la-children",
-        common::PASSPHRASE.as_bytes(),
+        support::PASSPHRASE.as_bytes(),
         prem::seal::KdfParams::INSECURE_FOR_TESTS,
     )
     .expect("keygen");
@@ -343,7 +342,7 @@ fn two_teams_on_one_kiosk_each_receive_their_own_records_and_purge_waits_for_bot
         .expect("token");
     let la_dir = tempfile::tempdir().expect("tempdir");
     let token_file = la_dir.path().join("la.token");
-    common::inbox::write_private(&token_file, &la_token);
+    support::inbox::write_private(&token_file, &la_token);
     let la = InboxHarness::start(&h, &h.internal_url(""), move |c| {
         c.inbox.secret_key = la_secret;
         c.inbox.kiosks[0].token_file = token_file;

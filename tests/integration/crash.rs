@@ -5,16 +5,14 @@
 //! private key and hold the right form. The kiosk must also start again on the
 //! same directory and keep accepting (and handing over) submissions.
 
-mod common;
-
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::process::{free_port, Site};
-use common::{csrf, fill, reference_in, root};
+use crate::support::process::{free_port, Site};
+use crate::support::{csrf, fill, reference_in, root};
 
 /// The page's CSRF token, or what was wrong with the page.
 fn token_in(html: &str, what: &str) -> Result<String, String> {

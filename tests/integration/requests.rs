@@ -2,14 +2,12 @@
 //! `Set-Cookie` (removal too), session ids cycled when a form starts, posts from other sites
 //! and non-form bodies refused, and post limits that let an office work while stopping a flood.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::inbox::InboxHarness;
-use common::*;
+use crate::support::inbox::InboxHarness;
+use crate::support::*;
 use prem::forms::{self, Answers};
 
 const FORM: &str = "soft-intelligence";

@@ -2,9 +2,7 @@
 //! end to end, validation, conditions, add another, changes, the sealed
 //! store, the hand-over API and the hardening.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use prem::forms;
 use prem::store::SubmissionStore;
 

@@ -3,14 +3,13 @@
 //! unusable or locked data directory, a port in use, production without
 //! keys, or a corrupt index (which `prem store rebuild` then repairs).
 
-mod common;
-
 use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use common::process::{free_port, Key, Site};
-use common::root;
+use crate::support;
+use crate::support::process::{free_port, Key, Site};
+use crate::support::root;
 
 /// Runs `prem serve` expecting it to give up; kills it if it starts instead.
 /// Returns its one line of error output.
@@ -173,8 +172,8 @@ fn logs_carry_routes_and_statuses_but_no_answers_or_session_ids() {
                 .unwrap_or("")
                 .to_string();
         }
-        let token = common::csrf(&res.text().expect("text"));
-        let mut pairs = common::fill(form, page, &answers);
+        let token = support::csrf(&res.text().expect("text"));
+        let mut pairs = support::fill(form, page, &answers);
         answers.record(
             page,
             prem::forms::validate_page(form, page, &answers, &pairs).expect("valid"),
@@ -195,14 +194,14 @@ fn logs_carry_routes_and_statuses_but_no_answers_or_session_ids() {
     let sent = client
         .post(format!("{base}/forms/{}/submit/", form.id))
         .form(&[
-            ("csrf", common::csrf(&check).as_str()),
+            ("csrf", support::csrf(&check).as_str()),
             ("declaration", "yes"),
         ])
         .send()
         .expect("submit")
         .text()
         .expect("text");
-    let reference = common::reference_in(&sent).expect("reference");
+    let reference = support::reference_in(&sent).expect("reference");
     server.kill();
     let text = server.log_text();
     assert!(
@@ -210,7 +209,7 @@ fn logs_carry_routes_and_statuses_but_no_answers_or_session_ids() {
         "requests are logged:\n{text}"
     );
     assert!(
-        !text.contains(common::MARKER) && !text.contains("Testy"),
+        !text.contains(support::MARKER) && !text.contains("Testy"),
         "no answers in the log"
     );
     assert!(

@@ -1,15 +1,14 @@
-//! The inbox end to end: a real kiosk (tests/common's Harness) and a real inbox, both on
+//! The inbox end to end: a real kiosk (the support module's Harness) and a real inbox, both on
 //! loopback with real sled directories; every form submitted, pulled, opened and listed; a
 //! reviewer signing in over HTTP, deciding, escalating, exporting; the whole audit trail; and
 //! retention on both sides.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::support;
+use crate::support::inbox::{audit_actions, post_form, sign_in, InboxHarness};
+use crate::support::{complete_form, contains, Harness, MARKER};
 use chrono::{Duration, Utc};
-use common::inbox::{audit_actions, post_form, sign_in, InboxHarness};
-use common::{complete_form, contains, Harness, MARKER};
 use prem::inbox::accounts::Role;
 use prem::inbox::audit::Verdict;
 use prem::store::SubmissionStore;
@@ -40,7 +39,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         "all acknowledged"
     );
     assert!(
-        !contains(&common::all_bytes(&ih.data_dir), MARKER.as_bytes()),
+        !contains(&support::all_bytes(&ih.data_dir), MARKER.as_bytes()),
         "encrypted at rest"
     );
 
@@ -175,7 +174,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         &[("outcome", "escalate"), ("rationale", "Referrer disputes.")],
     );
     // Only the roles configured for a stage record its outcome: not this reviewer.
-    let token = common::csrf(
+    let token = support::csrf(
         &client
             .get(ih.url(&apath))
             .send()

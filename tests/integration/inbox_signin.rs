@@ -1,10 +1,10 @@
 //! Signing in: the lockout, and the temporary password replaced before anything else.
 
-mod common;
-
+use crate::support::inbox::{
+    audit_actions, enrol, post_login, post_new_password, InboxHarness, CHEAP,
+};
+use crate::support::{csrf, Harness};
 use chrono::{Duration, Utc};
-use common::inbox::{audit_actions, enrol, post_login, post_new_password, InboxHarness, CHEAP};
-use common::{csrf, Harness};
 use prem::inbox::accounts::{self, Role};
 use prem::inbox::totp;
 

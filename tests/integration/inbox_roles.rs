@@ -1,10 +1,8 @@
 //! Who may do what, checked on the server: roles, a business-support account's one LA, sign-in
 //! required everywhere, CSRF on posts, the menu per role, and signing out.
 
-mod common;
-
-use common::inbox::{audit_actions, post_form, sign_in, InboxHarness, CHEAP};
-use common::{complete_form, Harness, MARKER};
+use crate::support::inbox::{audit_actions, post_form, sign_in, InboxHarness, CHEAP};
+use crate::support::{complete_form, Harness, MARKER};
 use prem::inbox::accounts::{self, Role};
 
 #[test]
