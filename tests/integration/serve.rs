@@ -163,6 +163,15 @@ fn sighup_publishes_a_new_build_without_a_restart() {
         server.child.try_wait().expect("wait").is_none(),
         "still running"
     );
-    assert!(server.log_text().contains("reloaded on SIGHUP"));
+    // The new files are served a moment before the reload is logged: wait for the line.
+    let logged = Instant::now();
+    while !server.log_text().contains("reloaded on SIGHUP") {
+        assert!(
+            logged.elapsed() < Duration::from_secs(10),
+            "the reload is not logged:\n{}",
+            server.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     server.kill();
 }
