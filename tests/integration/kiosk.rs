@@ -1,97 +1,20 @@
-//! The kiosk over a real socket with a real sled data directory: every form
-//! end to end, validation, conditions, add another, changes, the sealed
-//! store, the hand-over API and the hardening.
+//! The kiosk with a real sled data directory, on the harbour partnership's forms: validation,
+//! conditions, add another, changes, the sealed store, the hand-over API and the hardening.
+//! Flows go over a real socket; the header, error-page and CSRF checks go straight into the
+//! app's router (`oneshot`), with the same layers and no socket.
 
 use crate::support::*;
 use prem::forms;
 use prem::store::SubmissionStore;
 
 #[test]
-fn every_form_completes_and_is_sealed_unreadably() {
-    let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let index = client
-        .get(h.url("/forms/"))
-        .send()
-        .expect("index")
-        .text()
-        .expect("text");
-    let mut refs = Vec::new();
-    for id in [
-        "child-referral",
-        "adult-referral",
-        "soft-intelligence",
-        "extraordinary-request",
-    ] {
-        assert!(
-            index.contains(&format!("href=\"/forms/{id}/\"")),
-            "forms index lists {id}"
-        );
-        let client = Harness::client();
-        let reference = complete_form(&h, &client, id);
-        assert!(
-            reference.starts_with("PREM-20") && reference.len() == 16,
-            "{reference}"
-        );
-        refs.push(reference);
-    }
-    let unique: std::collections::HashSet<_> = refs.iter().collect();
-    assert_eq!(unique.len(), 4);
-
-    // Nothing the users typed is on disk in the clear.
-    let disk = all_bytes(&h.data_dir);
-    assert!(!disk.is_empty());
-    assert!(
-        !contains(&disk, MARKER.as_bytes()),
-        "the marker must not appear in the data directory"
-    );
-    assert!(!contains(&disk, b"Testy McTestface"));
-
-    // The reviewers' key opens every record; the content is all there.
-    let records = h
-        .kiosk
-        .store
-        .list_unacked(&h.kiosk.team_ids(None), 100)
-        .expect("list");
-    assert_eq!(records.len(), 4);
-    for r in &records {
-        let bytes = h
-            .kiosk
-            .store
-            .read(&r.submission_id, &h.kiosk.team_ids(None))
-            .expect("read");
-        let (header, plain) =
-            prem::seal::open(&bytes, &h.secret).expect("opens with the reviewer key");
-        assert_eq!(header.sequence, r.sequence);
-        let text = String::from_utf8(plain).expect("utf8");
-        assert!(
-            text.contains(MARKER) && text.contains(&r.reference),
-            "{text}"
-        );
-        let mut tampered = bytes.clone();
-        let mid = tampered.len() / 2;
-        tampered[mid] ^= 1;
-        assert!(
-            prem::seal::open(&tampered, &h.secret).is_err(),
-            "a tampered record fails to open"
-        );
-    }
-}
-
-#[test]
 fn validation_errors_keep_what_was_typed_and_link_to_fields() {
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let form = h.form("soft-intelligence");
+    let b = h.browser();
+    let form = h.form("sighting");
     let first = forms::visible_pages(form, &Default::default())[0];
     let href = forms::page_href(&form.id, &first.id);
-    let html = client
-        .get(h.url(&href))
-        .send()
-        .expect("get")
-        .text()
-        .expect("text");
-    let token = csrf(&html);
+    let token = b.get(&href).csrf();
     // Type too much into the first text question: the page comes back with the text kept.
     let text_q = first
         .questions
@@ -115,10 +38,10 @@ fn validation_errors_keep_what_was_typed_and_link_to_fields() {
         })
         .collect();
     pairs.push(("csrf".into(), token));
-    let res = client.post(h.url(&href)).form(&pairs).send().expect("post");
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.url().path(), href, "stays on the page");
-    let body = res.text().expect("text");
+    let res = b.post(&href, &pairs);
+    assert_eq!(res.status, 200);
+    assert_eq!(res.path, href, "stays on the page");
+    let body = res.text();
     assert!(
         body.contains("There is a problem") && body.contains("govuk-error-summary"),
         "{body}"
@@ -138,35 +61,23 @@ fn validation_errors_keep_what_was_typed_and_link_to_fields() {
 #[test]
 fn out_of_order_pages_redirect_and_change_links_return_to_check() {
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let form = h.form("extraordinary-request");
+    let b = h.browser();
+    let form = h.form("urgent-meeting");
     let pages = forms::visible_pages(form, &Default::default());
     // Asking for a later page first leads to the first unanswered one.
     let first_href = forms::page_href(&form.id, &pages[0].id);
-    client.get(h.url(&first_href)).send().expect("start draft");
-    let later = client
-        .get(h.url(&forms::page_href(&form.id, &pages[2].id)))
-        .send()
-        .expect("later");
-    assert_eq!(later.url().path(), first_href);
-    let check = client
-        .get(h.url(&format!("/forms/{}/check/", form.id)))
-        .send()
-        .expect("check");
+    b.get(&first_href);
+    let later = b.get(&forms::page_href(&form.id, &pages[2].id));
+    assert_eq!(later.path, first_href);
+    let check = b.get(&format!("/forms/{}/check/", form.id));
     assert_eq!(
-        check.url().path(),
-        first_href,
+        check.path, first_href,
         "check answers needs a complete form"
     );
 
     // Complete it, then change the first answer from "Check your answers".
-    let (answers, _) = answer_until(&h, &client, &form.id, |_| false);
-    let check = client
-        .get(h.url(&format!("/forms/{}/check/", form.id)))
-        .send()
-        .expect("check")
-        .text()
-        .expect("text");
+    let (answers, _) = h.forms.answer_until(&b, &form.id, |_| false);
+    let check = b.get(&format!("/forms/{}/check/", form.id)).text();
     let target = pages
         .iter()
         .copied()
@@ -181,13 +92,7 @@ fn out_of_order_pages_redirect_and_change_links_return_to_check() {
         check.contains(&change.replace('&', "&amp;")),
         "change link per answer"
     );
-    let page_html = client
-        .get(h.url(&change))
-        .send()
-        .expect("change")
-        .text()
-        .expect("text");
-    let token = csrf(&page_html);
+    let token = b.get(&change).csrf();
     let mut pairs: Vec<(String, String)> = fill(form, target, &answers)
         .into_iter()
         .map(|(n, v)| {
@@ -199,36 +104,26 @@ fn out_of_order_pages_redirect_and_change_links_return_to_check() {
         })
         .collect();
     pairs.push(("csrf".into(), token));
-    let res = client
-        .post(h.url(&change))
-        .form(&pairs)
-        .send()
-        .expect("post change");
+    let res = b.post(&change, &pairs);
     assert_eq!(
-        res.url().path(),
+        res.path,
         format!("/forms/{}/check/", form.id),
         "back to check answers"
     );
-    assert!(res.text().expect("text").contains("Changed by Testy"));
+    assert!(res.contains("Changed by Testy"));
 }
 
 #[test]
 fn add_another_keeps_items_and_respects_removal() {
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let form = h.form("child-referral");
-    let (mut answers, repeat_page) = answer_until(&h, &client, &form.id, |p| p.repeat.is_some());
+    let b = h.browser();
+    let form = h.form("young-person");
+    let (answers, repeat_page) = h.forms.answer_until(&b, &form.id, |p| p.repeat.is_some());
     let repeat_page = repeat_page.expect("a repeat page exists");
     let href = forms::page_href(&form.id, &repeat_page.id);
-    for n in 1..=2 {
-        let html = client
-            .get(h.url(&href))
-            .send()
-            .expect("get")
-            .text()
-            .expect("text");
-        let token = csrf(&html);
-        let mut pairs: Vec<(String, String)> = (1..=n)
+    // Items 1..=n as typed, each with its own words in place of the marker.
+    let items = |n: usize| -> Vec<(String, String)> {
+        (1..=n)
             .flat_map(|i| {
                 fill(form, repeat_page, &answers)
                     .into_iter()
@@ -240,265 +135,170 @@ fn add_another_keeps_items_and_respects_removal() {
                         )
                     })
             })
-            .collect();
+            .collect()
+    };
+    for n in 1..=2 {
+        let token = b.get(&href).csrf();
+        let mut pairs = items(n);
         pairs.push(("action".into(), "add".into()));
         pairs.push(("csrf".into(), token));
-        let res = client.post(h.url(&href)).form(&pairs).send().expect("add");
-        assert_eq!(res.url().path(), href, "add another stays on the page");
+        let res = b.post(&href, &pairs);
+        assert_eq!(res.path, href, "add another stays on the page");
     }
-    let html = client
-        .get(h.url(&href))
-        .send()
-        .expect("get")
-        .text()
-        .expect("text");
+    let html = b.get(&href).text();
     assert!(
         html.contains("item1") && html.contains("item2"),
         "both items kept:\n{html}"
     );
     // Remove the first item: the second is renumbered and kept.
-    let token = csrf(&html);
-    let mut pairs: Vec<(String, String)> = (1..=2)
-        .flat_map(|i| {
-            fill(form, repeat_page, &answers)
-                .into_iter()
-                .filter(|(k, _)| k != "action")
-                .map(move |(k, v)| {
-                    (
-                        k.replace("-1", &format!("-{i}")),
-                        v.replace(MARKER, &format!("item{i}")),
-                    )
-                })
-        })
-        .collect();
+    let mut pairs = items(2);
     pairs.extend([
         ("remove".to_string(), "1".to_string()),
         ("action".into(), "add".into()),
-        ("csrf".into(), token),
+        ("csrf".into(), csrf(&html)),
     ]);
-    client
-        .post(h.url(&href))
-        .form(&pairs)
-        .send()
-        .expect("remove");
-    let html = client
-        .get(h.url(&href))
-        .send()
-        .expect("get")
-        .text()
-        .expect("text");
+    b.post(&href, &pairs);
+    let html = b.get(&href).text();
     assert!(
         !html.contains("item1") && html.contains("item2"),
         "item 1 removed:\n{html}"
     );
-    answers.record(
-        repeat_page,
-        forms::validate_page(
-            form,
-            repeat_page,
-            &answers,
-            &fill(form, repeat_page, &answers),
-        )
-        .expect("valid"),
+    // Going on with the one item left: it is the only one the answers keep.
+    let mut pairs: Vec<(String, String)> = items(1)
+        .into_iter()
+        .map(|(k, v)| (k, v.replace("item1", "item2")))
+        .collect();
+    pairs.extend([
+        ("action".to_string(), "continue".to_string()),
+        ("csrf".into(), csrf(&html)),
+    ]);
+    let res = b.post(&href, &pairs);
+    assert_ne!(res.path, href, "the page is done:\n{}", res.text());
+    let check = b.get(&format!("/forms/{}/check/", form.id)).text();
+    assert!(
+        check.contains("item2") && !check.contains("item1"),
+        "{check}"
     );
 }
 
 #[test]
 fn csrf_missing_or_wrong_is_403_and_expired_draft_is_explained() {
-    let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let form = h.form("soft-intelligence");
+    let h = Harness::prepare(Partnership::Harbour, false, |_| {});
+    let b = h.in_process();
+    let form = h.form("sighting");
     let first = forms::visible_pages(form, &Default::default())[0];
     let href = forms::page_href(&form.id, &first.id);
-    let html = client
-        .get(h.url(&href))
-        .send()
-        .expect("get")
-        .text()
-        .expect("text");
-    let _ = csrf(&html);
+    let _ = b.get(&href).csrf();
     let pairs = fill(form, first, &Default::default());
-    let none = client.post(h.url(&href)).form(&pairs).send().expect("post");
-    assert_eq!(none.status(), 403);
+    let none = b.post(&href, &pairs);
+    assert_eq!(none.status, 403);
     let mut wrong = pairs.clone();
     wrong.push(("csrf".into(), "0".repeat(64)));
-    let res = client.post(h.url(&href)).form(&wrong).send().expect("post");
-    assert_eq!(res.status(), 403);
-    assert!(res.text().expect("text").contains("could not be sent"));
+    let res = b.post(&href, &wrong);
+    assert_eq!(res.status, 403);
+    assert!(res.contains("could not be sent"));
+    assert!(
+        res.contains(&h.forms.marking),
+        "the error page is the kiosk's own"
+    );
 
     // A browser whose draft has gone gets a clear page, not an error.
-    let stale = reqwest::blocking::Client::new();
+    let stale = h.in_process();
+    stale.plant("prem-session", "AAAAAAAAAAAAAAAAAAAAAA");
     let later = forms::visible_pages(form, &Default::default())[1];
-    let res = stale
-        .get(h.url(&forms::page_href(&form.id, &later.id)))
-        .header("cookie", "prem-session=AAAAAAAAAAAAAAAAAAAAAA")
-        .send()
-        .expect("get");
-    assert!(res
-        .text()
-        .expect("text")
-        .contains("Your answers have expired"));
+    let res = stale.get(&forms::page_href(&form.id, &later.id));
+    assert!(res.contains("Your answers have expired"));
 }
 
 #[test]
 fn malformed_posts_are_rejected() {
-    let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let form = h.form("soft-intelligence");
+    let h = Harness::prepare(Partnership::Harbour, false, |_| {});
+    let b = h.in_process();
+    let form = h.form("sighting");
     let first = forms::visible_pages(form, &Default::default())[0];
     let href = forms::page_href(&form.id, &first.id);
-    let token = csrf(
-        &client
-            .get(h.url(&href))
-            .send()
-            .expect("get")
-            .text()
-            .expect("text"),
-    );
+    let token = b.get(&href).csrf();
     let mut unknown = fill(form, first, &Default::default());
     unknown.push(("csrf".into(), token.clone()));
     unknown.push(("is_admin".into(), "yes".into()));
-    assert_eq!(
-        client
-            .post(h.url(&href))
-            .form(&unknown)
-            .send()
-            .expect("post")
-            .status(),
-        400
-    );
+    assert_eq!(b.post(&href, &unknown).status, 400);
     let mut repeated = fill(form, first, &Default::default());
     repeated.push(("csrf".into(), token.clone()));
     repeated.push(("csrf".into(), token));
-    assert_eq!(
-        client
-            .post(h.url(&href))
-            .form(&repeated)
-            .send()
-            .expect("post")
-            .status(),
-        400
-    );
+    assert_eq!(b.post(&href, &repeated).status, 400);
     let big = "x".repeat(70 * 1024);
-    let res = client
-        .post(h.url(&href))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("a={big}"))
-        .send()
-        .expect("post");
-    assert_eq!(res.status(), 413);
-    assert!(res.text().expect("text").contains("Too much information"));
+    let res = b.post(&href, &[("a", big)]);
+    assert_eq!(res.status, 413);
+    assert!(res.contains("Too much information"));
 }
 
 #[test]
 fn a_burst_of_posts_gets_a_friendly_429() {
-    let h = Harness::start(|c| c.kiosk.new_sessions_per_minute = 5);
-    let client = Harness::client();
+    let h = Harness::prepare(Partnership::Harbour, false, |c| {
+        c.kiosk.new_sessions_per_minute = 5
+    });
+    let b = h.in_process();
     let statuses: Vec<u16> = (0..8)
-        .map(|_| {
-            client
-                .post(h.url("/forms/soft-intelligence/submit/"))
-                .form(&[("csrf", "x")])
-                .send()
-                .expect("post")
-                .status()
-                .as_u16()
-        })
+        .map(|_| b.post("/forms/sighting/submit/", &[("csrf", "x")]).status)
         .collect();
     assert!(statuses[..5].iter().all(|s| *s != 429), "{statuses:?}");
     assert_eq!(statuses[7], 429, "{statuses:?}");
-    let res = client
-        .post(h.url("/forms/soft-intelligence/submit/"))
-        .form(&[("csrf", "x")])
-        .send()
-        .expect("post");
-    assert!(res.headers().get("retry-after").is_some());
-    assert!(res.text().expect("text").contains("Too many attempts"));
+    let res = b.post("/forms/sighting/submit/", &[("csrf", "x")]);
+    assert!(res.header("retry-after").is_some());
+    assert!(res.contains("Too many attempts"));
 }
 
 #[test]
 fn security_headers_and_cookie_flags() {
-    let h = Harness::start_with(|_| {}, true);
-    let client = Harness::client();
-    let form = h.form("soft-intelligence");
+    let h = Harness::prepare(Partnership::Harbour, true, |_| {});
+    let b = h.in_process();
+    let form = h.form("sighting");
     let first = forms::visible_pages(form, &Default::default())[0];
-    let res = client
-        .get(h.url(&forms::page_href(&form.id, &first.id)))
-        .send()
-        .expect("get");
-    let hd = res.headers();
-    let csp = hd
-        .get("content-security-policy")
-        .expect("csp")
-        .to_str()
-        .expect("ascii");
+    let res = b.get(&forms::page_href(&form.id, &first.id));
+    let csp = res.header("content-security-policy").expect("csp");
     assert!(
         csp.contains("script-src 'self'")
             && csp.contains("frame-ancestors 'none'")
             && !csp.contains("unsafe-inline")
     );
-    assert_eq!(hd.get("referrer-policy").expect("rp"), "no-referrer");
-    assert_eq!(
-        hd.get("x-content-type-options").expect("nosniff"),
-        "nosniff"
-    );
-    assert_eq!(hd.get("cache-control").expect("cache"), "no-store");
-    let cookie = hd
-        .get("set-cookie")
-        .expect("session cookie")
-        .to_str()
-        .expect("ascii");
+    assert_eq!(res.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(res.header("cache-control"), Some("no-store"));
+    let cookie = res.header("set-cookie").expect("session cookie");
     assert!(cookie.starts_with("__Host-prem-session="), "{cookie}");
     for flag in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(flag), "{flag} in {cookie}");
     }
     assert!(!cookie.contains("Domain"), "{cookie}");
-    let page = client
-        .get(h.url("/terms-of-reference/"))
-        .send()
-        .expect("get");
-    assert!(page.headers().get("content-security-policy").is_some());
+    let page = b.get("/panel/");
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-security-policy").is_some());
     assert!(
-        page.headers().get("set-cookie").is_none(),
+        page.header("set-cookie").is_none(),
         "guidance pages set no cookie"
     );
+    // An unknown page is the site's own 404 page, with the same headers.
+    let missing = b.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.contains("Page not found"));
+    assert!(missing.header("content-security-policy").is_some());
 }
 
 #[test]
 fn double_submit_stores_one_record_with_one_reference() {
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let form = h.form("extraordinary-request");
-    answer_until(&h, &client, &form.id, |_| false);
-    let token = csrf(
-        &client
-            .get(h.url(&format!("/forms/{}/check/", form.id)))
-            .send()
-            .expect("check")
-            .text()
-            .expect("text"),
-    );
+    let b = h.browser();
+    let form = h.form("urgent-meeting");
+    h.forms.answer_until(&b, &form.id, |_| false);
+    let token = b.get(&format!("/forms/{}/check/", form.id)).csrf();
+    let submit = format!("/forms/{}/submit/", form.id);
+    let send = || {
+        let pairs = [("csrf", token.as_str()), ("declaration", "yes")];
+        h.forms.reference_in(&b.post(&submit, &pairs).text())
+    };
     let refs: Vec<Option<String>> = std::thread::scope(|s| {
-        let a = s.spawn(|| {
-            client
-                .post(h.url(&format!("/forms/{}/submit/", form.id)))
-                .form(&[("csrf", token.as_str()), ("declaration", "yes")])
-                .send()
-                .expect("a")
-                .text()
-                .ok()
-                .and_then(|t| reference_in(&t))
-        });
-        let b = s.spawn(|| {
-            client
-                .post(h.url(&format!("/forms/{}/submit/", form.id)))
-                .form(&[("csrf", token.as_str()), ("declaration", "yes")])
-                .send()
-                .expect("b")
-                .text()
-                .ok()
-                .and_then(|t| reference_in(&t))
-        });
+        let a = s.spawn(send);
+        let b = s.spawn(send);
         vec![a.join().expect("a"), b.join().expect("b")]
     });
     let shown: Vec<&String> = refs.iter().flatten().collect();
@@ -521,8 +321,11 @@ fn double_submit_stores_one_record_with_one_reference() {
 #[test]
 fn internal_api_needs_a_token_and_hands_over_ciphertext() {
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let reference = complete_form(&h, &client, "extraordinary-request");
+    let reference = h.submit_one("urgent-meeting");
+    assert!(
+        reference.starts_with("HCP-20"),
+        "the partnership's own prefix: {reference}"
+    );
     let api = reqwest::blocking::Client::new();
     assert_eq!(
         api.get(h.internal_url("/v1/records"))
@@ -581,14 +384,7 @@ fn internal_api_needs_a_token_and_hands_over_ciphertext() {
         .expect("json");
     assert_eq!(after["records"].as_array().expect("array").len(), 0);
     // The public listener has no route to stored records.
-    assert_eq!(
-        client
-            .get(h.url(&format!("/v1/records/{id}")))
-            .send()
-            .expect("get")
-            .status(),
-        404
-    );
+    assert_eq!(h.browser().get(&format!("/v1/records/{id}")).status, 404);
     h.kiosk.store.tokens().revoke("inbox").expect("revoke");
     assert_eq!(
         api.get(h.internal_url("/v1/records"))
@@ -603,14 +399,16 @@ fn internal_api_needs_a_token_and_hands_over_ciphertext() {
 #[test]
 fn both_listeners_may_ask_for_any_free_port_but_never_share_one() {
     // The harness's internal listener is 127.0.0.1:0; the public one asks for port 0 too.
-    let h = Harness::start(|c| c.kiosk.addr = "127.0.0.1:0".into());
+    let h = Harness::prepare(Partnership::Harbour, false, |c| {
+        c.kiosk.addr = "127.0.0.1:0".into()
+    });
     assert_eq!(h.kiosk.config.kiosk.internal_addr, "127.0.0.1:0");
     let mut config = (*h.kiosk.config).clone();
     config.kiosk.addr = "127.0.0.1:18093".into();
     config.kiosk.internal_addr = "0.0.0.0:18093".into();
     let err = prem::kiosk::prepare(
         config,
-        &root(),
+        &h.root,
         &prem::kiosk::ServeOptions { production: false },
     )
     .err()
@@ -627,79 +425,45 @@ fn both_listeners_may_ask_for_any_free_port_but_never_share_one() {
 #[test]
 fn the_confirmation_shows_a_copy_of_what_was_sent_once() {
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let form_id = "extraordinary-request";
-    client
-        .get(h.url(&format!("/forms/{form_id}/")))
-        .send()
-        .expect("start");
-    answer_until(&h, &client, form_id, |_| false);
-    let check = client
-        .get(h.url(&format!("/forms/{form_id}/check/")))
-        .send()
-        .expect("check")
-        .text()
-        .expect("text");
-    let token = csrf(&check);
-    let res = client
-        .post(h.url(&format!("/forms/{form_id}/submit/")))
-        .form(&[("csrf", token.as_str()), ("declaration", "yes")])
-        .send()
-        .expect("submit");
-    assert_eq!(res.status(), 200);
-    assert_eq!(
-        res.headers()
-            .get("cache-control")
-            .and_then(|v| v.to_str().ok()),
-        Some("no-store")
-    );
-    let page = res.text().expect("text");
+    let b = h.browser();
+    let form_id = "urgent-meeting";
+    b.get(&format!("/forms/{form_id}/"));
+    h.forms.answer_until(&b, form_id, |_| false);
+    let token = b.get(&format!("/forms/{form_id}/check/")).csrf();
+    let submit = format!("/forms/{form_id}/submit/");
+    let res = b.post(&submit, &[("csrf", token.as_str()), ("declaration", "yes")]);
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("cache-control"), Some("no-store"));
+    let page = res.text();
     assert!(page.contains("Your copy of what you sent"), "{page}");
     let copy = &page[page.find("app-answers-copy").expect("copy section")..];
     assert!(copy.contains(MARKER), "the typed answers are in the copy");
     assert!(!copy.contains("?change"), "no change links in a sent copy");
 
     // Sending again or asking for the check page shows nothing of it.
-    let again = client
-        .post(h.url(&format!("/forms/{form_id}/submit/")))
-        .form(&[("csrf", token.as_str()), ("declaration", "yes")])
-        .send()
-        .expect("resubmit")
-        .text()
-        .expect("text");
+    let again = b
+        .post(&submit, &[("csrf", token.as_str()), ("declaration", "yes")])
+        .text();
     assert!(!again.contains(MARKER), "{again}");
-    let later = client
-        .get(h.url(&format!("/forms/{form_id}/check/")))
-        .send()
-        .expect("check again")
-        .text()
-        .expect("text");
+    let later = b.get(&format!("/forms/{form_id}/check/")).text();
     assert!(!later.contains(MARKER), "{later}");
     assert!(!contains(&all_bytes(&h.data_dir), MARKER.as_bytes()));
 }
 
-/// A child's form refuses an adult's date of birth and says why; the date
-/// hint gives an example that fits; the draft expiry shows the UK zone.
+/// A young person's form refuses an adult's date of birth and says why; the
+/// date hint gives an example that fits; the draft expiry shows the UK zone.
 #[test]
 fn date_of_birth_limits_hints_and_times_follow_the_form() {
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let form_id = "child-referral";
-    client
-        .get(h.url(&format!("/forms/{form_id}/")))
-        .send()
-        .expect("start");
-    let (_, page) = answer_until(&h, &client, form_id, |p| {
-        p.questions.iter().any(|q| q.id == "person_dob")
+    let b = h.browser();
+    let form_id = "young-person";
+    b.get(&format!("/forms/{form_id}/"));
+    let (_, page) = h.forms.answer_until(&b, form_id, |p| {
+        p.questions.iter().any(|q| q.id == "yp_birth")
     });
     let page = page.expect("the page asking the date of birth");
     let href = forms::page_href(form_id, &page.id);
-    let html = client
-        .get(h.url(&href))
-        .send()
-        .expect("get")
-        .text()
-        .expect("text");
+    let html = b.get(&href).text();
     let hint_year: i32 = html
         .split("For example, ")
         .nth(1)
@@ -714,7 +478,7 @@ fn date_of_birth_limits_hints_and_times_follow_the_form() {
         .expect("year");
     assert!(
         (this_year - 17..=this_year).contains(&hint_year),
-        "{hint_year}: a child's birthday"
+        "{hint_year}: a young person's birthday"
     );
     let zone = if html.contains(" BST</strong>") || html.contains(" GMT</strong>") {
         "uk"
@@ -726,17 +490,16 @@ fn date_of_birth_limits_hints_and_times_follow_the_form() {
     let mut pairs = fill(h.form(form_id), page, &forms::Answers::default());
     for (name, value) in pairs.iter_mut() {
         match name.as_str() {
-            "person_dob-day" => *value = "1".into(),
-            "person_dob-month" => *value = "1".into(),
-            "person_dob-year" => *value = "1990".into(),
+            "yp_birth-day" => *value = "1".into(),
+            "yp_birth-month" => *value = "1".into(),
+            "yp_birth-year" => *value = "1990".into(),
             _ => {}
         }
     }
     pairs.push(("csrf".into(), csrf(&html)));
-    let res = client.post(h.url(&href)).form(&pairs).send().expect("post");
-    let body = res.text().expect("text");
+    let body = b.post(&href, &pairs).text();
     assert!(
-        body.contains("must be for someone under 18. This form is for children"),
+        body.contains("must be for someone under 18. This form is for young people"),
         "{body}"
     );
 }

@@ -1,9 +1,14 @@
-//! Every integration test of prem, in one test binary: the shared scaffolding in `support`
-//! is compiled once, and the tests of all areas run side by side in one process. Each area
-//! is a module below; a new test goes in the module of the behaviour it proves.
+//! Every integration test of prem, in one test binary: the scaffolding in `support` is compiled
+//! once, and the tests of every area run side by side in one process. Each area is a module
+//! below; a new test goes in the module of the behaviour it proves. The kiosk and inbox run on
+//! a synthetic partnership (`tests/fixtures/harbour`); `project` checks the project's own files.
 
 mod support;
 
+// The project's own prem.toml, content/ and forms/, each checked once.
+mod project;
+// A second partnership runs its own workflow from its own files, with no Rust change.
+mod partnership;
 // The static-site generator: fixture sites built into temp folders, `prem check`, preview.
 mod site;
 // Roadshow decks: images, layouts and their build errors.
@@ -12,7 +17,7 @@ mod decks;
 mod rebuild;
 // The project's own guidance, read as a practitioner would.
 mod guidance;
-// The kiosk over a real socket: every form end to end, validation, the sealed store.
+// The kiosk: validation, add another, changes, the sealed store, headers and error pages.
 mod kiosk;
 // Request hardening on the kiosk and the inbox: cookies, cross-site posts, rate limits.
 mod requests;
@@ -22,7 +27,7 @@ mod serve;
 mod startup;
 // SIGKILL under load: every acknowledged submission survives.
 mod crash;
-// The inbox end to end: pull, sign in, decide, escalate, export, audit.
+// The inbox end to end: pull, sign in, decide, correct, export, audit, retention.
 mod inbox_flow;
 // Pulling through a broken network, damaged and foreign records, two teams.
 mod inbox_pull;
