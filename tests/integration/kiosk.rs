@@ -4,16 +4,20 @@
 //! app's router (`oneshot`), with the same layers and no socket.
 
 use crate::support::*;
-use prem::forms;
+use prem::forms::{self, Form, Page};
 use prem::store::SubmissionStore;
+
+/// A form, its first page and that page's path.
+fn first_page(form: &Form) -> (&Form, &Page, String) {
+    let first = forms::visible_pages(form, &Default::default())[0];
+    (form, first, forms::page_href(&form.id, &first.id))
+}
 
 #[test]
 fn validation_errors_keep_what_was_typed_and_link_to_fields() {
     let h = Harness::start(|_| {});
     let b = h.browser();
-    let form = h.form("sighting");
-    let first = forms::visible_pages(form, &Default::default())[0];
-    let href = forms::page_href(&form.id, &first.id);
+    let (form, first, href) = first_page(h.form("sighting"));
     let token = b.get(&href).csrf();
     // Type too much into the first text question: the page comes back with the text kept.
     let text_q = first
@@ -185,9 +189,7 @@ fn add_another_keeps_items_and_respects_removal() {
 fn csrf_missing_or_wrong_is_403_and_expired_draft_is_explained() {
     let h = Harness::prepare(Partnership::Harbour, false, |_| {});
     let b = h.in_process();
-    let form = h.form("sighting");
-    let first = forms::visible_pages(form, &Default::default())[0];
-    let href = forms::page_href(&form.id, &first.id);
+    let (form, first, href) = first_page(h.form("sighting"));
     let _ = b.get(&href).csrf();
     let pairs = fill(form, first, &Default::default());
     let none = b.post(&href, &pairs);
@@ -214,9 +216,7 @@ fn csrf_missing_or_wrong_is_403_and_expired_draft_is_explained() {
 fn malformed_posts_are_rejected() {
     let h = Harness::prepare(Partnership::Harbour, false, |_| {});
     let b = h.in_process();
-    let form = h.form("sighting");
-    let first = forms::visible_pages(form, &Default::default())[0];
-    let href = forms::page_href(&form.id, &first.id);
+    let (form, first, href) = first_page(h.form("sighting"));
     let token = b.get(&href).csrf();
     let mut unknown = fill(form, first, &Default::default());
     unknown.push(("csrf".into(), token.clone()));
@@ -252,9 +252,8 @@ fn a_burst_of_posts_gets_a_friendly_429() {
 fn security_headers_and_cookie_flags() {
     let h = Harness::prepare(Partnership::Harbour, true, |_| {});
     let b = h.in_process();
-    let form = h.form("sighting");
-    let first = forms::visible_pages(form, &Default::default())[0];
-    let res = b.get(&forms::page_href(&form.id, &first.id));
+    let (_, _, href) = first_page(h.form("sighting"));
+    let res = b.get(&href);
     let csp = res.header("content-security-policy").expect("csp");
     assert!(
         csp.contains("script-src 'self'")
