@@ -1,10 +1,10 @@
 //! A second partnership runs on its own files alone. The harbour fixture's form ids, question
-//! ids, local authorities, reference prefix, marking, decision deadline and escalation stages
-//! (titles, questions, deadlines and the roles that record each) all differ from the project's;
-//! a referral goes from its kiosk through its inbox to the end of its escalation route, and
-//! every one of those comes out as the fixture says, with no Rust change.
+//! ids, local authorities, reference prefix, marking, calendar, decision deadline and escalation
+//! stages (titles, questions, deadlines and the roles that record each) all differ from the
+//! project's; a referral goes from its kiosk through its inbox to the end of its escalation
+//! route, and every one of those comes out as the fixture says, with no Rust change.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate, TimeZone, Utc};
 use prem::inbox::accounts::Role;
 
 use crate::support::inbox::InboxHarness;
@@ -43,6 +43,7 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
         project.inbox.decision_working_days
     );
     assert_ne!(ours.kiosk.reference_prefix, project.kiosk.reference_prefix);
+    assert_ne!(ours.partnership.calendar, project.partnership.calendar);
     let project_forms =
         prem::forms::FormSet::load(&project, &Partnership::Project.root()).expect("project forms");
     for f in h.kiosk.forms.iter() {
@@ -65,7 +66,20 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
     assert_eq!(r.presenting_authority(form), Some("Northcliff"));
     assert_eq!(r.owning_authority(form), Some("Eastmouth"));
 
-    // The decision is due the fixture's three working days after the day it was sent.
+    // Deadlines count the fixture's days in the fixture's (Scottish) calendar. Sent on Friday
+    // 27 November 2026, a decision is due three working days on, skipping St Andrew's Day
+    // (Monday 30th, a working day in England): Thursday 3 December. A second round opened then
+    // is due ten working days on: Monday 14 December.
+    let friday = Utc
+        .with_ymd_and_hms(2026, 11, 27, 12, 0, 0)
+        .single()
+        .expect("time");
+    let december = |d| NaiveDate::from_ymd_opt(2026, 12, d).expect("date");
+    let mut earlier = r.clone();
+    earlier.created_at = friday;
+    assert_eq!(ih.inbox().decision_deadline(&earlier), december(3));
+    assert_eq!(ih.inbox().rules(&r).stage_deadline(1, friday), december(14));
+    // The decision on this referral is due three working days after the day it was sent.
     let calendar = ours.calendar();
     let sent = r.created_at.with_timezone(&ours.zone()).date_naive();
     let due = calendar.add_working_days(sent, 3);
