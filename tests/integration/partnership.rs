@@ -54,8 +54,24 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
         );
     }
 
-    // Submitted through the kiosk under the fixture's prefix, pulled and opened by the inbox.
-    let reference = h.submit_one("young-person");
+    // The kiosk speaks the fixture's words: its footer links, its emergency notice, its
+    // declaration. Submitted under the fixture's prefix, pulled and opened by the inbox.
+    let b = h.browser();
+    let footer = b.get("/").text();
+    let footer = &footer[footer.find("<footer").expect("footer")..];
+    assert!(
+        footer.contains("href=\"/panel/how-to-ask/\">How to ask the panel</a>")
+            && !footer.contains("/roadshow/"),
+        "{footer}"
+    );
+    assert!(b.get("/forms/").contains(&ours.kiosk.emergency_notice));
+    h.forms.answer_until(&b, "young-person", |_| false);
+    let check = b.get("/forms/young-person/check/");
+    assert!(check.contains(&ours.kiosk.declaration), "{}", check.text());
+    let reference = h
+        .forms
+        .try_submit(&b, "young-person", &check.csrf())
+        .expect("sent");
     assert!(reference.starts_with("HCP-20"), "{reference}");
     let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
     ih.pull();
