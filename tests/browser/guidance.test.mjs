@@ -1,6 +1,6 @@
 // The guidance as practitioners use it on a phone, in Debian's Chromium:
 // search that finds body text (JavaScript on; the server's no-JavaScript
-// search is tested in tests/guidance.rs), the "is this a case for the panel?"
+// search is tested in tests/integration/guidance.rs), the "is this a case for the panel?"
 // checker by keyboard, the service navigation folded behind a Menu button at
 // 375 px, and heading anchors that appear only on hover or focus. axe (WCAG
 // 2.2 AA) runs on every state shown.

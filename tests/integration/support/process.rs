@@ -1,6 +1,6 @@
-//! Real `prem` processes for tests: a site folder built from the repository's
-//! own content, forms and theme with a test reviewer key, and a running
-//! `prem serve` that is SIGKILLed when the test ends.
+//! Real `prem` processes for tests: the one place the binary is run from ([`prem`]), a site
+//! folder made from a partnership's files with a test reviewer key, and a running `prem serve`
+//! that is SIGKILLed when the test ends.
 
 use std::io::Read as _;
 use std::net::TcpListener;
@@ -9,12 +9,30 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use prem::seal::{KdfParams, SecretKey};
+use prem::seal::SecretKey;
 
-use super::{root, PASSPHRASE};
+use super::fixture::{root, seed_output, toml_with_absolute_themes, Partnership};
+use super::keys;
+
+/// `prem --site DIR`, with nothing inherited that would point it elsewhere and no stdin.
+pub fn prem(site: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_prem"));
+    cmd.arg("--site")
+        .arg(site)
+        .env_remove("PREM_ENV")
+        .env_remove("PREM_SITE")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `prem --site DIR <args>` to the end.
+pub fn run(site: &Path, args: &[&str]) -> std::process::Output {
+    prem(site).args(args).output().expect("run prem")
+}
 
 pub struct Site {
-    pub tmp: tempfile::TempDir,
+    /// Holds every folder below until the site drops.
+    _tmp: tempfile::TempDir,
     pub dir: PathBuf,
     pub data: PathBuf,
     pub out: PathBuf,
@@ -34,39 +52,36 @@ pub enum Key<'a> {
 }
 
 impl Site {
-    /// A site folder with a fresh reviewer key pair.
+    /// The harbour partnership's site folder with a fresh reviewer key pair.
     pub fn new() -> Self {
         Self::with_key(Key::Generated)
     }
 
-    /// A site folder for `--site`: the repository's content, forms and theme
-    /// (symlinked) and its prem.toml naming `key`.
+    /// The harbour partnership's site folder naming `key`.
     pub fn with_key(key: Key) -> Self {
+        Self::of(Partnership::Harbour, key)
+    }
+
+    /// A site folder for `--site`: the partnership's content and forms (symlinked) and its
+    /// prem.toml naming `key`, the theme taken from the repository. The output folder starts
+    /// from the seed build (see [`seed_output`]).
+    pub fn of(site: Partnership, key: Key) -> Self {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("site");
         std::fs::create_dir_all(&dir).expect("site dir");
-        for name in ["content", "forms", "themes"] {
-            std::os::unix::fs::symlink(root().join(name), dir.join(name)).expect("symlink");
+        for name in ["content", "forms"] {
+            std::os::unix::fs::symlink(site.root().join(name), dir.join(name)).expect("symlink");
         }
+        std::os::unix::fs::symlink(root().join("themes"), dir.join("themes")).expect("symlink");
         let (public, secret) = match key {
             Key::Generated => {
-                let keys = tmp.path().join("keys");
-                std::fs::create_dir_all(&keys).expect("keys dir");
-                let (public, secret_path) = prem::seal::keygen_with_params(
-                    &keys,
-                    "police",
-                    PASSPHRASE.as_bytes(),
-                    KdfParams::INSECURE_FOR_TESTS,
-                )
-                .expect("keygen");
-                let secret = prem::seal::read_secret_key(&secret_path, PASSPHRASE.as_bytes())
-                    .expect("secret");
-                (Some(public), Some(secret))
+                let pair = keys::generate(&tmp.path().join("keys"), "police");
+                (Some(pair.public), Some(pair.secret))
             }
             Key::File(path) => (Some(path.to_path_buf()), None),
             Key::None => (None, None),
         };
-        let mut toml = std::fs::read_to_string(root().join("prem.toml")).expect("prem.toml");
+        let mut toml = toml_with_absolute_themes(&site.root());
         if let Some(public) = public {
             toml.push_str(&format!(
                 "\n[[kiosk.recipients]]\nname = \"police\"\npublic_key = '{}'\n",
@@ -76,13 +91,15 @@ impl Site {
         std::fs::write(dir.join("prem.toml"), toml).expect("write prem.toml");
         let logs = tmp.path().join("logs");
         std::fs::create_dir_all(&logs).expect("logs dir");
+        let out = tmp.path().join("public");
+        seed_output(&out);
         Site {
             data: tmp.path().join("data"),
-            out: tmp.path().join("public"),
+            out,
             logs,
             dir,
             secret,
-            tmp,
+            _tmp: tmp,
         }
     }
 
@@ -94,18 +111,13 @@ impl Site {
 
     /// `prem --site DIR <args>` with this site's data and output folders.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_prem"));
-        cmd.arg("--site")
-            .arg(&self.dir)
-            .args(args)
-            .env_remove("PREM_ENV")
-            .env_remove("PREM_SITE")
+        let mut cmd = prem(&self.dir);
+        cmd.args(args)
             .env("PREM_KIOSK_DATA_DIR", &self.data)
             .env("PREM_BUILD_OUTPUT_DIR", &self.out)
             .env("PREM_KIOSK_POSTS_PER_MINUTE", "1000000")
             .env("PREM_KIOSK_NEW_SESSIONS_PER_MINUTE", "1000000")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null());
+            .env("RUST_LOG", "warn");
         cmd
     }
 
@@ -196,6 +208,7 @@ impl Drop for Server {
     }
 }
 
+/// A loopback port nobody is listening on (for a moment).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

@@ -3,39 +3,11 @@
 //! finds body text (served over a real socket, no JavaScript), and every path
 //! through the "is this a case for the panel?" checker.
 
-use std::path::Path;
 use std::sync::OnceLock;
 
-use prem::config::Config;
-use prem::site::{BuildOptions, Built, Site};
-
-struct Project {
-    _tmp: tempfile::TempDir,
-    out: std::path::PathBuf,
-    built: Built,
-    checker: prem::checker::Checker,
-}
-
-/// One build of content/ shared by every test in this file.
-fn project() -> &'static Project {
-    static P: OnceLock<Project> = OnceLock::new();
-    P.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let config = Config::load(root).expect("config");
-        let mut o = BuildOptions::new(root, &config);
-        o.out = tmp.path().join("public");
-        o.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
-        let site = Site::load(config, o).unwrap_or_else(|r| panic!("content has problems:\n{r}"));
-        let built = site.build().expect("build");
-        Project {
-            out: tmp.path().join("public"),
-            _tmp: tmp,
-            built,
-            checker: site.checker.clone(),
-        }
-    })
-}
+use crate::support::background::{self, Background};
+use crate::support::fixture::project_build as project;
+use crate::support::tree::snapshot;
 
 fn page(url: &str) -> String {
     let rel = format!("{}index.html", url.trim_start_matches('/'));
@@ -63,22 +35,13 @@ fn main_text(url: &str) -> String {
         .replace("&quot;", "\"")
 }
 
+/// Every built HTML page: its path in the output folder and its text.
 fn every_html() -> Vec<(String, String)> {
-    let mut all = Vec::new();
-    let mut stack = vec![project().out.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "html") {
-                let rel = p.strip_prefix(&project().out).expect("prefix");
-                let text = std::fs::read_to_string(&p).expect("read");
-                all.push((rel.to_string_lossy().into_owned(), text));
-            }
-        }
-    }
-    all
+    snapshot(&project().out, &[])
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".html"))
+        .map(|(rel, bytes)| (rel, String::from_utf8(bytes).expect("utf8")))
+        .collect()
 }
 
 #[test]
@@ -227,25 +190,14 @@ fn search_index_covers_bodies_and_stays_small() {
 
 /// Serves the built site over a real socket, as `prem preview` and the kiosk do.
 fn serve() -> std::net::SocketAddr {
-    static ADDR: OnceLock<std::net::SocketAddr> = OnceLock::new();
-    *ADDR.get_or_init(|| {
-        let p = project();
-        let served = prem::published::Published::load(&p.out, p.built.clone()).expect("served");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Runtime::new().expect("runtime");
-            rt.block_on(async {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("addr")).ok();
-                axum::serve(listener, prem::published::router(served))
-                    .await
-                    .ok();
-            });
-        });
-        rx.recv().expect("address")
-    })
+    static SERVER: OnceLock<(Background, std::net::SocketAddr)> = OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            let p = project();
+            let served = prem::published::Published::load(&p.out, p.built.clone()).expect("served");
+            background::serve(prem::published::router(served))
+        })
+        .1
 }
 
 #[test]

@@ -1,10 +1,10 @@
 //! `prem inbox ...` as a process: a wrong passphrase refuses to start in one line, `audit
 //! verify` names an edited entry, and `inbox serve` stops cleanly on SIGTERM.
 
-mod common;
-
-use common::inbox::{inbox_config, write_private, InboxHarness};
-use common::{root, Harness, PASSPHRASE};
+use crate::support::inbox::{inbox_config, InboxHarness};
+use crate::support::keys::write_private;
+use crate::support::process::{prem, run};
+use crate::support::{root, Harness, PASSPHRASE};
 use prem::config::Config;
 use prem::inbox::accounts::Role;
 use prem::inbox::Costs;
@@ -17,7 +17,7 @@ fn wrong_passphrase_refuses_to_start_with_one_line() {
     let config = inbox_config(&h, &h.internal_url(""), tmp.path());
     let err = prem::inbox::open(
         config.clone(),
-        &root(),
+        &h.root,
         b"not the passphrase",
         Costs::INSECURE_FOR_TESTS,
     )
@@ -43,10 +43,7 @@ fn wrong_passphrase_refuses_to_start_with_one_line() {
         ),
     )
     .expect("toml");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prem"))
-        .args(["--site", site.to_str().expect("utf-8"), "inbox", "pull"])
-        .output()
-        .expect("run prem");
+    let out = run(&site, &["inbox", "pull"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -75,16 +72,7 @@ fn an_edited_audit_entry_is_caught_by_audit_verify() {
         format!("[inbox]\ndata_dir = {data_dir:?}\n"),
     )
     .expect("toml");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prem"))
-        .args([
-            "--site",
-            site.path().to_str().expect("utf-8"),
-            "inbox",
-            "audit",
-            "verify",
-        ])
-        .output()
-        .expect("run prem");
+    let out = run(site.path(), &["inbox", "audit", "verify"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -111,10 +99,7 @@ fn inbox_serve_stops_gracefully_on_sigterm() {
         addr,
         ..
     } = serve_inbox(&site);
-    let res = Harness::client()
-        .get(format!("http://{addr}/healthz"))
-        .send()
-        .expect("healthz");
+    let res = reqwest::blocking::get(format!("http://{addr}/healthz")).expect("healthz");
     assert_eq!(res.status(), 200);
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -131,14 +116,14 @@ fn inbox_serve_stops_gracefully_on_sigterm() {
     );
 }
 
-/// A site folder for `prem inbox serve` with the project's forms and content; returns the
+/// A site folder for `prem inbox serve` with the kiosk's forms and content; returns the
 /// folder and the prem.toml written there (`with_passphrase` adds `passphrase_file`).
 fn inbox_site(h: &Harness, tmp: &std::path::Path, with_passphrase: bool) -> std::path::PathBuf {
     let site = tmp.join(if with_passphrase { "site" } else { "cli-site" });
     std::fs::create_dir_all(&site).expect("site");
-    std::os::unix::fs::symlink(root().join("content"), site.join("content")).expect("symlink");
+    std::os::unix::fs::symlink(h.root.join("content"), site.join("content")).expect("symlink");
     let mut config = inbox_config(h, &h.internal_url(""), tmp);
-    config.build.forms_dir = root().join("forms");
+    config.build.forms_dir = h.root.join("forms");
     config.build.themes_dir = root().join("themes");
     config.inbox.addr = "127.0.0.1:0".into();
     config.inbox.data_dir = tmp.join("inbox-data");
@@ -170,12 +155,9 @@ struct RunningInbox {
 #[cfg(unix)]
 fn serve_inbox(site: &std::path::Path) -> RunningInbox {
     use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_prem"))
-        .arg("--site")
-        .arg(site)
+    use std::process::Stdio;
+    let mut child = prem(site)
         .args(["inbox", "serve"])
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -200,16 +182,6 @@ fn serve_inbox(site: &std::path::Path) -> RunningInbox {
     }
 }
 
-fn prem_in(site: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_prem"))
-        .arg("--site")
-        .arg(site)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run prem")
-}
-
 /// With `prem inbox serve` running, every administrative command reaches it through its
 /// control socket: no "data directory in use", and no passphrase asked (the CLI's prem.toml
 /// has no passphrase file and there is no terminal, so asking would fail).
@@ -219,8 +191,7 @@ fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
     use std::process::Command;
 
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let reference = common::complete_form(&h, &client, "soft-intelligence");
+    let reference = h.submit_one("sighting");
     let tmp = tempfile::tempdir().expect("tempdir");
     let site = inbox_site(&h, tmp.path(), true);
     let cli = inbox_site(&h, tmp.path(), false);
@@ -245,18 +216,15 @@ fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 
-    let add = prem_in(
+    let add = run(
         &cli,
         &["inbox", "user", "add", "admin.one", "--role", "admin"],
     );
-    let list = prem_in(&cli, &["inbox", "user", "list"]);
-    let verify = prem_in(&cli, &["inbox", "audit", "verify"]);
-    let pull = prem_in(&cli, &["inbox", "pull"]);
-    let quarantine = prem_in(&cli, &["inbox", "quarantine", "list"]);
-    let healthz = client
-        .get(format!("http://{addr}/healthz"))
-        .send()
-        .expect("healthz");
+    let list = run(&cli, &["inbox", "user", "list"]);
+    let verify = run(&cli, &["inbox", "audit", "verify"]);
+    let pull = run(&cli, &["inbox", "pull"]);
+    let quarantine = run(&cli, &["inbox", "quarantine", "list"]);
+    let healthz = reqwest::blocking::get(format!("http://{addr}/healthz")).expect("healthz");
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
@@ -333,7 +301,7 @@ fn a_second_inbox_on_the_same_data_refuses_in_one_line_before_asking_anything() 
         toml::to_string(&config).expect("toml"),
     )
     .expect("write");
-    let out = prem_in(&cli, &["inbox", "serve"]);
+    let out = run(&cli, &["inbox", "serve"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert_eq!(stderr.lines().count(), 1, "{stderr}");

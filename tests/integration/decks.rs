@@ -3,10 +3,12 @@
 //! (`path:line`) for missing images, missing alt text and unknown layouts.
 
 use std::path::Path;
-use std::process::Command;
 
 use prem::config::Config;
 use prem::site::{BuildOptions, Site};
+
+use crate::support::fixture::root;
+use crate::support::process::run;
 
 const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"16\" height=\"9\"></svg>\n";
 
@@ -18,7 +20,7 @@ fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
 /// `site`, with `build` added to its `[build]` table and `more` to its `prem.toml`.
 fn site_with(build: &str, more: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let themes = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
+    let themes = root().join("themes");
     let toml = format!(
         "[site]\nname = \"DEMO\"\ntitle = \"Demonstration\"\nbase_url = \"https://demo.example.org/\"\n\n[build]\nthemes_dir = {:?}\n{build}{more}",
         themes.display().to_string()
@@ -112,11 +114,7 @@ fn missing_images_alt_text_and_layout_mistakes_are_errors_with_path_and_line() {
         ("content/roadshow/logo.svg", SVG),
         ("content/guide.md", page),
     ]);
-    let out = Command::new(env!("CARGO_BIN_EXE_prem"))
-        .args(["check", "--site"])
-        .arg(tmp.path())
-        .output()
-        .expect("run prem");
+    let out = run(tmp.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     for expected in [

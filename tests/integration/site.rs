@@ -1,18 +1,19 @@
-//! Builds real sites (the fixture and the project's own content/) into temp
-//! folders and checks the files a reader would get.
+//! Builds the fixture sites into temp folders and checks the files a reader would get; the
+//! `prem check`, `build` and `preview` commands on them.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+use std::sync::OnceLock;
 
 use prem::config::Config;
 use prem::site::{BuildOptions, Site};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::background;
+use crate::support::fixture::{copy_of, fixture};
+use crate::support::process::{free_port, prem, run};
+use crate::support::tree::{assert_internal_links_resolve, snapshot};
+
+/// The render cache holds the source files' times, so it differs between two copies.
+const CACHE: &str = ".prem-cache.json";
 
 fn opts(root: &Path, out: &Path, config: &Config) -> BuildOptions {
     let mut o = BuildOptions::new(root, config);
@@ -29,65 +30,24 @@ fn build(root: &Path, out: &Path, drafts: bool) -> prem::site::Built {
     site.build().expect("build")
 }
 
+/// One build of the demo fixture, shared by the tests that only read it.
+fn demo() -> &'static (tempfile::TempDir, prem::site::Built) {
+    static DEMO: OnceLock<(tempfile::TempDir, prem::site::Built)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let built = build(&fixture("demo"), tmp.path(), false);
+        (tmp, built)
+    })
+}
+
 fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// Every file under `dir`, with its bytes, but for the render cache, which
-/// holds the source files' times and so differs between two copies.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut map = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if e.file_name() != ".prem-cache.json" {
-                let rel = p
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned();
-                map.insert(rel, std::fs::read(&p).expect("read"));
-            }
-        }
-    }
-    map
-}
-
-/// Checks that every same-site href in every HTML file points at a file that exists.
-fn assert_internal_links_resolve(out: &Path) {
-    let mut bad = Vec::new();
-    for (rel, bytes) in snapshot(out) {
-        if !rel.ends_with(".html") {
-            continue;
-        }
-        let html = String::from_utf8(bytes).expect("utf8");
-        for part in html.split("href=\"").skip(1) {
-            let href = &part[..part.find('"').expect("closing quote")];
-            if !href.starts_with('/') || href.starts_with("//") || href.starts_with("/forms/") {
-                continue;
-            }
-            let path = href.split(['#', '?']).next().unwrap_or("");
-            let target = if path.ends_with('/') {
-                format!("{path}index.html")
-            } else {
-                path.to_string()
-            };
-            if !out.join(target.trim_start_matches('/')).is_file() {
-                bad.push(format!("{rel}: {href}"));
-            }
-        }
-    }
-    assert!(bad.is_empty(), "broken internal links:\n{}", bad.join("\n"));
-}
-
 #[test]
 fn fixture_site_has_every_feature() {
-    let tmp = tempfile::tempdir().expect("tempdir");
+    let (tmp, built) = demo();
     let out = tmp.path();
-    let built = build(&fixture("demo"), out, false);
     assert_eq!(built.stats.pages, 6, "drafts are left out");
 
     let elig = read(out, "guides/eligibility/index.html");
@@ -173,27 +133,17 @@ fn drafts_are_built_only_when_asked() {
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let a = tempfile::tempdir().expect("tempdir");
     let b = tempfile::tempdir().expect("tempdir");
-    build(&fixture("demo"), a.path(), false);
     build(&fixture("demo"), b.path(), false);
-    assert_eq!(snapshot(a.path()), snapshot(b.path()));
+    assert_eq!(
+        snapshot(demo().0.path(), &[CACHE]),
+        snapshot(b.path(), &[CACHE])
+    );
 }
 
 #[test]
 fn rebuild_rewrites_only_what_changed_and_removes_deleted_pages() {
-    let src = tempfile::tempdir().expect("tempdir");
-    copy_dir(&fixture("demo"), src.path());
-    std::fs::write(
-        src.path().join("prem.toml"),
-        std::fs::read_to_string(src.path().join("prem.toml"))
-            .expect("toml")
-            .replace(
-                "../../../themes",
-                &format!("{}/themes", env!("CARGO_MANIFEST_DIR")),
-            ),
-    )
-    .expect("write");
+    let src = copy_of("demo");
     let out = tempfile::tempdir().expect("tempdir");
     let first = build(src.path(), out.path(), false);
     assert!(first.stats.written > 10);
@@ -224,40 +174,9 @@ fn rebuild_rewrites_only_what_changed_and_removes_deleted_pages() {
     assert!(!out.path().join("roadshow/intro/index.html").exists());
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).expect("read").flatten() {
-        let dest = to.join(e.file_name());
-        if e.path().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).expect("copy");
-        }
-    }
-}
-
-#[test]
-fn project_content_builds_cleanly_with_working_links() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let built = build(root, tmp.path(), false);
-    assert!(built.stats.pages >= 20, "{:?}", built.stats);
-    assert!(tmp
-        .path()
-        .join("terms-of-reference/eligibility/index.html")
-        .is_file());
-    assert!(tmp.path().join("glossary/index.html").is_file());
-    assert!(read(tmp.path(), "sitemap.xml").matches("<url>").count() >= built.stats.pages);
-    assert_internal_links_resolve(tmp.path());
-}
-
 #[test]
 fn check_lists_every_problem_with_path_and_line() {
-    let out = Command::new(env!("CARGO_BIN_EXE_prem"))
-        .args(["check", "--site"])
-        .arg(fixture("broken"))
-        .output()
-        .expect("run prem");
+    let out = run(&fixture("broken"), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     for expected in [
@@ -275,9 +194,8 @@ fn check_lists_every_problem_with_path_and_line() {
 #[test]
 fn build_command_writes_the_site_and_exits_zero() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let out = Command::new(env!("CARGO_BIN_EXE_prem"))
-        .args(["build", "--site"])
-        .arg(fixture("demo"))
+    let out = prem(&fixture("demo"))
+        .arg("build")
         .arg("--out")
         .arg(tmp.path())
         .output()
@@ -293,22 +211,9 @@ fn build_command_writes_the_site_and_exits_zero() {
 
 #[test]
 fn server_answers_search_without_javascript() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let built = build(&fixture("demo"), tmp.path(), false);
-    let served = prem::published::Published::load(tmp.path(), built).expect("served");
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let addr = rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(listener, prem::published::router(served))
-                .await
-                .ok()
-        });
-        addr
-    });
+    let (tmp, built) = demo();
+    let served = prem::published::Published::load(tmp.path(), built.clone()).expect("served");
+    let (_server, addr) = background::serve(prem::published::router(served));
     let body = reqwest::blocking::get(format!("http://{addr}/search/?q=steps"))
         .expect("get")
         .text()
@@ -326,26 +231,11 @@ fn server_answers_search_without_javascript() {
 
 #[test]
 fn preview_rebuilds_when_a_page_changes() {
-    let src = tempfile::tempdir().expect("tempdir");
-    copy_dir(&fixture("demo"), src.path());
-    let toml = std::fs::read_to_string(src.path().join("prem.toml")).expect("toml");
-    std::fs::write(
-        src.path().join("prem.toml"),
-        toml.replace(
-            "../../../themes",
-            &format!("{}/themes", env!("CARGO_MANIFEST_DIR")),
-        ),
-    )
-    .expect("write");
+    let src = copy_of("demo");
     let out = tempfile::tempdir().expect("tempdir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_prem"))
-        .args(["preview", "--addr", &format!("127.0.0.1:{port}"), "--site"])
-        .arg(src.path())
+    let port = free_port();
+    let mut child = prem(src.path())
+        .args(["preview", "--addr", &format!("127.0.0.1:{port}")])
         .arg("--out")
         .arg(out.path())
         .stderr(std::process::Stdio::null())

@@ -1,14 +1,14 @@
 //! Pulling from a kiosk through a proxy that breaks on command: a pull interrupted at any
 //! point loses nothing and duplicates nothing.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::inbox::InboxHarness;
-use common::{complete_form, Harness};
+use crate::support::background::{self, Background};
+use crate::support::inbox::{self, InboxHarness};
+use crate::support::keys;
+use crate::support::Harness;
 use prem::store::SubmissionStore;
 
 /// What the proxy in front of the kiosk breaks.
@@ -17,7 +17,7 @@ const FAIL_ACKS: u8 = 1;
 const FAIL_SECOND_FETCH: u8 = 2;
 
 /// A proxy to the kiosk's internal API that fails on command, on its own runtime.
-fn start_proxy(rt: &tokio::runtime::Runtime, upstream: String, mode: Arc<AtomicU8>) -> String {
+fn start_proxy(upstream: String, mode: Arc<AtomicU8>) -> (Background, String) {
     use axum::extract::Request;
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
@@ -55,31 +55,19 @@ fn start_proxy(rt: &tokio::runtime::Runtime, upstream: String, mode: Arc<AtomicU
             (status, res.bytes().await.expect("body")).into_response()
         }
     });
-    rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        format!("http://{addr}")
-    })
+    let (server, addr) = background::serve(app);
+    (server, format!("http://{addr}"))
 }
 
 #[test]
 fn a_pull_broken_half_way_loses_nothing_and_duplicates_nothing() {
     let h = Harness::start(|_| {});
-    let kiosk_client = Harness::client();
     let mut refs = BTreeSet::new();
-    for form in [
-        "soft-intelligence",
-        "extraordinary-request",
-        "soft-intelligence",
-    ] {
-        refs.insert(complete_form(&h, &kiosk_client, form));
+    for form in ["sighting", "urgent-meeting", "sighting"] {
+        refs.insert(h.submit_one(form));
     }
-    let proxy_rt = tokio::runtime::Runtime::new().expect("rt");
     let mode = Arc::new(AtomicU8::new(FAIL_ACKS));
-    let proxy = start_proxy(&proxy_rt, h.internal_url(""), mode.clone());
+    let (_proxy, proxy) = start_proxy(h.internal_url(""), mode.clone());
     let ih = InboxHarness::start(&h, &proxy, |_| {});
 
     // Stored, then the acknowledgement fails: the kiosk keeps all three.
@@ -144,7 +132,7 @@ fn plant_foreign_record(h: &Harness) -> String {
     let now = chrono::Utc::now();
     let header = prem::seal::Header::new(1, seq, now.timestamp(), std::slice::from_ref(&stranger));
     let sealed = prem::seal::seal(&header, &[stranger], b"{}").expect("seal");
-    let reference = format!("PREM-2026-X{:05}", seq);
+    let reference = format!("{}-2026-X{:05}", h.forms.prefix, seq);
     let meta = RecordMeta {
         submission_id: SubmissionId(header.submission_id),
         sequence: seq,
@@ -161,11 +149,10 @@ fn plant_foreign_record(h: &Harness) -> String {
 #[test]
 fn a_record_that_does_not_open_is_set_aside_and_the_ones_behind_it_arrive() {
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let first = complete_form(&h, &client, "soft-intelligence");
+    let first = h.submit_one("sighting");
     let poisoned = plant_foreign_record(&h);
-    let damaged = complete_form(&h, &client, "soft-intelligence");
-    let last = complete_form(&h, &client, "soft-intelligence");
+    let damaged = h.submit_one("sighting");
+    let last = h.submit_one("sighting");
     // Damage the third record's spool file on the kiosk, as a failing disk would.
     let listed = h
         .kiosk
@@ -256,19 +243,11 @@ fn a_record_that_does_not_open_is_set_aside_and_the_ones_behind_it_arrive() {
 
 #[test]
 fn records_set_aside_under_the_wrong_key_open_on_retry_once_the_key_is_fixed() {
-    use prem::inbox::Costs;
     let h = Harness::start(|_| {});
-    let client = Harness::client();
-    let reference = complete_form(&h, &client, "soft-intelligence");
+    let reference = h.submit_one("sighting");
     // The inbox starts with another team's key (a wrong key_file in prem.toml).
     let other = tempfile::tempdir().expect("tempdir");
-    let (_, wrong_key) = prem::seal::keygen_with_params(
-        other.path(),
-        "other",
-        common::PASSPHRASE.as_bytes(),
-        prem::seal::KdfParams::INSECURE_FOR_TESTS,
-    )
-    .expect("keygen");
+    let wrong_key = keys::generate(other.path(), "other").secret_file;
     let data = tempfile::tempdir().expect("tempdir");
     let data_dir = data.path().join("inbox-data");
     let dir = data_dir.clone();
@@ -281,15 +260,9 @@ fn records_set_aside_under_the_wrong_key_open_on_retry_once_the_key_is_fixed() {
     drop(ih);
 
     // Fixed and restarted: an admin retries, and the referral is in.
-    let mut config = common::inbox::inbox_config(&h, &h.internal_url(""), data.path());
+    let mut config = inbox::inbox_config(&h, &h.internal_url(""), data.path());
     config.inbox.data_dir = data_dir;
-    let inbox = prem::inbox::open(
-        config,
-        &common::root(),
-        common::PASSPHRASE.as_bytes(),
-        Costs::INSECURE_FOR_TESTS,
-    )
-    .expect("reopens");
+    let inbox = inbox::open(config, &h.root);
     assert_eq!(inbox.store.quarantine_count(), 1);
     let (released, held) = prem::inbox::pull::retry_quarantined(&inbox, "admin1").expect("retry");
     assert_eq!((released, held), (1, 0));
@@ -314,25 +287,19 @@ fn records_set_aside_under_the_wrong_key_open_on_retry_once_the_key_is_fixed() {
 #[test]
 fn two_teams_on_one_kiosk_each_receive_their_own_records_and_purge_waits_for_both() {
     use prem::config::Recipient;
-    // An LA children's team, sealed to the child referral only, beside the police (all forms).
-    let keys = tempfile::tempdir().expect("tempdir");
-    let (la_public, la_secret) = prem::seal::keygen_with_params(
-        keys.path(),
-        "la-children",
-        common::PASSPHRASE.as_bytes(),
-        prem::seal::KdfParams::INSECURE_FOR_TESTS,
-    )
-    .expect("keygen");
+    // An LA children's team, sealed to the young person form only, beside the police (all forms).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let la_key = keys::generate(dir.path(), "la-children");
+    let la_secret = la_key.secret_file;
     let h = Harness::start(|c| {
         c.kiosk.recipients.push(Recipient {
             name: "la-children".into(),
-            public_key: la_public,
-            forms: vec!["child-referral".into()],
+            public_key: la_key.public,
+            forms: vec!["young-person".into()],
         })
     });
-    let client = Harness::client();
-    let child = complete_form(&h, &client, "child-referral");
-    let soft = complete_form(&h, &client, "soft-intelligence");
+    let child = h.submit_one("young-person");
+    let soft = h.submit_one("sighting");
 
     let police = InboxHarness::start(&h, &h.internal_url(""), |_| {});
     let la_token = h
@@ -343,20 +310,20 @@ fn two_teams_on_one_kiosk_each_receive_their_own_records_and_purge_waits_for_bot
         .expect("token");
     let la_dir = tempfile::tempdir().expect("tempdir");
     let token_file = la_dir.path().join("la.token");
-    common::inbox::write_private(&token_file, &la_token);
+    keys::write_private(&token_file, &la_token);
     let la = InboxHarness::start(&h, &h.internal_url(""), move |c| {
         c.inbox.secret_key = la_secret;
         c.inbox.kiosks[0].token_file = token_file;
     });
 
-    // The police inbox goes first and takes both; the LA's child referral is still there.
+    // The police inbox goes first and takes both; the LA's young person referral is still there.
     let r = police.pull().remove(0);
     assert_eq!((r.stored, r.quarantined.len()), (2, 0), "{r:?}");
     let later = chrono::Utc::now() + chrono::Duration::days(365);
     assert_eq!(
         h.kiosk.store.purge_acked(later).expect("purge"),
         1,
-        "the soft intelligence (police only) goes; the child referral waits for the LA"
+        "the sighting (police only) goes; the young person referral waits for the LA"
     );
     let r = la.pull().remove(0);
     assert_eq!(

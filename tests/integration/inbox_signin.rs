@@ -1,10 +1,8 @@
 //! Signing in: the lockout, and the temporary password replaced before anything else.
 
-mod common;
-
+use crate::support::inbox::{enrol, post_login, post_new_password, InboxHarness, CHEAP};
+use crate::support::Harness;
 use chrono::{Duration, Utc};
-use common::inbox::{audit_actions, enrol, post_login, post_new_password, InboxHarness, CHEAP};
-use common::{csrf, Harness};
 use prem::inbox::accounts::{self, Role};
 use prem::inbox::totp;
 
@@ -13,37 +11,14 @@ fn a_locked_account_stays_locked_even_with_the_right_password() {
     let h = Harness::start(|_| {});
     let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
     let password = ih.add_user("rev.two", Role::Reviewer, None);
-    let client = Harness::client();
-    let attempt = |pw: &str| {
-        let page = client
-            .get(ih.url("/login"))
-            .send()
-            .expect("login")
-            .text()
-            .expect("text");
-        client
-            .post(ih.url("/login"))
-            .form(&[
-                ("csrf", csrf(&page).as_str()),
-                ("name", "rev.two"),
-                ("password", pw),
-            ])
-            .send()
-            .expect("post")
-    };
+    let client = ih.browser();
     for _ in 0..3 {
-        assert_eq!(attempt("wrong password").status(), 401);
+        assert_eq!(post_login(&client, "rev.two", "wrong password").status, 401);
     }
-    let res = attempt(&password);
-    assert_eq!(
-        res.status(),
-        401,
-        "locked: the right password is refused too"
-    );
-    assert_eq!(res.url().path(), "/login");
-    assert!(audit_actions(ih.inbox())
-        .iter()
-        .any(|a| a == "login-locked"));
+    let res = post_login(&client, "rev.two", &password);
+    assert_eq!(res.status, 401, "locked: the right password is refused too");
+    assert_eq!(res.path, "/login");
+    assert!(ih.audit_actions().iter().any(|a| a == "login-locked"));
     // Still locked just before the configured time runs out, open just after.
     let policy = ih.inbox().policy;
     let store = &ih.inbox().store;
@@ -66,36 +41,24 @@ fn a_temporary_password_must_be_replaced_before_anything_else() {
     let h = Harness::start(|_| {});
     let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
     let temporary = ih.add_user("rev.new", Role::Reviewer, None);
-    let client = Harness::client();
-    let res = post_login(&client, &ih, "rev.new", &temporary);
-    assert_eq!(res.url().path(), "/login/password");
-    let page = res.text().expect("text");
+    let client = ih.browser();
+    let res = post_login(&client, "rev.new", &temporary);
+    assert_eq!(res.path, "/login/password");
+    let page = res.text();
+    let marking = &ih.inbox().config.inbox.protective_marking;
     assert!(
-        page.contains("Choose a new password") && page.contains("OFFICIAL-SENSITIVE"),
+        page.contains("Choose a new password") && page.contains(marking.as_str()),
         "{page}"
     );
 
     // No step can be skipped: enrolment, the code page and the inbox all send you back.
     for path in ["/login/enrol", "/login/code"] {
-        let res = client.get(ih.url(path)).send().expect("get");
-        assert_eq!(res.url().path(), "/login/password", "{path}");
+        let res = client.get(path);
+        assert_eq!(res.path, "/login/password", "{path}");
     }
-    let page = client
-        .get(ih.url("/login/password"))
-        .send()
-        .expect("page")
-        .text()
-        .expect("text");
-    let res = client
-        .post(ih.url("/login/enrol"))
-        .form(&[("csrf", csrf(&page).as_str()), ("code", "123456")])
-        .send()
-        .expect("post enrol");
-    assert_eq!(res.url().path(), "/login/password", "enrolment refused");
-    assert_eq!(
-        client.get(ih.url("/")).send().expect("list").url().path(),
-        "/login"
-    );
+    let res = client.submit("/login/password", "/login/enrol", &[("code", "123456")]);
+    assert_eq!(res.path, "/login/password", "enrolment refused");
+    assert_eq!(client.get("/").path, "/login");
     let user = accounts::get(&ih.inbox().store, "rev.new")
         .expect("get")
         .expect("user");
@@ -134,10 +97,10 @@ fn a_temporary_password_must_be_replaced_before_anything_else() {
             "different from the temporary password",
         ),
     ] {
-        let res = post_new_password(&client, &ih, new, confirm);
-        assert_eq!(res.status(), 400, "{why}");
-        assert_eq!(res.url().path(), "/login/password");
-        let page = res.text().expect("text");
+        let res = post_new_password(&client, new, confirm);
+        assert_eq!(res.status, 400, "{why}");
+        assert_eq!(res.path, "/login/password");
+        let page = res.text();
         assert!(
             page.contains(why) && page.contains("govuk-error-summary"),
             "{why}: {page}"
@@ -147,13 +110,13 @@ fn a_temporary_password_must_be_replaced_before_anything_else() {
     // Exactly 12 characters (not bytes) is enough.
     let mine = "twelve chårs";
     assert_eq!(mine.chars().count(), 12);
-    let res = post_new_password(&client, &ih, mine, mine);
-    let secret = enrol(&client, &ih, res);
+    let res = post_new_password(&client, mine, mine);
+    let secret = enrol(&client, res);
     let user = accounts::get(&ih.inbox().store, "rev.new")
         .expect("get")
         .expect("user");
     assert!(!user.must_change_password() && user.enrolled());
-    let actions = audit_actions(ih.inbox());
+    let actions = ih.audit_actions();
     assert_eq!(
         actions.iter().filter(|a| *a == "password-changed").count(),
         1,
@@ -174,51 +137,36 @@ fn a_temporary_password_must_be_replaced_before_anything_else() {
     );
 
     // The temporary password is gone; the new one leads straight to the code.
-    let other = Harness::client();
-    assert_eq!(post_login(&other, &ih, "rev.new", &temporary).status(), 401);
-    let res = post_login(&other, &ih, "rev.new", mine);
-    assert_eq!(res.url().path(), "/login/code");
+    let other = ih.browser();
+    assert_eq!(post_login(&other, "rev.new", &temporary).status, 401);
+    let res = post_login(&other, "rev.new", mine);
+    assert_eq!(res.path, "/login/code");
     assert_eq!(
-        other
-            .get(ih.url("/login/password"))
-            .send()
-            .expect("get")
-            .url()
-            .path(),
+        other.get("/login/password").path,
         "/login/code",
         "no password change without a temporary password"
     );
-    let page = other
-        .get(ih.url("/login/code"))
-        .send()
-        .expect("code page")
-        .text()
-        .expect("text");
     // This time step's code was used at enrolment; the next step's is accepted too.
     let code = totp::code(&secret, Utc::now().timestamp() + 30);
-    let res = other
-        .post(ih.url("/login/code"))
-        .form(&[("csrf", csrf(&page).as_str()), ("code", code.as_str())])
-        .send()
-        .expect("post code");
-    assert_eq!(res.url().path(), "/", "signed in with the new password");
+    let res = other.submit("/login/code", "/login/code", &[("code", code.as_str())]);
+    assert_eq!(res.path, "/", "signed in with the new password");
 
     // A reset brings the forced change back, and the second factor must be enrolled again.
     let again = accounts::reset(&ih.inbox().store, "rev.new", CHEAP).expect("reset");
-    let third = Harness::client();
+    let third = ih.browser();
     assert_eq!(
-        post_login(&third, &ih, "rev.new", mine).status(),
+        post_login(&third, "rev.new", mine).status,
         401,
         "the old password no longer works after a reset"
     );
-    let res = post_login(&third, &ih, "rev.new", &again);
-    assert_eq!(res.url().path(), "/login/password");
-    let res = post_new_password(&third, &ih, &again, &again);
-    assert_eq!(res.status(), 400, "not the new temporary password either");
-    let res = post_new_password(&third, &ih, mine, mine);
-    enrol(&third, &ih, res);
+    let res = post_login(&third, "rev.new", &again);
+    assert_eq!(res.path, "/login/password");
+    let res = post_new_password(&third, &again, &again);
+    assert_eq!(res.status, 400, "not the new temporary password either");
+    let res = post_new_password(&third, mine, mine);
+    enrol(&third, res);
     assert_eq!(
-        audit_actions(ih.inbox())
+        ih.audit_actions()
             .iter()
             .filter(|a| *a == "password-changed")
             .count(),

@@ -1,11 +1,9 @@
 //! The durability promise under the worst stop: many browsers submit the
-//! extraordinary-request form at once against the real `prem serve` binary,
+//! harbour fixture's urgent-meeting form at once against the real `prem serve` binary,
 //! the process is killed with SIGKILL mid-load, and every reference a browser
 //! was shown must then be in the data directory, open with the reviewers'
 //! private key and hold the right form. The kiosk must also start again on the
 //! same directory and keep accepting (and handing over) submissions.
-
-mod common;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,22 +11,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::process::{free_port, Site};
-use common::{csrf, fill, reference_in, root};
-
-/// The page's CSRF token, or what was wrong with the page.
-fn token_in(html: &str, what: &str) -> Result<String, String> {
-    if html.contains("name=\"csrf\" value=\"") {
-        Ok(csrf(html))
-    } else {
-        Err(format!("{what}: no CSRF field on the page"))
-    }
-}
-use prem::forms::{self, Answers, Form};
 use prem::seal::SecretKey;
 use prem::store::{SpoolStore, SubmissionStore};
 
-const FORM: &str = "extraordinary-request";
+use crate::support::process::{free_port, Site};
+use crate::support::{Browser, Forms};
+
+const FORM: &str = "urgent-meeting";
 const CLIENTS: usize = 16;
 /// How long the load runs before the kill, once the server is up.
 const LOAD: Duration = Duration::from_millis(2500);
@@ -43,73 +32,11 @@ const MAX_ACKED: usize = 600;
 /// acknowledgement for this long before the kill means the kiosk had stalled.
 const STALL: Duration = Duration::from_secs(3);
 
-/// A site folder for `--site`: the repository's own content, forms and theme
-/// (symlinked), and its prem.toml with a throwaway reviewer key added.
-fn form() -> Form {
-    let config = prem::config::Config::load_with_env(&root(), std::iter::empty()).expect("config");
-    prem::forms::FormSet::load(&config, &root())
-        .expect("forms load")
-        .get(FORM)
-        .expect("form exists")
-        .clone()
-}
-
-/// One browser completing the form: start page, every question page, check
-/// your answers, submit. `Ok(reference)` only when the confirmation page came
-/// back whole; any other outcome is `Err` with what happened.
-fn complete(base: &str, form: &Form) -> Result<String, String> {
-    let client = reqwest::blocking::Client::builder()
-        .cookie_store(true)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let get = |path: &str| -> Result<String, String> {
-        let res = client
-            .get(format!("{base}{path}"))
-            .send()
-            .map_err(|e| format!("GET {path}: {e}"))?;
-        if res.status() != 200 {
-            return Err(format!("GET {path}: {}", res.status()));
-        }
-        res.text().map_err(|e| format!("GET {path}: {e}"))
-    };
-    get(&format!("/forms/{FORM}/"))?;
-    let mut answers = Answers::default();
-    let mut guard = 0;
-    while let Some(page) = forms::first_unanswered_page(form, &answers) {
-        guard += 1;
-        if guard > 20 {
-            return Err("too many pages".into());
-        }
-        let href = forms::page_href(FORM, &page.id);
-        let token = token_in(&get(&href)?, &href)?;
-        let mut pairs = fill(form, page, &answers);
-        let valid = forms::validate_page(form, page, &answers, &pairs)
-            .map_err(|e| format!("{href}: own answers invalid: {e:?}"))?;
-        answers.record(page, valid);
-        pairs.push(("csrf".into(), token));
-        let res = client
-            .post(format!("{base}{href}"))
-            .form(&pairs)
-            .send()
-            .map_err(|e| format!("POST {href}: {e}"))?;
-        if res.status() != 200 || res.url().path() == href {
-            return Err(format!("POST {href}: refused ({})", res.status()));
-        }
-    }
-    let check = get(&format!("/forms/{FORM}/check/"))?;
-    let token = token_in(&check, "check your answers")?;
-    let res = client
-        .post(format!("{base}/forms/{FORM}/submit/"))
-        .form(&[("csrf", token.as_str()), ("declaration", "yes")])
-        .send()
-        .map_err(|e| format!("submit: {e}"))?;
-    let status = res.status();
-    let body = res.text().map_err(|e| format!("submit body: {e}"))?;
-    match reference_in(&body) {
-        Some(r) if status == 200 => Ok(r),
-        _ => Err(format!("submit: {status} without a reference")),
-    }
+/// One browser completing the form: start page, every question page, check your answers,
+/// submit. `Ok(reference)` only when the confirmation page came back whole; any other outcome
+/// is `Err` with what happened.
+fn complete(base: &str, forms: &Forms) -> Result<String, String> {
+    forms.try_complete(&Browser::new(base), FORM)
 }
 
 /// Every record in the data directory, by reference, opened with the
@@ -141,7 +68,7 @@ fn open_all(data: &Path, secret: &SecretKey) -> std::collections::HashMap<String
 #[test]
 fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_restarts() {
     let site = Site::new();
-    let form = Arc::new(form());
+    let forms = Arc::new(Forms::load(&site.dir));
     let mut server = site.serve("first", None);
 
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -154,13 +81,13 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
     let lost_at_kill = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = (0..CLIENTS)
         .map(|_| {
-            let (base, form) = (server.base.clone(), form.clone());
+            let (base, forms) = (server.base.clone(), forms.clone());
             let (acked, stop, killed) = (acked.clone(), stop.clone(), killed.clone());
             let last_ack = last_ack.clone();
             let (failures, lost) = (failures_while_up.clone(), lost_at_kill.clone());
             thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
-                    match complete(&base, &form) {
+                    match complete(&base, &forms) {
                         Ok(r) => {
                             acked.lock().expect("acked").push(r);
                             *last_ack.lock().expect("last ack") = Instant::now();
@@ -258,7 +185,7 @@ fn every_acknowledged_submission_survives_sigkill_under_load_and_the_kiosk_resta
     // every record over on the internal API.
     let internal = free_port();
     let mut again = site.serve("restart", Some(internal));
-    let after = complete(&again.base, &form).expect("a submission after the restart");
+    let after = complete(&again.base, &forms).expect("a submission after the restart");
     let listed_json: serde_json::Value = reqwest::blocking::Client::new()
         .get(format!("http://127.0.0.1:{internal}/v1/records?limit=1000"))
         .bearer_auth(&token)

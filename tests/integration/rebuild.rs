@@ -9,31 +9,21 @@ use std::time::{Duration, SystemTime};
 use prem::config::Config;
 use prem::site::{BuildOptions, BuildStats, Site};
 
+use crate::support::fixture::{fixture, root};
+use crate::support::tree::copy_dir;
+
 /// A copy of the demo site with its own theme folder, every file dated an
 /// hour ago: files changed in the last moments before a build are not
 /// trusted by their metadata, and these must be.
 fn demo_copy() -> tempfile::TempDir {
     let src = tempfile::tempdir().expect("tempdir");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("tests/fixtures/demo"), src.path());
-    copy_dir(&repo.join("themes"), &src.path().join("themes"));
+    copy_dir(&fixture("demo"), src.path());
+    copy_dir(&root().join("themes"), &src.path().join("themes"));
     let toml = src.path().join("prem.toml");
     let text = std::fs::read_to_string(&toml).expect("toml");
     std::fs::write(&toml, text.replace("../../../themes", "themes")).expect("write");
     backdate(src.path());
     src
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read").flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn backdate(dir: &Path) {
@@ -234,12 +224,11 @@ fn drafts_and_review_notices_stay_right_when_pages_are_reused() {
 
 /// A site of `n` plain pages in one section, each linking to the next.
 fn many_pages(root: &Path, n: usize) {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::write(
         root.join("prem.toml"),
         format!(
             "[site]\nname = \"T\"\ntitle = \"Test\"\nbase_url = \"https://t.example.org/\"\n\n[build]\nthemes_dir = \"{}/themes\"\n",
-            repo.display()
+            crate::support::root().display()
         ),
     )
     .expect("toml");
