@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 
 use super::output::{hash_hex, Output};
 use super::tree::Tree;
-use super::{assets, Site};
+use super::{assets, state, Site};
 use crate::search::Entry;
 use crate::theme::{Link, SiteInfo};
 
@@ -35,7 +35,7 @@ pub struct Built {
     /// Every page A to Z, for the search page.
     pub all: Vec<Link>,
     pub index: Vec<Entry>,
-    /// Each step of the build with the time it took, in the order they ran.
+    /// Each step of the load and the build with the time it took, in the order they ran.
     pub steps: Vec<Step>,
 }
 
@@ -61,9 +61,10 @@ pub(super) struct Render<'a> {
 }
 
 pub fn build(site: &Site) -> Result<Built> {
-    let mut steps = Vec::new();
-    let out = Output::open(&site.opts.out)?;
-    let theme_assets = timed(&mut steps, "read_theme_assets", || assets::theme(site))?;
+    let mut steps = Steps(site.load_steps.clone());
+    let out = steps.time("open_output", || Output::open(&site.opts.out))?;
+    state::forget(&site.opts.out);
+    let theme_assets = steps.time("read_theme_assets", || assets::theme(site))?;
     let tree = Tree::new(&site.pages);
     let info = site_info(site, &tree, &theme_assets);
     let global = global_key(site, &info)?;
@@ -76,23 +77,27 @@ pub fn build(site: &Site) -> Result<Built> {
         done: AtomicUsize::new(0),
         again: AtomicUsize::new(0),
     };
-    timed(&mut steps, "render_pages", || r.render_pages())?;
-    timed(&mut steps, "render_sections", || r.render_sections())?;
-    timed(&mut steps, "render_decks", || r.render_decks())?;
-    let index = timed(&mut steps, "render_search_index", || {
-        r.render_search_index()
-    })?;
-    let all = timed(&mut steps, "render_generated", || r.render_generated())?;
-    timed(&mut steps, "render_checker", || r.render_checker())?;
-    timed(&mut steps, "render_sitemap", || r.render_sitemap())?;
-    timed(&mut steps, "copy_assets", || r.copy_assets(&theme_assets))?;
+    steps.time("render_pages", || r.render_pages())?;
+    steps.time("render_sections", || r.render_sections())?;
+    steps.time("render_decks", || r.render_decks())?;
+    let index = steps.time("render_search_index", || r.render_search_index())?;
+    let all = steps.time("render_generated", || r.render_generated())?;
+    steps.time("render_checker", || r.render_checker())?;
+    steps.time("render_sitemap", || r.render_sitemap())?;
+    steps.time("copy_assets", || r.copy_assets(&theme_assets))?;
     let Render {
         out, info, again, ..
     } = r;
     let written = out.written.load(Ordering::Relaxed);
     let skipped = out.skipped.load(Ordering::Relaxed);
-    let removed = timed(&mut steps, "finish_output", || out.finish())?;
-    timed(&mut steps, "save_cache", || site.save_cache())?;
+    let removed = steps.time("finish_output", || out.finish())?;
+    steps.time("save_cache", || site.save_cache())?;
+    state::save(
+        &site.opts.out,
+        &site.stamped,
+        site.pages.len(),
+        &site.warnings,
+    );
     Ok(Built {
         stats: BuildStats {
             pages: site.pages.len(),
@@ -105,18 +110,24 @@ pub fn build(site: &Site) -> Result<Built> {
         info,
         all,
         index,
-        steps,
+        steps: steps.0,
     })
 }
 
-/// Runs one step, noting its name and time (also as a debug log line).
-fn timed<T>(steps: &mut Vec<Step>, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    let start = Instant::now();
-    let result = f();
-    let took = start.elapsed();
-    tracing::debug!(step = name, ms = took.as_secs_f64() * 1000.0, "build step");
-    steps.push(Step { name, took });
-    result
+/// The steps of a load and its build so far, in the order they ran.
+#[derive(Debug, Default)]
+pub(super) struct Steps(pub(super) Vec<Step>);
+
+impl Steps {
+    /// Runs one step, noting its name and time (also as a debug log line).
+    pub(super) fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let result = f();
+        let took = start.elapsed();
+        tracing::debug!(step = name, ms = took.as_secs_f64() * 1000.0, "build step");
+        self.0.push(Step { name, took });
+        result
+    }
 }
 
 /// The site-wide facts every page shows; the assets' hash versions their URLs.
