@@ -13,6 +13,7 @@ mod check;
 mod generated;
 mod load;
 mod output;
+mod pages;
 mod render;
 mod search_index;
 mod sitemap;

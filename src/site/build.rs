@@ -4,12 +4,13 @@
 //! sitemap, and the content's and theme's files. Every step writes through
 //! one `Output` and is timed, so a slow build says which step was slow.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use super::output::{hash_hex, Output};
+use super::render::Render;
 use super::tree::Tree;
 use super::{assets, state, Site};
 use crate::search::Entry;
@@ -46,20 +47,6 @@ pub struct Step {
     pub took: Duration,
 }
 
-/// What every render step shares.
-pub(super) struct Render<'a> {
-    pub(super) site: &'a Site,
-    pub(super) tree: Tree<'a>,
-    pub(super) info: SiteInfo,
-    pub(super) out: Output,
-    /// The key of everything that appears on every page (see `global_key`).
-    pub(super) global: String,
-    /// Pages gone through so far, for the progress line.
-    done: AtomicUsize,
-    /// Pages taken from the render cache that had to be rendered again.
-    pub(super) again: AtomicUsize,
-}
-
 pub fn build(site: &Site) -> Result<Built> {
     let mut steps = Steps(site.load_steps.clone());
     let out = steps.time("open_output", || Output::open(&site.opts.out))?;
@@ -68,15 +55,7 @@ pub fn build(site: &Site) -> Result<Built> {
     let tree = Tree::new(&site.pages);
     let info = site_info(site, &tree, &theme_assets);
     let global = global_key(site, &info)?;
-    let r = Render {
-        site,
-        tree,
-        info,
-        out,
-        global,
-        done: AtomicUsize::new(0),
-        again: AtomicUsize::new(0),
-    };
+    let r = Render::new(site, tree, info, out, global);
     steps.time("render_pages", || r.render_pages())?;
     steps.time("render_sections", || r.render_sections())?;
     steps.time("render_decks", || r.render_decks())?;
@@ -157,30 +136,6 @@ fn site_info(site: &Site, tree: &Tree, theme_assets: &[(String, Vec<u8>)]) -> Si
     }
 }
 
-impl Render<'_> {
-    /// Counts one more page gone through and shows progress when asked.
-    pub(super) fn tick(&self) {
-        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.site.opts.progress {
-            show_progress(n, self.site.pages.len());
-        }
-    }
-}
-
-/// One line on a terminal, rewritten in place ("rendered 4000 of 10000
-/// pages (40%)"), for builds long enough to wonder about; `progress` is only
-/// set when stderr is a terminal, so logs and pipes never get it.
-fn show_progress(n: usize, total: usize) {
-    if total < 500 || !(n.is_multiple_of(250) || n == total) {
-        return;
-    }
-    let end = if n == total { "\n" } else { "" };
-    eprint!(
-        "\r  rendered {n} of {total} pages ({}%){end}",
-        n * 100 / total
-    );
-}
-
 /// Everything that appears on every page: if it changes, every page is redone.
 fn global_key(site: &Site, info: &SiteInfo) -> Result<String> {
     let config = serde_json::to_vec(&site.config).context("cannot encode configuration")?;
@@ -215,9 +170,4 @@ fn global_key(site: &Site, info: &SiteInfo) -> Result<String> {
         flags.as_bytes(),
         today.as_bytes(),
     ]))
-}
-
-/// The output file of the page at `url`.
-pub(super) fn index_rel(url: &str) -> String {
-    format!("{}index.html", url.trim_start_matches('/'))
 }

@@ -9,8 +9,8 @@
 
 use anyhow::Result;
 
-use super::build::Render;
 use super::output::hash_hex;
+use super::render::Render;
 use super::Site;
 use crate::search::{self, Entry};
 
