@@ -16,6 +16,11 @@ fn load(
     drafts: bool,
     out: Option<PathBuf>,
 ) -> Result<std::result::Result<Site, Report>> {
+    let (config, opts) = options(root, drafts, out)?;
+    Ok(Site::load(config, opts))
+}
+
+fn options(root: &Path, drafts: bool, out: Option<PathBuf>) -> Result<(Config, BuildOptions)> {
     let config = Config::load(root)?;
     let mut opts = BuildOptions::new(root, &config);
     opts.drafts |= drafts;
@@ -24,7 +29,7 @@ fn load(
     if let Some(out) = out {
         opts.out = out;
     }
-    Ok(Site::load(config, opts))
+    Ok((config, opts))
 }
 
 fn print_report(report: &Report) -> ExitCode {
@@ -38,14 +43,37 @@ fn print_warnings(site: &Site) {
     }
 }
 
-pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool) -> Result<ExitCode> {
+pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool, timings: bool) -> Result<ExitCode> {
     let start = Instant::now();
-    let site = match load(root, drafts, out)? {
+    let (config, opts) = options(root, drafts, out)?;
+    if let Some(done) = crate::site::up_to_date(&config, &opts) {
+        for w in &done.warnings {
+            eprintln!("{w}");
+        }
+        eprintln!(
+            "built {} pages into {} in {:.2?} (0 files written, {} unchanged, 0 removed)",
+            done.pages,
+            opts.out.display(),
+            start.elapsed(),
+            done.outputs
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let site = match Site::load(config, opts) {
         Ok(site) => site,
         Err(report) => return Ok(print_report(&report)),
     };
     print_warnings(&site);
     let built = site.build()?;
+    if timings {
+        for step in &built.steps {
+            eprintln!(
+                "{:>9.1} ms  {}",
+                step.took.as_secs_f64() * 1000.0,
+                step.name
+            );
+        }
+    }
     let s = built.stats;
     eprintln!(
         "built {} pages into {} in {:.2?} ({} files written, {} unchanged, {} removed)",

@@ -29,6 +29,9 @@ enum Command {
         /// Include pages marked draft.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each step of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check content, data and forms without writing anything.
     Check {
@@ -195,7 +198,11 @@ fn inbox(site: &std::path::Path, action: InboxAction) -> anyhow::Result<ExitCode
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { out, drafts } => prem::cli::build(&cli.site, out, drafts),
+        Command::Build {
+            out,
+            drafts,
+            timings,
+        } => prem::cli::build(&cli.site, out, drafts, timings),
         Command::Check { drafts } => prem::cli::check(&cli.site, drafts),
         Command::Preview { addr, out, drafts } => prem::cli::preview(&cli.site, &addr, out, drafts),
         Command::Serve {

@@ -50,7 +50,8 @@ pub struct Rendered {
     pub acronyms: Vec<(String, usize)>,
     /// The first words of plain text, for search results.
     pub excerpt: String,
-    /// All the plain text, for the search index (block ends become spaces).
+    /// All the plain text, for the search index (block ends become spaces);
+    /// the site collapses and cuts it (`search::body_text`) for the index.
     pub text: String,
     /// Problems found in this fragment, as (line, message).
     pub problems: Vec<(usize, String)>,

@@ -2,7 +2,9 @@
 //! checks everything and gathers every problem into one report; `Site::build`
 //! renders pages in parallel and writes them through one choke point, skipping
 //! pages whose inputs have not changed since the last build. A rebuild reads
-//! and renders only the files whose size or time changed (`load`, `cache`).
+//! and renders only the files whose size or time changed (`load`, `cache`),
+//! and `prem build` with no input changed at all stops once it has stamped
+//! them (`state`).
 
 mod assets;
 mod build;
@@ -11,9 +13,11 @@ mod check;
 mod generated;
 mod load;
 mod output;
+mod pages;
 mod render;
 mod search_index;
 mod sitemap;
+mod state;
 mod tree;
 
 use std::collections::HashMap;
@@ -30,7 +34,9 @@ use crate::glossary::Glossary;
 use crate::markdown::{self, Rendered};
 use crate::slides::{self, Slide};
 
+use build::Steps;
 pub use build::{BuildStats, Built, Step};
+pub use state::{up_to_date, UpToDate};
 
 /// How to run a build; `Config` says what the site is, this says how to build it now.
 #[derive(Debug, Clone)]
@@ -95,6 +101,11 @@ pub struct Site {
     pub reused: usize,
     /// How to save the render cache after the build.
     cache_plan: cache::Plan,
+    /// The load's steps and their times; the build's follow them.
+    load_steps: Vec<Step>,
+    /// What this load read, stamped before reading: saved once the build
+    /// succeeds, so the next build can tell nothing changed.
+    stamped: state::Inputs,
 }
 
 struct RenderInputs {
@@ -125,30 +136,37 @@ impl Site {
     /// Reads and checks the whole site, returning every problem at once.
     pub fn load(config: Config, opts: BuildOptions) -> std::result::Result<Self, Report> {
         let problems = Problems::default();
-        let criteria = load_data(
-            &opts.root,
-            crate::criteria::CRITERIA_FILE,
-            &problems,
-            Criteria::load,
-        );
-        let glossary = load_data(
-            &opts.root,
-            crate::glossary::GLOSSARY_FILE,
-            &problems,
-            Glossary::load,
-        );
-        let checker = load_data(
-            &opts.root,
-            crate::checker::CHECKER_FILE,
-            &problems,
-            |root| Checker::load(root, &criteria),
-        );
-        let loaded = load::load_pages(&config, &opts, &glossary, &criteria, &problems);
+        let mut steps = Steps::default();
+        let stamped = steps.time("stamp_inputs", || state::Inputs::stamp(&config, &opts));
+        let (criteria, glossary, checker) = steps.time("read_data", || {
+            let root = &opts.root;
+            let criteria = load_data(
+                root,
+                crate::criteria::CRITERIA_FILE,
+                &problems,
+                Criteria::load,
+            );
+            let glossary = load_data(
+                root,
+                crate::glossary::GLOSSARY_FILE,
+                &problems,
+                Glossary::load,
+            );
+            let checker = load_data(root, crate::checker::CHECKER_FILE, &problems, |root| {
+                Checker::load(root, &criteria)
+            });
+            (criteria, glossary, checker)
+        });
+        let loaded = steps.time("load_pages", || {
+            load::load_pages(&config, &opts, &glossary, &criteria, &problems)
+        });
         let pages = loaded.pages;
-        let decks_url = format!("/{}/", config.build.decks_section);
-        check::cross_page(&pages, &glossary, &checker, &decks_url, &problems);
-        check::images(&pages, &loaded.assets, &problems);
-        let warnings = check::reviews(&pages, opts.today);
+        let warnings = steps.time("check_pages", || {
+            let decks_url = format!("/{}/", config.build.decks_section);
+            check::cross_page(&pages, &glossary, &checker, &decks_url, &problems);
+            check::images(&pages, &loaded.assets, &problems);
+            check::reviews(&pages, opts.today)
+        });
         let all = problems.into_sorted();
         let (mut warnings_found, errors): (Vec<_>, Vec<_>) =
             all.into_iter().partition(|p| p.warning);
@@ -173,6 +191,8 @@ impl Site {
             rendered: loaded.rendered,
             reused: loaded.reused,
             cache_plan: loaded.plan,
+            load_steps: steps.0,
+            stamped,
         })
     }
 
@@ -269,6 +289,10 @@ fn render_page(
         let links = (page.url != crate::glossary::GLOSSARY_URL).then_some(links);
         (markdown::render_linked(&page.body, &ctx, links), Vec::new())
     };
+    let mut rendered = rendered;
+    // The search index's body, made here in parallel and kept in the render
+    // cache, so an index rebuilt later need not collapse every page's text.
+    rendered.text = crate::search::body_text(&rendered.text);
     for (line, message) in &rendered.problems {
         problems.push(Problem::error(&page.display_path, *line, message.clone()));
     }

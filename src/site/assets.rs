@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::build::Render;
+use super::render::Render;
 use super::Site;
 
 /// The theme's assets and the vendored GOV.UK Frontend CSS, as (output path, bytes).

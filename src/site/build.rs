@@ -4,14 +4,15 @@
 //! sitemap, and the content's and theme's files. Every step writes through
 //! one `Output` and is timed, so a slow build says which step was slow.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use super::output::{hash_hex, Output};
+use super::render::Render;
 use super::tree::Tree;
-use super::{assets, Site};
+use super::{assets, state, Site};
 use crate::search::Entry;
 use crate::theme::{Link, SiteInfo};
 
@@ -35,7 +36,7 @@ pub struct Built {
     /// Every page A to Z, for the search page.
     pub all: Vec<Link>,
     pub index: Vec<Entry>,
-    /// Each step of the build with the time it took, in the order they ran.
+    /// Each step of the load and the build with the time it took, in the order they ran.
     pub steps: Vec<Step>,
 }
 
@@ -46,53 +47,36 @@ pub struct Step {
     pub took: Duration,
 }
 
-/// What every render step shares.
-pub(super) struct Render<'a> {
-    pub(super) site: &'a Site,
-    pub(super) tree: Tree<'a>,
-    pub(super) info: SiteInfo,
-    pub(super) out: Output,
-    /// The key of everything that appears on every page (see `global_key`).
-    pub(super) global: String,
-    /// Pages gone through so far, for the progress line.
-    done: AtomicUsize,
-    /// Pages taken from the render cache that had to be rendered again.
-    pub(super) again: AtomicUsize,
-}
-
 pub fn build(site: &Site) -> Result<Built> {
-    let mut steps = Vec::new();
-    let out = Output::open(&site.opts.out)?;
-    let theme_assets = timed(&mut steps, "read_theme_assets", || assets::theme(site))?;
+    let mut steps = Steps(site.load_steps.clone());
+    let out = steps.time("open_output", || Output::open(&site.opts.out))?;
+    state::forget(&site.opts.out);
+    let theme_assets = steps.time("read_theme_assets", || assets::theme(site))?;
     let tree = Tree::new(&site.pages);
     let info = site_info(site, &tree, &theme_assets);
     let global = global_key(site, &info)?;
-    let r = Render {
-        site,
-        tree,
-        info,
-        out,
-        global,
-        done: AtomicUsize::new(0),
-        again: AtomicUsize::new(0),
-    };
-    timed(&mut steps, "render_pages", || r.render_pages())?;
-    timed(&mut steps, "render_sections", || r.render_sections())?;
-    timed(&mut steps, "render_decks", || r.render_decks())?;
-    let index = timed(&mut steps, "render_search_index", || {
-        r.render_search_index()
-    })?;
-    let all = timed(&mut steps, "render_generated", || r.render_generated())?;
-    timed(&mut steps, "render_checker", || r.render_checker())?;
-    timed(&mut steps, "render_sitemap", || r.render_sitemap())?;
-    timed(&mut steps, "copy_assets", || r.copy_assets(&theme_assets))?;
+    let r = Render::new(site, tree, info, out, global);
+    steps.time("render_pages", || r.render_pages())?;
+    steps.time("render_sections", || r.render_sections())?;
+    steps.time("render_decks", || r.render_decks())?;
+    let index = steps.time("render_search_index", || r.render_search_index())?;
+    let all = steps.time("render_generated", || r.render_generated())?;
+    steps.time("render_checker", || r.render_checker())?;
+    steps.time("render_sitemap", || r.render_sitemap())?;
+    steps.time("copy_assets", || r.copy_assets(&theme_assets))?;
     let Render {
         out, info, again, ..
     } = r;
     let written = out.written.load(Ordering::Relaxed);
     let skipped = out.skipped.load(Ordering::Relaxed);
-    let removed = timed(&mut steps, "finish_output", || out.finish())?;
-    timed(&mut steps, "save_cache", || site.save_cache())?;
+    let removed = steps.time("finish_output", || out.finish())?;
+    steps.time("save_cache", || site.save_cache())?;
+    state::save(
+        &site.opts.out,
+        &site.stamped,
+        site.pages.len(),
+        &site.warnings,
+    );
     Ok(Built {
         stats: BuildStats {
             pages: site.pages.len(),
@@ -105,18 +89,24 @@ pub fn build(site: &Site) -> Result<Built> {
         info,
         all,
         index,
-        steps,
+        steps: steps.0,
     })
 }
 
-/// Runs one step, noting its name and time (also as a debug log line).
-fn timed<T>(steps: &mut Vec<Step>, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    let start = Instant::now();
-    let result = f();
-    let took = start.elapsed();
-    tracing::debug!(step = name, ms = took.as_secs_f64() * 1000.0, "build step");
-    steps.push(Step { name, took });
-    result
+/// The steps of a load and its build so far, in the order they ran.
+#[derive(Debug, Default)]
+pub(super) struct Steps(pub(super) Vec<Step>);
+
+impl Steps {
+    /// Runs one step, noting its name and time (also as a debug log line).
+    pub(super) fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let result = f();
+        let took = start.elapsed();
+        tracing::debug!(step = name, ms = took.as_secs_f64() * 1000.0, "build step");
+        self.0.push(Step { name, took });
+        result
+    }
 }
 
 /// The site-wide facts every page shows; the assets' hash versions their URLs.
@@ -144,30 +134,6 @@ fn site_info(site: &Site, tree: &Tree, theme_assets: &[(String, Vec<u8>)]) -> Si
             })
             .collect(),
     }
-}
-
-impl Render<'_> {
-    /// Counts one more page gone through and shows progress when asked.
-    pub(super) fn tick(&self) {
-        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.site.opts.progress {
-            show_progress(n, self.site.pages.len());
-        }
-    }
-}
-
-/// One line on a terminal, rewritten in place ("rendered 4000 of 10000
-/// pages (40%)"), for builds long enough to wonder about; `progress` is only
-/// set when stderr is a terminal, so logs and pipes never get it.
-fn show_progress(n: usize, total: usize) {
-    if total < 500 || !(n.is_multiple_of(250) || n == total) {
-        return;
-    }
-    let end = if n == total { "\n" } else { "" };
-    eprint!(
-        "\r  rendered {n} of {total} pages ({}%){end}",
-        n * 100 / total
-    );
 }
 
 /// Everything that appears on every page: if it changes, every page is redone.
@@ -204,9 +170,4 @@ fn global_key(site: &Site, info: &SiteInfo) -> Result<String> {
         flags.as_bytes(),
         today.as_bytes(),
     ]))
-}
-
-/// The output file of the page at `url`.
-pub(super) fn index_rel(url: &str) -> String {
-    format!("{}index.html", url.trim_start_matches('/'))
 }

@@ -5,7 +5,7 @@
 
 use anyhow::Result;
 
-use super::build::{index_rel, Render};
+use super::render::{index_rel, Render};
 use super::tree::link;
 use crate::glossary::GLOSSARY_URL;
 use crate::theme::{self, Link, PageView};

@@ -61,13 +61,35 @@ impl Output {
     /// True when `rel` was last made from the same `key` and is still there;
     /// the file is then kept as it is.
     pub fn is_current(&self, rel: &str, key: &str) -> bool {
-        let current =
-            self.old.outputs.get(rel).is_some_and(|k| k == key) && self.root.join(rel).is_file();
+        let current = self.was_made_from(rel, key);
         if current {
             self.record(rel, key);
             self.skipped.fetch_add(1, Ordering::Relaxed);
         }
         current
+    }
+
+    /// Whether `rel` was last made from `key` and is still there, without
+    /// keeping it.
+    fn was_made_from(&self, rel: &str, key: &str) -> bool {
+        self.old.outputs.get(rel).is_some_and(|k| k == key) && self.root.join(rel).is_file()
+    }
+
+    /// `is_current` for a file and the compressed copies made with it: all
+    /// of them are kept, or none (a copy deleted since is made again).
+    pub fn is_current_with_copies(&self, rel: &str, key: &str) -> bool {
+        let copies = COPIES.map(|suffix| format!("{rel}{suffix}"));
+        let made =
+            |copy: &String| !self.old.outputs.contains_key(copy) || self.was_made_from(copy, key);
+        if !self.was_made_from(rel, key) || !copies.iter().all(made) {
+            return false;
+        }
+        for name in std::iter::once(rel).chain(copies.iter().map(String::as_str)) {
+            if self.old.outputs.contains_key(name) {
+                self.is_current(name, key);
+            }
+        }
+        true
     }
 
     pub fn write(&self, rel: &str, key: &str, bytes: &[u8]) -> Result<()> {
@@ -97,33 +119,35 @@ impl Output {
     /// to clients that ask. Compressing at maximum effort costs the build a
     /// fraction of a second, once: an unchanged file keeps its copies.
     pub fn write_precompressed(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        self.write_generated(rel, bytes)?;
-        self.write_compressed_copies(rel, bytes)
+        let key = hash_hex(&[bytes]);
+        if !self.is_current(rel, &key) {
+            self.write(rel, &key, bytes)?;
+        }
+        self.write_compressed_copies(rel, &key, bytes)
     }
 
-    /// The gzip and brotli copies alone, for a file already written.
-    pub fn write_compressed_copies(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    /// The gzip and brotli copies alone, for a file already written from `key`.
+    pub fn write_compressed_copies(&self, rel: &str, key: &str, bytes: &[u8]) -> Result<()> {
         if bytes.len() < PRECOMPRESS_MIN || !PRECOMPRESS.iter().any(|ext| rel.ends_with(ext)) {
             return Ok(());
         }
-        let key = hash_hex(&[bytes]);
         let effort = Effort::for_size(bytes.len());
         let copy = |suffix: &str, compress: fn(&[u8], Effort) -> Result<Vec<u8>>| {
             let copy = format!("{rel}{suffix}");
-            if self.is_current(&copy, &key) {
+            if self.is_current(&copy, key) {
                 return Ok(());
             }
             let packed = compress(bytes, effort)?;
             // A copy no smaller than the file is not worth a header.
             if packed.len() < bytes.len() {
-                self.write(&copy, &key, &packed)?;
+                self.write(&copy, key, &packed)?;
             }
             Ok(())
         };
         let (gz, br) = rayon::join(
-            || copy(".gz", gzip),
+            || copy(COPIES[0], gzip),
             || match effort.brotli {
-                Some(_) => copy(".br", brotli),
+                Some(_) => copy(COPIES[1], brotli),
                 None => Ok(()),
             },
         );
@@ -154,6 +178,9 @@ impl Output {
                 }
             }
         }
+        if new == self.old.outputs && self.old.version == 1 {
+            return Ok(0); // the manifest on disk says just this
+        }
         let manifest = Manifest {
             version: 1,
             outputs: new,
@@ -164,6 +191,17 @@ impl Output {
         Ok(removed)
     }
 }
+
+/// The files the last build into `root` made, by the manifest it left;
+/// `None` when there is none.
+pub fn recorded(root: &Path) -> Option<Vec<String>> {
+    let bytes = std::fs::read(root.join(MANIFEST)).ok()?;
+    let manifest: Manifest = serde_json::from_slice(&bytes).ok()?;
+    (manifest.version == 1).then(|| manifest.outputs.into_keys().collect())
+}
+
+/// The suffixes of a file's gzip and brotli copies.
+const COPIES: [&str; 2] = [".gz", ".br"];
 
 /// Files smaller than this gain too little from compression to keep copies.
 const PRECOMPRESS_MIN: usize = 1024;

@@ -1,119 +1,73 @@
-//! The steps that render content pages through their layouts, in parallel:
-//! ordinary pages, section indexes (and the home page), and decks (each a
-//! slides page, a presenter view and a handout). A page whose output was
-//! made from the same inputs is left as it is.
+//! What every render step shares: the site, its navigation tree, the
+//! site-wide facts, the one `Output` every file goes through and the key of
+//! what is on every page; and the progress line while pages are rendered.
+//! The steps themselves (`pages`, `generated`, `search_index`, `sitemap`,
+//! `assets`) extend `Render`, and `build` runs them in order.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use anyhow::Result;
-use rayon::prelude::*;
+use super::output::Output;
+use super::tree::Tree;
+use super::Site;
+use crate::theme::SiteInfo;
 
-use super::build::{index_rel, Render};
-use super::output::hash_hex;
-use super::LoadedPage;
-use crate::content::PageKind;
-use crate::theme::{self, DeckView, PageView};
+/// What every render step shares.
+pub(super) struct Render<'a> {
+    pub(super) site: &'a Site,
+    pub(super) tree: Tree<'a>,
+    pub(super) info: SiteInfo,
+    pub(super) out: Output,
+    /// The key of everything that appears on every page (see `build::global_key`).
+    pub(super) global: String,
+    /// Pages gone through so far, for the progress line.
+    done: AtomicUsize,
+    /// Pages taken from the render cache that had to be rendered again.
+    pub(super) again: AtomicUsize,
+}
 
-impl Render<'_> {
-    pub(super) fn render_pages(&self) -> Result<()> {
-        self.render_kind(&[PageKind::Page])
-    }
-
-    /// The home page and every section's index page.
-    pub(super) fn render_sections(&self) -> Result<()> {
-        self.render_kind(&[PageKind::Home, PageKind::Section])
-    }
-
-    pub(super) fn render_decks(&self) -> Result<()> {
-        self.render_kind(&[PageKind::Deck])
-    }
-
-    fn render_kind(&self, kinds: &[PageKind]) -> Result<()> {
-        self.site
-            .pages
-            .par_iter()
-            .filter(|lp| kinds.contains(&lp.page.kind))
-            .try_for_each(|lp| {
-                self.tick();
-                self.render_one(lp)
-            })
-    }
-
-    fn render_one(&self, lp: &LoadedPage) -> Result<()> {
-        let p = &lp.page;
-        if p.url == crate::glossary::GLOSSARY_URL {
-            return Ok(()); // rendered with the generated pages, from the glossary data
-        }
-        let key = hash_hex(&[self.global.as_bytes(), &p.source_hash]);
-        let rel = index_rel(&p.url);
-        if self.out.is_current(&rel, &key)
-            && (p.kind != PageKind::Deck || self.deck_current(&p.url, &key))
-        {
-            return Ok(());
-        }
-        let fresh;
-        let lp = if lp.reused {
-            fresh = self.site.rerender(lp)?;
-            self.again.fetch_add(1, Ordering::Relaxed);
-            &fresh
-        } else {
-            lp
-        };
-        let view = self.page_view(lp);
-        let html = match p.kind {
-            PageKind::Home => theme::home_page(&view),
-            PageKind::Section => theme::section_page(&view),
-            PageKind::Page => theme::page(&view),
-            PageKind::Deck => {
-                let deck = DeckView {
-                    page: view,
-                    slides: &lp.slides,
-                };
-                let presenter = theme::presenter_page(&deck).into_string();
-                let handout = theme::handout_page(&deck).into_string();
-                self.out
-                    .write(&presenter_rel(&p.url), &key, presenter.as_bytes())?;
-                self.out
-                    .write(&handout_rel(&p.url), &key, handout.as_bytes())?;
-                theme::deck_page(&deck)
-            }
-        };
-        self.out.write(&rel, &key, html.into_string().as_bytes())
-    }
-
-    /// What a page's layout needs: the page and its place in the site.
-    fn page_view<'p>(&'p self, lp: &'p LoadedPage) -> PageView<'p> {
-        let p = &lp.page;
-        let section = p.parent.as_deref().and_then(|u| self.tree.by_url.get(u));
-        PageView {
-            site: &self.info,
-            url: &p.url,
-            front: &p.front,
-            breadcrumbs: self.tree.breadcrumbs(lp),
-            section_nav: p
-                .parent
-                .as_deref()
-                .map(|u| self.tree.neighbours(u, &p.url))
-                .unwrap_or_default(),
-            section_title: section
-                .filter(|s| s.page.kind != PageKind::Home)
-                .map(|s| s.page.front.title.clone()),
-            children: self.tree.links(&p.url),
-            headings: &lp.rendered.headings,
-            body_html: &lp.rendered.html,
-            today: self.site.opts.today,
+impl<'a> Render<'a> {
+    pub(super) fn new(
+        site: &'a Site,
+        tree: Tree<'a>,
+        info: SiteInfo,
+        out: Output,
+        global: String,
+    ) -> Self {
+        Self {
+            site,
+            tree,
+            info,
+            out,
+            global,
+            done: AtomicUsize::new(0),
+            again: AtomicUsize::new(0),
         }
     }
 
-    fn deck_current(&self, url: &str, key: &str) -> bool {
-        self.out.is_current(&presenter_rel(url), key) && self.out.is_current(&handout_rel(url), key)
+    /// Counts one more page gone through and shows progress when asked.
+    pub(super) fn tick(&self) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.site.opts.progress {
+            show_progress(n, self.site.pages.len());
+        }
     }
 }
 
-fn presenter_rel(url: &str) -> String {
-    index_rel(&format!("{url}presenter/"))
+/// One line on a terminal, rewritten in place ("rendered 4000 of 10000
+/// pages (40%)"), for builds long enough to wonder about; `progress` is only
+/// set when stderr is a terminal, so logs and pipes never get it.
+fn show_progress(n: usize, total: usize) {
+    if total < 500 || !(n.is_multiple_of(250) || n == total) {
+        return;
+    }
+    let end = if n == total { "\n" } else { "" };
+    eprint!(
+        "\r  rendered {n} of {total} pages ({}%){end}",
+        n * 100 / total
+    );
 }
 
-fn handout_rel(url: &str) -> String {
-    index_rel(&format!("{url}handout/"))
+/// The output file of the page at `url`.
+pub(super) fn index_rel(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
 }

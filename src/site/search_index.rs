@@ -2,23 +2,47 @@
 //! summary and text, each glossary term, and the checker, with compressed
 //! copies for browsers (on a large site the index is most of what a search
 //! downloads).
+//!
+//! The index is named by its inputs, not its bytes: on a large site it is
+//! many megabytes, and encoding, hashing and compressing it again when no
+//! page changed would be most of a rebuild.
 
 use anyhow::Result;
 
-use super::build::Render;
+use super::output::hash_hex;
+use super::render::Render;
 use super::Site;
 use crate::search::{self, Entry};
 
 impl Render<'_> {
     pub(super) fn render_search_index(&self) -> Result<Vec<Entry>> {
         let index = entries(self.site);
-        let json = search::index_json(&index);
-        self.out
-            .write_generated(search::INDEX_FILE, json.as_bytes())?;
-        self.out
-            .write_compressed_copies(search::INDEX_FILE, json.as_bytes())?;
+        let key = inputs_key(self.site);
+        if !self.out.is_current_with_copies(search::INDEX_FILE, &key) {
+            let json = search::index_json(&index);
+            self.out.write(search::INDEX_FILE, &key, json.as_bytes())?;
+            self.out
+                .write_compressed_copies(search::INDEX_FILE, &key, json.as_bytes())?;
+        }
         Ok(index)
     }
+}
+
+/// Everything the index is made from: the inputs of every page's rendering
+/// (the render cache's key: configuration, criteria, glossary and this
+/// program), each page's address and source, and the checker's words.
+fn inputs_key(site: &Site) -> String {
+    let pages: Vec<&[u8]> = site
+        .pages
+        .iter()
+        .flat_map(|lp| [lp.page.url.as_bytes(), &lp.page.source_hash[..]])
+        .collect();
+    let checker = checker_entry(site)
+        .map(|e| search::index_json(&[e]))
+        .unwrap_or_default();
+    let mut parts = vec![site.cache_plan.key.as_bytes(), checker.as_bytes()];
+    parts.extend(pages);
+    hash_hex(&parts)
 }
 
 fn entries(site: &Site) -> Vec<Entry> {
@@ -42,7 +66,8 @@ fn entries(site: &Site) -> Vec<Entry> {
                 .map(|h| h.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" "),
-            b: search::body_text(&lp.rendered.text),
+            // Already whitespace-collapsed and cut when the page was rendered.
+            b: lp.rendered.text.clone(),
         })
         .chain(glossary_entries(site))
         .chain(checker_entry(site))

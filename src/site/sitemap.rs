@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::build::Render;
+use super::render::Render;
 use super::Site;
 use crate::content::PageKind;
 use crate::glossary::GLOSSARY_URL;

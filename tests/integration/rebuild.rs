@@ -297,3 +297,68 @@ fn a_few_changes_are_saved_as_a_delta_that_later_builds_apply() {
     assert!(html.contains("Read"), "{html}");
     assert!(!out.path().join("s/p20/index.html").exists());
 }
+
+/// `prem build --site SRC --out OUT EXTRA…`, which must succeed; its stderr.
+fn prem_build(src: &Path, out: &Path, extra: &[&str]) -> String {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_prem"))
+        .arg("build")
+        .arg("--site")
+        .arg(src)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run prem");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{err}");
+    err
+}
+
+#[test]
+fn the_command_with_nothing_changed_does_nothing_and_still_sees_every_change() {
+    let src = demo_copy();
+    let out = tempfile::tempdir().expect("tempdir");
+    let warnings = |err: &str| -> Vec<String> {
+        err.lines()
+            .filter(|l| l.contains("warning:"))
+            .map(str::to_string)
+            .collect()
+    };
+    let first = prem_build(src.path(), out.path(), &[]);
+    assert!(!warnings(&first).is_empty(), "the demo has an overdue page");
+    let second = prem_build(src.path(), out.path(), &[]);
+    assert!(second.contains("(0 files written, "), "{second}");
+    assert_eq!(warnings(&second), warnings(&first), "the same warnings");
+    // The same counts as a rebuild that loads the site (which the missing
+    // state forces) and finds nothing to write.
+    std::fs::remove_file(out.path().join(".prem-state.json")).expect("state saved");
+    let slow = prem_build(src.path(), out.path(), &[]);
+    let counts = |err: &str| err.rsplit_once(" (").map(|(_, c)| c.trim().to_string());
+    assert_eq!(counts(&second), counts(&slow), "{second}\n{slow}");
+    assert!(out.path().join(".prem-state.json").is_file(), "saved again");
+
+    edit(
+        &page(src.path(), "guides/process.md"),
+        "Wait seven working days.",
+        "Wait eight working days.",
+    );
+    let edited = prem_build(src.path(), out.path(), &[]);
+    assert!(!edited.contains("(0 files written, "), "{edited}");
+    let process = out.path().join("guides/process/index.html");
+    let html = std::fs::read_to_string(&process).expect("process page");
+    assert!(html.contains("Wait eight working days."));
+
+    std::fs::remove_file(&process).expect("remove");
+    let restored = prem_build(src.path(), out.path(), &[]);
+    assert!(!restored.contains("(0 files written, "), "{restored}");
+    assert!(process.is_file(), "a deleted output is made again");
+
+    prem_build(src.path(), out.path(), &["--drafts"]);
+    assert!(out.path().join("guides/secret/index.html").is_file());
+    let again = prem_build(src.path(), out.path(), &[]);
+    assert!(
+        !again.contains("(0 files written, "),
+        "drafts are left out again"
+    );
+    assert!(!out.path().join("guides/secret/index.html").exists());
+}
