@@ -2,7 +2,6 @@
 //! list (`options_from`), the criteria file's or the partnership's local authorities.
 
 use super::names::did_you_mean;
-use super::question::choice;
 use super::{Checker, Sources};
 use crate::forms::model::{capitalise, Choice};
 use crate::forms::schema::{OptionDef, QuestionDef};
@@ -104,5 +103,14 @@ fn from_source(from: &str, sources: &Sources<'_>) -> Result<Vec<Choice>, String>
         other => Err(format!(
             "options_from \"{other}\" must be \"criteria:<list>\" or \"config:local_authorities\""
         )),
+    }
+}
+
+/// A plain option with no hint, as the built-in yes/no questions use.
+pub(super) fn choice(value: &str, label: &str) -> Choice {
+    Choice {
+        value: value.to_owned(),
+        label: label.to_owned(),
+        hint: None,
     }
 }

@@ -6,11 +6,11 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::choices::choices;
+use super::choices::{choice, choices};
 use super::names::{check_id, did_you_mean};
 use super::{Checker, Sources};
 use crate::forms::model::{
-    Choice, DateRules, Guidance, Kind, LaRole, NumberRules, Pattern, Question, TextRules,
+    DateRules, Guidance, Kind, LaRole, NumberRules, Pattern, Question, TextRules,
 };
 use crate::forms::schema::QuestionDef;
 use crate::forms::RESERVED_NAMES;
@@ -253,14 +253,6 @@ fn check_ages(ck: &mut Checker<'_>, owner: &str, span: &Range<usize>, q: &Questi
     };
     if let Some(problem) = problem {
         ck.report(span, format!("{owner}: {problem}"));
-    }
-}
-
-pub(super) fn choice(value: &str, label: &str) -> Choice {
-    Choice {
-        value: value.to_owned(),
-        label: label.to_owned(),
-        hint: None,
     }
 }
 
