@@ -65,6 +65,9 @@ pub struct PartnershipConfig {
     pub time_zone: String,
     /// The bank holidays working days skip, by name (`calendar::Calendar::names`).
     pub calendar: String,
+    /// What to do when someone is in immediate danger (e.g. which number to call): in the
+    /// guidance site's footer and above the list of forms; none when empty.
+    pub emergency_notice: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -116,9 +119,6 @@ pub struct KioskConfig {
     pub secure_cookies: bool,
     /// Send HSTS: set when the kiosk is reached over TLS.
     pub hsts: bool,
-    /// A warning above the list of forms for anyone in immediate danger (e.g. which number to
-    /// call); none when empty. The partnership's words, so it lives in `prem.toml`.
-    pub emergency_notice: String,
     /// What the sender confirms with the declaration checkbox before a form is sent.
     pub declaration: String,
 }

@@ -184,6 +184,7 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
         nav: Vec::new(),
         forms_link: false,
         footer_links: Vec::new(),
+        emergency_notice: String::new(),
     };
     let policy = accounts::Policy {
         attempts: config.inbox.lockout_attempts,

@@ -84,7 +84,7 @@ impl Kiosk {
         view(&pages::Chrome {
             site: &built.info,
             mark: &k.protective_marking,
-            emergency_notice: &k.emergency_notice,
+            emergency_notice: &self.config.partnership.emergency_notice,
             declaration: &k.declaration,
             clock: draft::clock(&self.config),
         })

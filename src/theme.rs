@@ -41,6 +41,8 @@ pub struct SiteInfo {
     pub forms_link: bool,
     /// The guidance site's footer links, in order (an application's frame has its own footer).
     pub footer_links: Vec<Link>,
+    /// `partnership.emergency_notice`, at the foot of every guidance page; none when empty.
+    pub emergency_notice: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -82,6 +82,7 @@ impl Default for PartnershipConfig {
             contact_role: "partnership coordinator".into(),
             time_zone: "Europe/London".into(),
             calendar: "england-and-wales".into(),
+            emergency_notice: String::new(),
         }
     }
 }
@@ -118,7 +119,6 @@ impl Default for KioskConfig {
             trusted_proxies: Vec::new(),
             secure_cookies: true,
             hsts: false,
-            emergency_notice: String::new(),
             declaration: "The information in this form is accurate to the best of my knowledge."
                 .into(),
         }

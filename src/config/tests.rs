@@ -179,7 +179,7 @@ fn an_empty_declaration_is_refused_by_name_and_a_notice_may_be_left_out() {
     .expect("set from the environment");
     assert_eq!(c.kiosk.declaration, "I confirm this is true.");
     assert!(
-        c.kiosk.emergency_notice.is_empty(),
+        c.partnership.emergency_notice.is_empty(),
         "no notice unless configured"
     );
 }

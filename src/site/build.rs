@@ -118,6 +118,7 @@ fn site_info(site: &Site, tree: &Tree, theme_assets: &[(String, Vec<u8>)]) -> Si
         language: site.config.site.language.clone(),
         contact_mailbox: site.config.partnership.contact_mailbox.clone(),
         contact_role: site.config.partnership.contact_role.clone(),
+        emergency_notice: site.config.partnership.emergency_notice.clone(),
         asset_version: hash_hex(&bytes)[..10].to_string(),
         live_reload: site.opts.live_reload,
         nav: tree.top_sections(),

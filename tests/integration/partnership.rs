@@ -61,10 +61,14 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
     let footer = &footer[footer.find("<footer").expect("footer")..];
     assert!(
         footer.contains("href=\"/panel/how-to-ask/\">How to ask the panel</a>")
-            && !footer.contains("/roadshow/"),
+            && !footer.contains("/roadshow/")
+            && footer.contains(&ours.partnership.emergency_notice)
+            && !footer.contains("call 999"),
         "{footer}"
     );
-    assert!(b.get("/forms/").contains(&ours.kiosk.emergency_notice));
+    assert!(b
+        .get("/forms/")
+        .contains(&ours.partnership.emergency_notice));
     h.forms.answer_until(&b, "young-person", |_| false);
     let check = b.get("/forms/young-person/check/");
     assert!(check.contains(&ours.kiosk.declaration), "{}", check.text());

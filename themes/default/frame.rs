@@ -277,7 +277,9 @@ fn footer(site: &SiteInfo) -> Markup {
                             "Questions about this guidance: contact the " (site.contact_role) " at "
                             a.govuk-footer__link href={ "mailto:" (site.contact_mailbox) } { (site.contact_mailbox) } "."
                         }
-                        p.govuk-body-s { "If someone is in immediate danger, call 999." }
+                        @if !site.emergency_notice.is_empty() {
+                            p.govuk-body-s { (site.emergency_notice) }
+                        }
                     }
                 }
             }
