@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use prem::criteria::Criteria;
-use prem::forms::{self, Answers, FieldValues, Sources};
+use prem::forms::{self, Answers, Sources};
 
 fn sources() -> &'static (Criteria, Vec<String>) {
     static SOURCES: OnceLock<(Criteria, Vec<String>)> = OnceLock::new();
@@ -34,8 +34,8 @@ fuzz_target!(|data: &[u8]| {
         Ok(form) => {
             let answers = Answers::default();
             for page in forms::visible_pages(&form, &answers) {
-                let values = FieldValues::from_answers(page, &answers);
-                let _ = forms::page_form(&form, page, &answers, &values, &[], "t", "/a", today());
+                let step = forms::Step::fresh(&form, page, &answers);
+                let _ = forms::page_form(&step, "t", "/a", today());
                 let _ = forms::validate_page(&form, page, &answers, &[]);
             }
             let _ = forms::first_unanswered_page(&form, &answers);

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use prem::forms::{self, Answers, FieldValues, Form, FormSet, Page, PageError};
+use prem::forms::{self, Answers, Form, FormSet, Page, PageError};
 
 fn pages() -> &'static [(&'static Form, &'static Page)] {
     static FORMS: OnceLock<FormSet> = OnceLock::new();
@@ -56,17 +56,16 @@ fuzz_target!(|data: &[u8]| {
         Ok(valid) => {
             assert_eq!(valid.page, page.id);
             answers.record(page, valid);
-            let values = FieldValues::from_answers(page, &answers);
-            let html =
-                forms::page_form(form, page, &answers, &values, &[], "t", "/a", today()).into_string();
+            let step = forms::Step::fresh(form, page, &answers);
+            let html = forms::page_form(&step, "t", "/a", today()).into_string();
             assert_escaped(&html);
             let _ = forms::check_answers_rows(form, &answers);
             assert_escaped(&forms::check_answers(form, &answers).into_string());
         }
         Err(PageError::Invalid(e)) => {
             assert!(!e.errors.is_empty(), "invalid without a message");
-            let html = forms::page_form(form, page, &answers, &e.values, &e.errors, "t", "/a", today())
-                .into_string();
+            let step = forms::Step::again(form, page, &answers, e);
+            let html = forms::page_form(&step, "t", "/a", today()).into_string();
             assert_escaped(&html);
         }
         Err(PageError::BadRequest(_)) => {}
