@@ -70,10 +70,12 @@ enum Command {
         #[command(subcommand)]
         action: StoreAction,
     },
-    /// The reviewers' inbox: pull, open, review and decide referrals.
-    Inbox {
+    /// The partnership's workspace: pull referrals, work cases, people and places.
+    /// (`prem inbox` is the older name and still works.)
+    #[command(alias = "inbox")]
+    Workspace {
         #[command(subcommand)]
-        action: InboxAction,
+        action: WorkspaceAction,
     },
     /// Serve the site on localhost and rebuild when content or themes change.
     Preview {
@@ -103,7 +105,7 @@ enum TokenAction {
 }
 
 #[derive(Subcommand)]
-enum InboxAction {
+enum WorkspaceAction {
     /// Serve reviewers (default 127.0.0.1:8090) and pull from the kiosks on a timer.
     Serve {
         /// Refuse development shortcuts (also set by PREM_ENV=production).
@@ -171,23 +173,23 @@ enum StoreAction {
     Rebuild,
 }
 
-fn inbox(site: &std::path::Path, action: InboxAction) -> anyhow::Result<ExitCode> {
-    use prem::inbox::admin::Command as Admin;
-    use prem::inbox::cli;
+fn workspace(site: &std::path::Path, action: WorkspaceAction) -> anyhow::Result<ExitCode> {
+    use prem::workspace::admin::Command as Admin;
+    use prem::workspace::cli;
     let cmd = match action {
-        InboxAction::Serve { production } => return cli::serve(site, production),
-        InboxAction::Pull => Admin::Pull,
-        InboxAction::User { action } => match action {
+        WorkspaceAction::Serve { production } => return cli::serve(site, production),
+        WorkspaceAction::Pull => Admin::Pull,
+        WorkspaceAction::User { action } => match action {
             UserAction::Add { name, role, la } => Admin::UserAdd { name, role, la },
             UserAction::Disable { name } => Admin::UserDisable { name },
             UserAction::Reset { name } => Admin::UserReset { name },
             UserAction::List => Admin::UserList,
         },
-        InboxAction::Audit {
+        WorkspaceAction::Audit {
             action: AuditAction::Verify,
         } => Admin::AuditVerify,
-        InboxAction::Purge => Admin::Purge,
-        InboxAction::Quarantine { action } => match action {
+        WorkspaceAction::Purge => Admin::Purge,
+        WorkspaceAction::Quarantine { action } => match action {
             QuarantineAction::List => Admin::QuarantineList,
             QuarantineAction::Retry => Admin::QuarantineRetry,
         },
@@ -222,7 +224,7 @@ fn main() -> ExitCode {
             TokenAction::Revoke { name } => prem::cli::token_revoke(&cli.site, &name),
             TokenAction::List => prem::cli::token_list(&cli.site),
         },
-        Command::Inbox { action } => inbox(&cli.site, action),
+        Command::Workspace { action } => workspace(&cli.site, action),
         Command::Store {
             action: StoreAction::Rebuild,
         } => prem::cli::store_rebuild(&cli.site),

@@ -248,12 +248,12 @@ token_file = ${q(devTokenFile)}
     ['chair.nojs', 'chair'],
     ['locked.out', 'reviewer'],
   ]) {
-    const out = await prem(inboxSite, ['inbox', 'user', 'add', name, '--role', role]);
+    const out = await prem(inboxSite, ['workspace', 'user', 'add', name, '--role', role]);
     const m = out.match(/shown once:\n(\S+)\n/);
     assert.ok(m, `temporary password in: ${out}`);
     temporary[name] = m[1];
   }
-  inbox = startPrem(inboxSite, ['inbox', 'serve'], [/inbox on (http:\/\/[^/\s]+)\//]);
+  inbox = startPrem(inboxSite, ['workspace', 'serve'], [/inbox on (http:\/\/[^/\s]+)\//]);
   [inbox.url] = await inbox.ready;
   browser = await launchBrowser();
 });

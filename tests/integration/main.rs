@@ -28,12 +28,12 @@ mod startup;
 // SIGKILL under load: every acknowledged submission survives.
 mod crash;
 // The inbox end to end: pull, sign in, decide, correct, export, audit, retention.
-mod inbox_flow;
+mod workspace_flow;
 // Pulling through a broken network, damaged and foreign records, two teams.
-mod inbox_pull;
+mod workspace_pull;
 // Roles and a business-support account's one local authority.
-mod inbox_roles;
+mod workspace_roles;
 // Signing in: lockout, the temporary password, TOTP enrolment.
-mod inbox_signin;
+mod workspace_signin;
 // `prem inbox ...` as a process: passphrase, audit verify, SIGTERM, admin commands.
-mod inbox_cli;
+mod workspace_cli;

@@ -5,9 +5,9 @@
 //! route, and every one of those comes out as the fixture says, with no Rust change.
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
-use prem::inbox::accounts::Role;
+use prem::workspace::accounts::Role;
 
-use crate::support::inbox::InboxHarness;
+use crate::support::workspace::InboxHarness;
 use crate::support::{Harness, Partnership};
 
 /// Today in the partnership's zone, as the inbox dates what it opens.

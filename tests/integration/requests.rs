@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::http::Method;
 
 use crate::support::browser::form_body;
-use crate::support::inbox::InboxHarness;
+use crate::support::workspace::InboxHarness;
 use crate::support::*;
 use prem::forms::{self, Answers};
 

@@ -8,11 +8,11 @@ pub mod answers;
 pub mod background;
 pub mod browser;
 pub mod fixture;
-pub mod inbox;
 pub mod keys;
 pub mod kiosk;
 pub mod process;
 pub mod tree;
+pub mod workspace;
 
 pub use answers::{fill, Forms, MARKER};
 pub use browser::{csrf, Browser};

@@ -4,8 +4,8 @@
 //! limit on every post, and an error type that never shows internals.
 //!
 //! Handlers are short: extractors on top ([`session::SignedIn`] with the permission a route
-//! needs, `http::extract::CsrfForm` for posts), the domain below (`inbox::case`,
-//! `inbox::listing`, the store), and a view to render.
+//! needs, `http::extract::CsrfForm` for posts), the domain below (`workspace::case`,
+//! `workspace::listing`, the store), and a view to render.
 
 mod assets;
 mod auth;

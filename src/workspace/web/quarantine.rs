@@ -14,7 +14,7 @@ use super::io::Shared;
 use super::io::{blocking, Action};
 use super::session::{may, SignedIn};
 use crate::http::extract::{CsrfForm, TokenOnly};
-use crate::inbox::{pull, views, Inbox};
+use crate::workspace::{pull, views, Inbox};
 
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()

@@ -16,11 +16,11 @@ use super::io::Shared;
 use super::io::{self, blocking, Action};
 use super::session::{may, SignedIn};
 use crate::http::extract::{CsrfForm, TokenOnly};
-use crate::inbox::listing::{self, Filter, KioskGaps, Row};
-use crate::inbox::model::RecordKey;
-use crate::inbox::pull::{self, PullReport};
-use crate::inbox::views::{self, Filters, ListView};
-use crate::inbox::{export, Inbox};
+use crate::workspace::listing::{self, Filter, KioskGaps, Row};
+use crate::workspace::model::RecordKey;
+use crate::workspace::pull::{self, PullReport};
+use crate::workspace::views::{self, Filters, ListView};
+use crate::workspace::{export, Inbox};
 
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()
@@ -67,8 +67,8 @@ fn list_view<'a, P>(
         },
         gaps,
         last_pull: last.map(|(at, r)| (at.format("%-d %b %Y %H:%M UTC").to_string(), &r[..])),
-        can_pull: user.role.may(crate::inbox::Permission::Pull),
-        can_export_csv: user.role.may(crate::inbox::Permission::ExportCsv),
+        can_pull: user.role.may(crate::workspace::Permission::Pull),
+        can_export_csv: user.role.may(crate::workspace::Permission::ExportCsv),
     }
 }
 

@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::{csrf_field, error_summary, page, title_for, Chrome, FieldError};
-use crate::inbox::accounts::MIN_PASSWORD_CHARS;
+use crate::workspace::accounts::MIN_PASSWORD_CHARS;
 
 /// A text-like input as a GOV.UK form group, with its hint and error message. The code is
 /// short and numeric; the rest are names and passwords.

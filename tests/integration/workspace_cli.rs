@@ -1,21 +1,21 @@
 //! `prem inbox ...` as a process: a wrong passphrase refuses to start in one line, `audit
 //! verify` names an edited entry, and `inbox serve` stops cleanly on SIGTERM.
 
-use crate::support::inbox::{inbox_config, InboxHarness};
 use crate::support::keys::write_private;
 use crate::support::process::{prem, run};
+use crate::support::workspace::{inbox_config, InboxHarness};
 use crate::support::{root, Harness, PASSPHRASE};
 use prem::config::Config;
-use prem::inbox::accounts::Role;
-use prem::inbox::Costs;
 use prem::store::SubmissionStore;
+use prem::workspace::accounts::Role;
+use prem::workspace::Costs;
 
 #[test]
 fn wrong_passphrase_refuses_to_start_with_one_line() {
     let h = Harness::start(|_| {});
     let tmp = tempfile::tempdir().expect("tempdir");
     let config = inbox_config(&h, &h.internal_url(""), tmp.path());
-    let err = prem::inbox::open(
+    let err = prem::workspace::open(
         config.clone(),
         &h.root,
         b"not the passphrase",
@@ -43,7 +43,7 @@ fn wrong_passphrase_refuses_to_start_with_one_line() {
         ),
     )
     .expect("toml");
-    let out = run(&site, &["inbox", "pull"]);
+    let out = run(&site, &["workspace", "pull"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -72,7 +72,7 @@ fn an_edited_audit_entry_is_caught_by_audit_verify() {
         format!("[inbox]\ndata_dir = {data_dir:?}\n"),
     )
     .expect("toml");
-    let out = run(site.path(), &["inbox", "audit", "verify"]);
+    let out = run(site.path(), &["workspace", "audit", "verify"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -157,7 +157,7 @@ fn serve_inbox(site: &std::path::Path) -> RunningInbox {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     let mut child = prem(site)
-        .args(["inbox", "serve"])
+        .args(["workspace", "serve"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -218,12 +218,12 @@ fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
 
     let add = run(
         &cli,
-        &["inbox", "user", "add", "admin.one", "--role", "admin"],
+        &["workspace", "user", "add", "admin.one", "--role", "admin"],
     );
-    let list = run(&cli, &["inbox", "user", "list"]);
-    let verify = run(&cli, &["inbox", "audit", "verify"]);
-    let pull = run(&cli, &["inbox", "pull"]);
-    let quarantine = run(&cli, &["inbox", "quarantine", "list"]);
+    let list = run(&cli, &["workspace", "user", "list"]);
+    let verify = run(&cli, &["workspace", "audit", "verify"]);
+    let pull = run(&cli, &["workspace", "pull"]);
+    let quarantine = run(&cli, &["workspace", "quarantine", "list"]);
     let healthz = reqwest::blocking::get(format!("http://{addr}/healthz")).expect("healthz");
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -301,7 +301,7 @@ fn a_second_inbox_on_the_same_data_refuses_in_one_line_before_asking_anything() 
         toml::to_string(&config).expect("toml"),
     )
     .expect("write");
-    let out = run(&cli, &["inbox", "serve"]);
+    let out = run(&cli, &["workspace", "serve"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert_eq!(stderr.lines().count(), 1, "{stderr}");

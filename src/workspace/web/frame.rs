@@ -2,11 +2,11 @@
 //! the forms this user may use on it (asked of the case, so a page offers exactly the moves the
 //! case would accept).
 
-use crate::inbox::accounts::{Permission, User};
-use crate::inbox::deadline;
-use crate::inbox::model::Referral;
-use crate::inbox::views::{Chrome, ReferralView};
-use crate::inbox::Inbox;
+use crate::workspace::accounts::{Permission, User};
+use crate::workspace::deadline;
+use crate::workspace::model::Referral;
+use crate::workspace::views::{Chrome, ReferralView};
+use crate::workspace::Inbox;
 
 /// The frame of a page before signing in.
 pub fn signed_out(inbox: &Inbox, csrf: String) -> Chrome<'_> {

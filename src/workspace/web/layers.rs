@@ -18,10 +18,10 @@ use super::{frame, session};
 use crate::http::csrf;
 use crate::http::guard::{self, Refusal};
 use crate::http::ratelimit::Cost;
-use crate::inbox::accounts::User;
-use crate::inbox::views;
-use crate::inbox::Inbox;
 use crate::store::SledSessionStore;
+use crate::workspace::accounts::User;
+use crate::workspace::views;
+use crate::workspace::Inbox;
 
 pub async fn no_store(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;

@@ -1,5 +1,5 @@
 //! Moving a case on: the threshold decision, the escalation stages, and the statuses of
-//! status-only records. The rules are the case's own (`inbox::case`); here a post becomes a
+//! status-only records. The rules are the case's own (`workspace::case`); here a post becomes a
 //! move, and the move is saved, audited and confirmed, or refused with the page again: 400
 //! with the errors and what was typed, or 409 when someone else changed the case meanwhile
 //! (never overwritten, never a 500).
@@ -19,11 +19,11 @@ use super::io::Shared;
 use super::io::{self, blocking, Action};
 use super::session::{may, SignedIn};
 use crate::http::extract::CsrfForm;
-use crate::inbox::case::{Case, Move, Outcome, Refusal, Rules, Signer, StageResult, Status};
-use crate::inbox::model::{RecordKey, Referral};
-use crate::inbox::store::Overtaken;
-use crate::inbox::views::{self, CaseForm, FieldError, RefusedPost};
-use crate::inbox::Inbox;
+use crate::workspace::case::{Case, Move, Outcome, Refusal, Rules, Signer, StageResult, Status};
+use crate::workspace::model::{RecordKey, Referral};
+use crate::workspace::store::Overtaken;
+use crate::workspace::views::{self, CaseForm, FieldError, RefusedPost};
+use crate::workspace::Inbox;
 
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()

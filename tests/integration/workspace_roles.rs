@@ -1,9 +1,9 @@
 //! Who may do what, checked on the server: roles, a business-support account's one LA, sign-in
 //! required everywhere, CSRF on posts, the menu per role, and signing out.
 
-use crate::support::inbox::{InboxHarness, CHEAP};
+use crate::support::workspace::{InboxHarness, CHEAP};
 use crate::support::{Browser, Harness, MARKER};
-use prem::inbox::accounts::{self, Role};
+use prem::workspace::accounts::{self, Role};
 
 #[test]
 fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {

@@ -199,7 +199,7 @@ pub fn audit_page(
 /// Records that did not open, with why, and the button that tries them again.
 pub fn quarantine_page(
     c: &Chrome,
-    held: &[crate::inbox::store::Quarantined],
+    held: &[crate::workspace::store::Quarantined],
     zone: chrono_tz::Tz,
 ) -> Markup {
     let main = html! {

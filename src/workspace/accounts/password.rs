@@ -7,8 +7,8 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
 use super::{change, User};
-use crate::inbox::store::InboxStore;
 use crate::seal::KdfParams;
+use crate::workspace::store::InboxStore;
 
 /// The shortest password a user may choose (in characters).
 pub const MIN_PASSWORD_CHARS: usize = 12;

@@ -4,9 +4,9 @@
 use maud::{html, Markup};
 
 use super::{csrf_field, page, Chrome};
-use crate::inbox::case::Status;
-use crate::inbox::listing::{KioskGaps, Row};
-use crate::inbox::pull::PullReport;
+use crate::workspace::case::Status;
+use crate::workspace::listing::{KioskGaps, Row};
+use crate::workspace::pull::PullReport;
 
 /// The current filter values and the choices offered.
 pub struct Filters<'a> {

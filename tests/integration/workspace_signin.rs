@@ -1,10 +1,10 @@
 //! Signing in: the lockout, and the temporary password replaced before anything else.
 
-use crate::support::inbox::{enrol, post_login, post_new_password, InboxHarness, CHEAP};
+use crate::support::workspace::{enrol, post_login, post_new_password, InboxHarness, CHEAP};
 use crate::support::Harness;
 use chrono::{Duration, Utc};
-use prem::inbox::accounts::{self, Role};
-use prem::inbox::totp;
+use prem::workspace::accounts::{self, Role};
+use prem::workspace::totp;
 
 #[test]
 fn a_locked_account_stays_locked_even_with_the_right_password() {

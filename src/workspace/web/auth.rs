@@ -24,9 +24,9 @@ use super::io::{audit, blocking, Action};
 use super::session::{self, step, NotAtStep, Pending};
 use crate::http::csrf;
 use crate::http::extract::{CsrfForm, TokenOnly};
-use crate::inbox::accounts::{self, PasswordProblem, Refused, User};
-use crate::inbox::views::{self, Chrome, FieldError};
-use crate::inbox::{totp, Inbox};
+use crate::workspace::accounts::{self, PasswordProblem, Refused, User};
+use crate::workspace::views::{self, Chrome, FieldError};
+use crate::workspace::{totp, Inbox};
 
 pub fn router() -> Router<Arc<Inbox>> {
     Router::new()

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use prem::config::{Config, KioskSource};
-use prem::inbox::accounts::{self, Role};
-use prem::inbox::{totp, Costs, Inbox};
+use prem::workspace::accounts::{self, Role};
+use prem::workspace::{totp, Costs, Inbox};
 
 use super::background::Background;
 use super::browser::{Browser, Response};
@@ -59,7 +59,7 @@ pub fn inbox_config(h: &Harness, url: &str, tmp: &Path) -> Config {
 
 /// Opens the inbox `config` describes on the site at `root`, at test costs.
 pub fn open(config: Config, root: &Path) -> Arc<Inbox> {
-    prem::inbox::open(
+    prem::workspace::open(
         config,
         root,
         PASSPHRASE.as_bytes(),
@@ -97,7 +97,7 @@ impl InboxHarness {
                 .await
                 .expect("bind");
             let addr = listener.local_addr().expect("addr");
-            tokio::spawn(prem::inbox::web::serve_on(i, listener, stop));
+            tokio::spawn(prem::workspace::web::serve_on(i, listener, stop));
             addr
         });
         self.server = Some(server);
@@ -118,7 +118,7 @@ impl InboxHarness {
     pub fn app(&self) -> axum::Router {
         let inbox = self.inbox().clone();
         let sessions = inbox.store.sessions().expect("sessions");
-        prem::inbox::web::app(inbox, sessions)
+        prem::workspace::web::app(inbox, sessions)
     }
 
     /// A new browser whose requests go straight into [`InboxHarness::app`].
@@ -131,12 +131,12 @@ impl InboxHarness {
         Browser::new(&self.url(""))
     }
 
-    pub fn pull(&self) -> Vec<prem::inbox::PullReport> {
+    pub fn pull(&self) -> Vec<prem::workspace::PullReport> {
         let inbox = self.inbox().clone();
         self.server
             .as_ref()
             .expect("running")
-            .block_on(prem::inbox::pull_all(inbox, "test"))
+            .block_on(prem::workspace::pull_all(inbox, "test"))
     }
 
     pub fn add_user(&self, name: &str, role: Role, la: Option<&str>) -> String {

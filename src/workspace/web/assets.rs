@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::inbox::Inbox;
+use crate::workspace::Inbox;
 
 /// Appended to the theme's stylesheet.
 const INBOX_CSS: &str = include_str!("../inbox.css");

@@ -1,8 +1,8 @@
 //! The store's own rules: sequence gaps, and a case change refused once overtaken.
 
 use super::*;
-use crate::inbox::case::Status;
-use crate::inbox::model::Submission;
+use crate::workspace::case::Status;
+use crate::workspace::model::Submission;
 
 fn referral() -> Referral {
     let now = Utc::now();

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::io::blocking;
 use super::router::app;
-use crate::inbox::{admin, pull, Inbox};
+use crate::workspace::{admin, pull, Inbox};
 
 /// Binds `inbox.addr` and serves until Ctrl-C or SIGTERM.
 pub fn run(inbox: Arc<Inbox>) -> Result<()> {

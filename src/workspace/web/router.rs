@@ -16,7 +16,7 @@ use super::layers::{self, render_errors};
 use super::{assets, auth, decisions, quarantine, referrals};
 use crate::http::headers::{security_headers, HeaderPolicy};
 use crate::http::log::log_requests;
-use crate::inbox::Inbox;
+use crate::workspace::Inbox;
 
 /// The inbox's router. `secure_cookies` is decided by the caller (off only on plain-HTTP localhost).
 pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Router {

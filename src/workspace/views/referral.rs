@@ -8,9 +8,9 @@ use maud::{html, Markup};
 
 use super::{csrf_field, error_summary, page, title_for, Chrome, FieldError};
 use crate::forms::{self, Form};
-use crate::inbox::case::{Problem, Signed, Stage, StageResult, Status};
-use crate::inbox::model::Referral;
 use crate::local_time;
+use crate::workspace::case::{Problem, Signed, Stage, StageResult, Status};
+use crate::workspace::model::Referral;
 
 pub struct ReferralView<'a> {
     pub referral: &'a Referral,

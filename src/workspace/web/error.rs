@@ -7,8 +7,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::http::extract::Refused;
-use crate::inbox::case::NotNow;
-use crate::inbox::Inbox;
+use crate::workspace::case::NotNow;
+use crate::workspace::Inbox;
 
 /// Every way a request can fail. Internal detail is logged under the request id, never shown.
 #[derive(Debug, thiserror::Error)]

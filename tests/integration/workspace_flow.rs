@@ -7,12 +7,12 @@
 use std::collections::BTreeSet;
 
 use crate::support::browser::hidden;
-use crate::support::inbox::InboxHarness;
+use crate::support::workspace::InboxHarness;
 use crate::support::{all_bytes, contains, csrf, Harness, MARKER};
 use chrono::{Duration, Utc};
-use prem::inbox::accounts::Role;
-use prem::inbox::audit::Verdict;
 use prem::store::SubmissionStore;
+use prem::workspace::accounts::Role;
+use prem::workspace::audit::Verdict;
 
 #[test]
 fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::support::background::{self, Background};
-use crate::support::inbox::{self, InboxHarness};
 use crate::support::keys;
+use crate::support::workspace::{self, InboxHarness};
 use crate::support::Harness;
 use prem::store::SubmissionStore;
 
@@ -260,11 +260,12 @@ fn records_set_aside_under_the_wrong_key_open_on_retry_once_the_key_is_fixed() {
     drop(ih);
 
     // Fixed and restarted: an admin retries, and the referral is in.
-    let mut config = inbox::inbox_config(&h, &h.internal_url(""), data.path());
+    let mut config = workspace::inbox_config(&h, &h.internal_url(""), data.path());
     config.inbox.data_dir = data_dir;
-    let inbox = inbox::open(config, &h.root);
+    let inbox = workspace::open(config, &h.root);
     assert_eq!(inbox.store.quarantine_count(), 1);
-    let (released, held) = prem::inbox::pull::retry_quarantined(&inbox, "admin1").expect("retry");
+    let (released, held) =
+        prem::workspace::pull::retry_quarantined(&inbox, "admin1").expect("retry");
     assert_eq!((released, held), (1, 0));
     assert_eq!(inbox.store.quarantine_count(), 0);
     let all = inbox.store.all().expect("all");

@@ -20,11 +20,11 @@ use super::error::InboxError;
 use super::frame;
 use super::io::{audit, blocking, Action};
 use crate::http::csrf;
-use crate::inbox::accounts::{self, Permission, User};
-use crate::inbox::case::Signer;
-use crate::inbox::totp;
-use crate::inbox::views::Chrome;
-use crate::inbox::Inbox;
+use crate::workspace::accounts::{self, Permission, User};
+use crate::workspace::case::Signer;
+use crate::workspace::totp;
+use crate::workspace::views::Chrome;
+use crate::workspace::Inbox;
 
 const USER: &str = "user";
 const PENDING: &str = "pending";

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use super::error::InboxError;
-use crate::inbox::accounts::{Permission, User};
-use crate::inbox::case::Move;
-use crate::inbox::model::{RecordKey, Referral};
-use crate::inbox::{listing, Inbox};
+use crate::workspace::accounts::{Permission, User};
+use crate::workspace::case::Move;
+use crate::workspace::model::{RecordKey, Referral};
+use crate::workspace::{listing, Inbox};
 
 /// The router's state, as every handler takes it.
 pub type Shared = axum::extract::State<Arc<Inbox>>;

@@ -8,9 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::password::{hash_password, hasher};
 use super::{change, User};
-use crate::inbox::store::InboxStore;
-use crate::inbox::totp;
 use crate::seal::KdfParams;
+use crate::workspace::store::InboxStore;
+use crate::workspace::totp;
 
 /// Why a sign-in step was refused. People see one message for all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
