@@ -11,11 +11,15 @@ use serde::{Deserialize, Serialize};
 mod defaults;
 mod env;
 mod validate;
+mod workflow;
 use env::apply_env_override;
+pub use workflow::{
+    FieldKind, LaScope, MoveConfig, MoveField, RoleConfig, StateConfig, WorkflowConfig,
+};
 
 pub const CONFIG_FILE: &str = "prem.toml";
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub site: SiteConfig,
@@ -23,6 +27,24 @@ pub struct Config {
     pub build: BuildConfig,
     pub kiosk: KioskConfig,
     pub inbox: InboxConfig,
+    /// `[[roles]]`: the workspace's roles (see `workflow`).
+    pub roles: Vec<RoleConfig>,
+    /// `[workflows.NAME]`: the states and moves of each workflow a form may name.
+    pub workflows: std::collections::BTreeMap<String, WorkflowConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            site: SiteConfig::default(),
+            partnership: PartnershipConfig::default(),
+            build: BuildConfig::default(),
+            kiosk: KioskConfig::default(),
+            inbox: InboxConfig::default(),
+            roles: workflow::default_roles(),
+            workflows: workflow::default_workflows(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -147,11 +169,6 @@ pub struct InboxConfig {
     pub passphrase_file: Option<PathBuf>,
     /// Kiosks to pull sealed records from.
     pub kiosks: Vec<KioskSource>,
-    /// Working days (weekends and bank holidays skipped) from submission to the threshold
-    /// decision.
-    pub decision_working_days: u32,
-    /// The escalation stages after a disputed decision, in order (this version runs two).
-    pub escalation: Vec<EscalationStage>,
     /// Seconds between automatic pulls.
     pub pull_interval_secs: u64,
     /// Pull once as soon as the inbox starts (then every interval).
@@ -182,24 +199,6 @@ pub struct InboxConfig {
     pub secure_cookies: bool,
     /// Send HSTS: set when the inbox is reached over TLS.
     pub hsts: bool,
-}
-
-/// One escalation stage: what it is called, when it must be held by, and who records it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct EscalationStage {
-    /// Its heading on a referral's page, e.g. "Stage 1: discussion with the chair".
-    pub title: String,
-    /// The question its outcome answers, shown above the choices.
-    pub question: String,
-    /// Deadline in working days after the stage opens; or
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_days: Option<u32>,
-    /// in calendar days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days: Option<u32>,
-    /// Inbox roles that may record its outcome (reviewer, chair, business-support, admin).
-    pub roles: Vec<String>,
 }
 
 /// One kiosk's internal hand-over API and the file holding the token `prem token add` printed.

@@ -41,10 +41,10 @@ use crate::seal::{KdfParams, SecretKey};
 use crate::theme::SiteInfo;
 
 pub use accounts::User;
-pub use case::{Case, Outcome, Status};
+pub use case::{Case, Flow};
 pub use model::{RecordKey, Referral};
 pub use pull::{pull_all, PullReport};
-pub use role::{Permission, Role};
+pub use role::{Permission, Role, Roles};
 pub use store::{InboxDb, InboxStore};
 
 /// Argon2id costs: the data key's wrapping and account passwords. Tests use cheap ones.
@@ -74,6 +74,8 @@ pub struct Inbox {
     pub store: Arc<InboxStore>,
     pub secret: SecretKey,
     pub forms: FormSet,
+    /// `[[roles]]`, read once at start.
+    pub roles: Roles,
     pub site: SiteInfo,
     pub policy: accounts::Policy,
     pub limiter: Arc<RateLimiter>,
@@ -84,23 +86,29 @@ pub struct Inbox {
 }
 
 impl Inbox {
-    /// When the threshold decision on `r` is due: the configured working days after the day
-    /// the partner submitted it (in the partnership's zone), not the day the inbox pulled it.
-    pub fn decision_deadline(&self, r: &Referral) -> chrono::NaiveDate {
-        let day = r.created_at.with_timezone(&self.config.zone()).date_naive();
-        self.config
-            .calendar()
-            .add_working_days(day, self.config.inbox.decision_working_days)
-    }
-
-    /// What `r`'s moves depend on: its form's workflow and the escalation stages.
-    pub fn rules(&self, r: &Referral) -> case::Rules<'_> {
-        case::Rules {
-            workflow: r.workflow(self.form_of(r)),
-            stages: &self.config.inbox.escalation,
+    /// `r`'s rules: the workflow its form names (checked at start; a record whose form this
+    /// workspace no longer has follows the first workflow), where it starts, and how deadlines
+    /// count.
+    pub fn flow(&self, r: &Referral) -> Flow<'_> {
+        let form = self.form_of(r);
+        let workflows = &self.config.workflows;
+        let workflow = form
+            .and_then(|f| workflows.get(&f.workflow))
+            .or_else(|| workflows.values().next())
+            .expect("validated: at least one workflow");
+        Flow {
+            workflow,
+            start: form
+                .and_then(|f| f.start.as_deref())
+                .unwrap_or(&workflow.start),
             zone: self.config.zone(),
             calendar: self.config.calendar(),
         }
+    }
+
+    /// When `r` must leave its current state by, if its state has a deadline.
+    pub fn deadline(&self, r: &Referral) -> Option<chrono::NaiveDate> {
+        self.flow(r).deadline(&r.case, r.created_at)
     }
 
     /// When the last pull ended, and what it did per kiosk.
@@ -172,9 +180,11 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
     let secret = crate::seal::read_secret_key(&root.join(&config.inbox.secret_key), passphrase)?;
     let store = open_store(&config, root, passphrase, costs)?;
     let forms = crate::forms::FormSet::load(&config, root)?;
+    let roles = Roles::from_config(&config.roles)?;
+    check_workflows(&config, &forms)?;
     let site = SiteInfo {
-        name: format!("{} inbox", config.site.name),
-        title: "Referral inbox".into(),
+        name: format!("{} workspace", config.site.name),
+        title: "Casework workspace".into(),
         language: config.site.language.clone(),
         contact_mailbox: config.partnership.contact_mailbox.clone(),
         contact_role: config.partnership.contact_role.clone(),
@@ -202,10 +212,41 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
         store: Arc::new(store),
         secret,
         forms,
+        roles,
         site,
         policy,
         config: Arc::new(config),
         pulling: tokio::sync::Mutex::new(()),
         last_pull: Mutex::new(None),
     }))
+}
+
+/// Every form names a workflow `prem.toml` declares, and starts in one of its states: checked
+/// at start, so a case never meets a workflow that is not there.
+fn check_workflows(config: &Config, forms: &FormSet) -> Result<()> {
+    for f in forms.iter() {
+        let Some(w) = config.workflows.get(&f.workflow) else {
+            let known: Vec<_> = config.workflows.keys().map(String::as_str).collect();
+            anyhow::bail!(
+                "form \"{}\": workflow \"{}\" is not declared in prem.toml (declared: {}): add \
+                 [workflows.{}] or change the form's workflow key",
+                f.id,
+                f.workflow,
+                known.join(", "),
+                f.workflow
+            );
+        };
+        if let Some(start) = f
+            .start
+            .as_ref()
+            .filter(|s| !w.states.iter().any(|st| &st.id == *s))
+        {
+            anyhow::bail!(
+                "form \"{}\": start \"{start}\" is not a state of workflow \"{}\"",
+                f.id,
+                f.workflow
+            );
+        }
+    }
+    Ok(())
 }

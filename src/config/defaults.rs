@@ -2,10 +2,7 @@
 //! They are generic on purpose (no partnership's names, areas or stage titles): a partnership's
 //! own words are set in its `prem.toml`.
 
-use super::{
-    BuildConfig, EscalationStage, FooterLink, InboxConfig, KioskConfig, PartnershipConfig,
-    SiteConfig,
-};
+use super::{BuildConfig, FooterLink, InboxConfig, KioskConfig, PartnershipConfig, SiteConfig};
 
 impl Default for InboxConfig {
     fn default() -> Self {
@@ -15,23 +12,6 @@ impl Default for InboxConfig {
             secret_key: "keys/reviewer.key".into(),
             passphrase_file: None,
             kiosks: Vec::new(),
-            decision_working_days: 7,
-            escalation: vec![
-                EscalationStage {
-                    title: "Stage 1: first escalation meeting".into(),
-                    question: "Outcome of the first escalation meeting".into(),
-                    working_days: Some(5),
-                    days: None,
-                    roles: vec!["chair".into()],
-                },
-                EscalationStage {
-                    title: "Stage 2: senior escalation meeting".into(),
-                    question: "Outcome of the senior escalation meeting".into(),
-                    working_days: None,
-                    days: Some(7),
-                    roles: vec!["chair".into()],
-                },
-            ],
             pull_interval_secs: 300,
             pull_at_start: true,
             session_idle_minutes: 15,

@@ -62,6 +62,10 @@ fn every_key_can_be_set_from_the_environment() {
     let defaults = toml::Value::try_from(Config::default()).expect("defaults");
     let mut checked = 0;
     for (section, table) in defaults.as_table().expect("tables") {
+        // Roles and workflows are lists of structured tables, written in prem.toml only.
+        if matches!(section.as_str(), "roles" | "workflows") {
+            continue;
+        }
         let mut keys: Vec<(String, toml::Value)> = table
             .as_table()
             .expect("table")
@@ -101,11 +105,6 @@ token_file = "t""#
                 ),
                 ("site", "footer_links", _) => {
                     let text = r#"[{title = "Help", href = "/help/"}]"#;
-                    let v: toml::Table = format!("v = {text}").parse().expect("toml");
-                    (text.to_string(), v["v"].clone())
-                }
-                ("inbox", "escalation", _) => {
-                    let text = r#"[{title = "S1", question = "Q1", working_days = 2, roles = ["reviewer"]}, {title = "S2", question = "Q2", days = 3, roles = ["chair", "admin"]}]"#;
                     let v: toml::Table = format!("v = {text}").parse().expect("toml");
                     (text.to_string(), v["v"].clone())
                 }

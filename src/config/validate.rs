@@ -67,27 +67,7 @@ impl Config {
                 "kiosk.declaration is empty: every form ends with a declaration, so give its text"
             );
         }
-        if i.escalation.len() != 2 {
-            bail!(
-                "inbox.escalation has {} stages: this version of prem runs exactly two \
-                 ([[inbox.escalation]] twice, in order)",
-                i.escalation.len()
-            );
-        }
-        for (n, st) in i.escalation.iter().enumerate() {
-            let at = format!("inbox.escalation[{}]", n + 1);
-            if st.working_days.is_some() == st.days.is_some() {
-                bail!("{at}: give its deadline as either working_days or days (not both, not neither)");
-            }
-            if st.roles.is_empty() {
-                bail!("{at}: roles is empty, so nobody could record its outcome");
-            }
-            for role in &st.roles {
-                if !["reviewer", "chair", "business-support", "admin"].contains(&role.as_str()) {
-                    bail!("{at}: unknown role \"{role}\" in roles (use reviewer, chair, business-support or admin)");
-                }
-            }
-        }
+        super::workflow::validate(&self.roles, &self.workflows)?;
         for (table, proxies) in [("kiosk", &k.trusted_proxies), ("inbox", &i.trusted_proxies)] {
             for p in proxies {
                 p.parse::<std::net::IpAddr>().map_err(|_| {

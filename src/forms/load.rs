@@ -18,7 +18,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::model::{Form, Workflow};
+use super::model::Form;
 use super::schema::FormDef;
 use crate::criteria::Criteria;
 use names::check_id;
@@ -270,21 +270,9 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
             None => pages[at].when = Some(condition),
         }
     }
-    let workflow = match def
-        .workflow
-        .as_ref()
-        .map(|w| (w.get_ref().as_str(), w.span()))
-    {
-        None | Some(("threshold", _)) => Workflow::Threshold,
-        Some(("status", _)) => Workflow::Status,
-        Some((other, span)) => {
-            let message = format!(
-                "form \"{id}\": unknown workflow \"{other}\" (use \"threshold\" or \"status\")"
-            );
-            ck.report(&span, message);
-            Workflow::Threshold
-        }
-    };
+    // Which workflow and state are configuration's to check (`[workflows.NAME]`): the
+    // workspace refuses to start on a name it does not have.
+    let workflow = (def.workflow.map(|w| w.into_inner())).unwrap_or_else(|| "referral".into());
     Form {
         id,
         title: def.title,
@@ -293,6 +281,7 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
         intro,
         what_happens_next,
         workflow,
+        start: def.start,
         urgent: def.urgent,
         pages,
     }

@@ -14,19 +14,14 @@ pub struct Form {
     /// Plain paragraphs separated by blank lines (see `view::paragraphs`).
     pub intro: String,
     pub what_happens_next: String,
-    pub workflow: Workflow,
+    /// The workflow its records follow in the workspace (`[workflows.NAME]`; default
+    /// "referral").
+    pub workflow: String,
+    /// The state its records start in, when not the workflow's own start (a form that skips
+    /// a step, e.g. intelligence that goes straight to the police).
+    pub start: Option<String>,
     pub urgent: bool,
     pub pages: Vec<Page>,
-}
-
-/// What the reviewers do with a form's records (from the form's `workflow` key).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Workflow {
-    /// A threshold decision within the deadline, perhaps escalation.
-    #[default]
-    Threshold,
-    /// Only a status: new, reviewed, actioned, closed.
-    Status,
 }
 
 /// Which local authority a question's answer names (from its `local_authority` key).

@@ -37,10 +37,12 @@ pub(crate) struct FormDef {
     pub audience: String,
     pub intro: Spanned<String>,
     pub what_happens_next: Spanned<String>,
-    /// What the reviewers do with a record: "threshold" (the default: a threshold decision,
-    /// perhaps escalation) or "status" (new, reviewed, actioned, closed).
+    /// The workspace workflow its records follow (a `[workflows.NAME]` of prem.toml).
     #[serde(default)]
     pub workflow: Option<Spanned<String>>,
+    /// The state records start in, when not the workflow's start.
+    #[serde(default)]
+    pub start: Option<String>,
     /// Records of this form cannot wait for the normal cycle: listed first, tagged urgent.
     #[serde(default)]
     pub urgent: bool,

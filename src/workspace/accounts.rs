@@ -30,7 +30,7 @@ pub use signin::{check_code, check_password, Policy, Refused};
 pub struct User {
     pub name: String,
     pub role: Role,
-    /// The one LA a business-support account works for.
+    /// The one LA an account of an LA-tied role (business support, LA manager) works for.
     pub la: Option<String>,
     password_hash: String,
     /// Set by `user add` and `user reset`: the password is a temporary one, which must be
@@ -86,24 +86,30 @@ fn valid_name(name: &str) -> bool {
 pub fn add(
     store: &InboxStore,
     name: &str,
-    role: Role,
+    role: &Role,
     la: Option<&str>,
     cost: KdfParams,
 ) -> Result<Zeroizing<String>> {
     if !valid_name(name) {
         bail!("invalid user name {name:?} (2 to 40 letters, digits, '.', '-' or '_')");
     }
-    match (role, la) {
-        (Role::BusinessSupport, None) => {
-            bail!("a business-support account needs --la (the local authority it works for)")
-        }
-        (Role::BusinessSupport, Some(_)) | (_, None) => {}
-        (_, Some(_)) => bail!("--la applies only to business-support accounts"),
+    let tied = role.la_scope() != crate::config::LaScope::None;
+    match (tied, la) {
+        (true, None) => bail!(
+            "a {} account needs --la (the local authority it works for)",
+            role.label()
+        ),
+        (false, Some(_)) => bail!(
+            "--la applies only to roles tied to one local authority, and {} is not \
+             (see its la key in [[roles]])",
+            role.label()
+        ),
+        _ => {}
     }
     let password = temporary_password();
     let user = User {
         name: name.into(),
-        role,
+        role: Role::named(role.label()),
         la: la.map(Into::into),
         password_hash: hash_password(&password, cost)?,
         temporary_password: true,

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context as _, Result};
 use serde::{Deserialize, Serialize};
 
-use super::accounts::{self, Role};
+use super::accounts;
 use super::audit::Verdict;
 use super::{Inbox, InboxStore};
 use crate::config::Config;
@@ -140,9 +140,15 @@ fn user_add(
     cost: KdfParams,
     (name, role, la): (&str, &str, &Option<String>),
 ) -> Result<()> {
-    let Some(role) = Role::parse(role) else {
-        bail!("unknown role {role:?} (use reviewer, chair, business-support or admin)");
-    };
+    let roles = super::role::Roles::from_config(&config.roles)?;
+    if !roles.has(role) {
+        let known: Vec<_> = roles.ids().collect();
+        bail!(
+            "unknown role {role:?} (the roles in prem.toml: {})",
+            known.join(", ")
+        );
+    }
+    let role = roles.get(role);
     let known = &config.partnership.local_authorities;
     if let Some(la) = la.as_ref().filter(|la| !known.contains(la)) {
         bail!(
@@ -150,7 +156,7 @@ fn user_add(
             known.join(", ")
         );
     }
-    let password = accounts::add(store, name, role, la.as_deref(), cost)?;
+    let password = accounts::add(store, name, &role, la.as_deref(), cost)?;
     r.line(format!(
         "created {name} ({}). Temporary password, shown once:\n{}",
         role.label(),

@@ -76,6 +76,19 @@ impl AuditLog {
 
     /// Appends an entry and flushes it before returning, so an action reported done is on disk.
     pub fn record(&self, actor: &str, action: &str, record: &str) -> Result<Entry> {
+        self.record_with(actor, action, record, None)
+    }
+
+    /// Appends an entry and, in the same sled transaction, writes `change` (a tree, a key and
+    /// a value): the change and the entry recording it are on disk together or not at all.
+    pub fn record_with(
+        &self,
+        actor: &str,
+        action: &str,
+        record: &str,
+        change: Option<(&sled::Tree, &[u8], Vec<u8>)>,
+    ) -> Result<Entry> {
+        use sled::Transactional as _;
         let _guard = self.append.lock().unwrap_or_else(|e| e.into_inner());
         let (seq, prev_hash) = match self.tree.last()? {
             Some((_, v)) => {
@@ -94,13 +107,25 @@ impl AuditLog {
             hash: String::new(),
         };
         entry.hash = entry.compute_hash();
-        let inserted = self.tree.compare_and_swap(
-            seq.to_be_bytes(),
-            None::<&[u8]>,
-            Some(serde_json::to_vec(&entry)?),
-        )?;
-        if inserted.is_err() {
-            anyhow::bail!("audit entry {seq} already exists");
+        let line = serde_json::to_vec(&entry)?;
+        match change {
+            None => {
+                let inserted =
+                    (self.tree).compare_and_swap(seq.to_be_bytes(), None::<&[u8]>, Some(line))?;
+                if inserted.is_err() {
+                    anyhow::bail!("audit entry {seq} already exists");
+                }
+            }
+            Some((tree, key, value)) => {
+                (&self.tree, tree)
+                    .transaction(|(audit, other)| {
+                        audit.insert(&seq.to_be_bytes(), line.clone())?;
+                        other.insert(key, value.clone())?;
+                        Ok::<(), sled::transaction::ConflictableTransactionError>(())
+                    })
+                    .map_err(|e| anyhow::anyhow!("audited write failed: {e:?}"))?;
+                tree.flush()?;
+            }
         }
         self.tree.flush()?;
         Ok(entry)

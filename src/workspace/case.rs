@@ -1,249 +1,201 @@
-//! A case and its moves: the threshold decision (and its correction), the escalation stages,
-//! and the statuses of status-only records.
+//! A case and its moves through the workflow its form names (`[workflows.NAME]` in `prem.toml`).
 //!
-//! Each move checks its own rule here, once, and refuses with a typed [`Refusal`]; the pages ask
-//! the same `may_*` methods to choose which forms to offer, so no rule is written twice (once
-//! in a handler, again in a view). Nothing here touches HTTP, the store or the clock: the caller
-//! says who signs and when, and saves the case afterwards.
+//! The states, the moves between them, who may make each and what each asks are configuration;
+//! here is the one place that applies them. Each move is checked against the case's state and
+//! the mover's role, its answers against the move's fields, and is then appended to the case's
+//! history with who, when, in which role and why; nothing is ever rewritten. The pages ask the
+//! same [`Flow::moves_for`] to choose what to offer, so no rule is written twice. Nothing here
+//! touches HTTP, the store or the clock: the caller says who signs and when, and saves the case.
 
-mod parts;
-mod refusal;
+mod answer;
 #[cfg(test)]
 mod tests;
 
-pub use parts::{Outcome, Signed, Stage, StageResult, Status};
-pub use refusal::{Move, NotNow, Problem, Refusal};
+pub use answer::{date_parts, Answered, Problem};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use super::role::Role;
 use crate::calendar::Calendar;
-use crate::config::EscalationStage;
-use crate::forms::Workflow;
+use crate::config::{MoveConfig, StateConfig, WorkflowConfig};
 
-/// The longest rationale a move accepts, in characters.
-pub const MAX_RATIONALE: usize = 5000;
+/// The longest reason a move accepts, in characters.
+pub const MAX_REASON: usize = 5000;
 
-/// The workflow state of one record. `history` keeps every status change for the page.
+/// Where a case stands, and every move that brought it there (oldest first).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
-    pub status: Status,
-    pub decision: Option<(Outcome, Signed)>,
-    /// Earlier threshold decisions, replaced by a correction (oldest first): never lost.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub corrections: Vec<(Outcome, Signed)>,
-    /// The first escalation stage, opened by an "escalate" decision.
-    pub stage1: Option<Stage>,
-    /// The second stage, opened when the first ends unresolved; it decides.
-    pub stage2: Option<Stage>,
-    pub history: Vec<(Status, Signed)>,
+    /// The state's id; empty until the first move (the case is then in its start state).
+    #[serde(default)]
+    pub state: String,
+    /// When it entered its state; `None` while in its start state (which counts from the
+    /// partner's submission).
+    #[serde(default)]
+    pub entered: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub history: Vec<Step>,
 }
 
-/// What a record's moves depend on besides its case: its form's workflow and the partnership's
-/// escalation stages.
-#[derive(Debug, Clone, Copy)]
-pub struct Rules<'a> {
-    pub workflow: Workflow,
-    /// `[[inbox.escalation]]`: each stage's deadline and the roles that record its outcome.
-    pub stages: &'a [EscalationStage],
-    /// Deadlines count days in the partnership's zone.
-    pub zone: Tz,
-    /// Working days skip the bank holidays of `partnership.calendar`.
-    pub calendar: &'a Calendar,
+/// One move made: by whom, in which role, when, why, and what its questions were answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// The move's id, as the audit trail records it.
+    pub id: String,
+    /// The move's title when it was made (kept, so a later change of configuration does not
+    /// rewrite history).
+    pub title: String,
+    pub from: String,
+    pub to: String,
+    pub by: String,
+    pub role: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+    /// Each field's label (as asked) and answer.
+    #[serde(default)]
+    pub answers: Vec<(String, String)>,
 }
 
-impl Rules<'_> {
-    /// When stage `n` (0-based), opened at `opened`, must be held by.
-    pub fn stage_deadline(&self, n: usize, opened: DateTime<Utc>) -> NaiveDate {
-        let day = opened.with_timezone(&self.zone).date_naive();
-        let stage = self.stages.get(n);
-        match (
-            stage.and_then(|s| s.working_days),
-            stage.and_then(|s| s.days),
-        ) {
-            (Some(w), _) => self.calendar.add_working_days(day, w),
-            (None, d) => day + chrono::Days::new(u64::from(d.unwrap_or(7))),
-        }
-    }
-
-    /// Whether `role` is one of those configured to record stage `n`'s outcome.
-    fn may_record(&self, n: usize, role: Role) -> bool {
-        self.stages
-            .get(n)
-            .is_some_and(|s| s.roles.iter().any(|r| r == role.label()))
-    }
-}
-
-/// Who signs a move, and when.
+/// Who signs a move, in which role, and when.
 #[derive(Debug, Clone, Copy)]
 pub struct Signer<'a> {
     pub name: &'a str,
-    pub role: Role,
+    pub role: &'a str,
     pub at: DateTime<Utc>,
 }
 
-/// The choice and the signed rationale, or every problem with them at once.
-fn complete<T>(choice: Option<T>, rationale: &str, by: &Signer) -> Result<(T, Signed), Refusal> {
-    let rationale = rationale.trim();
-    let mut problems = Vec::new();
-    if choice.is_none() {
-        problems.push(Problem::NoChoice);
+/// Why a move was refused. The `Display` text is for the log; pages word each for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("no such move in this workflow")]
+    Unknown,
+    /// The case is not in a state this move starts from.
+    #[error("the case is not in a state this move starts from")]
+    NotNow,
+    #[error("the move is made by other roles")]
+    NotYours,
+    /// The move may be made, but what was sent is not complete: each problem names its field.
+    #[error("the post was incomplete ({} problems)", .0.len())]
+    Incomplete(Vec<(String, Problem)>),
+}
+
+/// A case's rules: its workflow, where its form starts it, and how deadlines count.
+#[derive(Debug, Clone, Copy)]
+pub struct Flow<'a> {
+    pub workflow: &'a WorkflowConfig,
+    /// The state a record starts in: the form's `start`, else the workflow's.
+    pub start: &'a str,
+    pub zone: Tz,
+    pub calendar: &'a Calendar,
+}
+
+impl<'a> Flow<'a> {
+    /// The id of the state `case` is in.
+    pub fn state_id<'c>(&self, case: &'c Case) -> &'c str
+    where
+        'a: 'c,
+    {
+        if case.state.is_empty() {
+            self.start
+        } else {
+            &case.state
+        }
     }
-    if rationale.is_empty() {
-        problems.push(Problem::NoRationale);
-    } else if rationale.chars().count() > MAX_RATIONALE {
-        problems.push(Problem::RationaleTooLong);
+
+    /// The configuration of the state `case` is in (`None` if configuration no longer has it).
+    pub fn state(&self, case: &Case) -> Option<&'a StateConfig> {
+        let id = self.state_id(case);
+        self.workflow.states.iter().find(|s| s.id == id)
     }
-    match choice {
-        Some(choice) if problems.is_empty() => Ok((
-            choice,
-            Signed {
-                by: by.name.to_string(),
-                at: by.at,
-                rationale: rationale.to_string(),
-            },
-        )),
-        _ => Err(Refusal::Incomplete(problems)),
+
+    /// The title of the state `case` is in (its id if configuration no longer has it).
+    pub fn state_title(&self, case: &Case) -> String {
+        self.state(case)
+            .map_or_else(|| self.state_id(case).to_string(), |s| s.title.clone())
+    }
+
+    /// When the case must leave its state by, counted from entering it (for the start state,
+    /// from the partner's submission at `created`); `None` if the state has no deadline.
+    pub fn deadline(&self, case: &Case, created: DateTime<Utc>) -> Option<NaiveDate> {
+        let state = self.state(case)?;
+        let day = case
+            .entered
+            .unwrap_or(created)
+            .with_timezone(&self.zone)
+            .date_naive();
+        match (state.working_days, state.days) {
+            (Some(w), _) => Some(self.calendar.add_working_days(day, w)),
+            (None, Some(d)) => Some(day + chrono::Days::new(u64::from(d))),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether `role` sees a case in its current state (a state's `seen_by` narrows it).
+    pub fn seen_by(&self, case: &Case, role: &str) -> bool {
+        self.state(case)
+            .and_then(|s| s.seen_by.as_ref())
+            .is_none_or(|roles| roles.iter().any(|r| r == role))
+    }
+
+    /// The moves `role` may make on `case` now, in configuration order.
+    pub fn moves_for(&self, case: &Case, role: &'a str) -> impl Iterator<Item = &'a MoveConfig> {
+        let state = self.state_id(case).to_string();
+        self.workflow
+            .moves
+            .iter()
+            .filter(move |m| m.from.contains(&state) && m.roles.iter().any(|r| r == role))
+    }
+
+    /// The move called `id`, if `role` may make it on `case` now.
+    pub fn may_move(&self, case: &Case, id: &str, role: &str) -> Result<&'a MoveConfig, Refusal> {
+        let m = (self.workflow.moves.iter())
+            .find(|m| m.id == id)
+            .ok_or(Refusal::Unknown)?;
+        if !m.from.iter().any(|s| s == self.state_id(case)) {
+            return Err(Refusal::NotNow);
+        }
+        if !m.roles.iter().any(|r| r == role) {
+            return Err(Refusal::NotYours);
+        }
+        Ok(m)
+    }
+
+    /// Makes move `id` on `case` with what was posted (`posted` gives a field's raw value by
+    /// name), or refuses it; the case is changed only when the move is made.
+    pub fn apply(
+        &self,
+        case: &mut Case,
+        created: DateTime<Utc>,
+        id: &str,
+        posted: &dyn Fn(&str) -> Option<String>,
+        by: &Signer,
+    ) -> Result<&'a MoveConfig, Refusal> {
+        let m = self.may_move(case, id, by.role)?;
+        let deadline = self.deadline(case, created);
+        let Answered { reason, answers } = answer::read(m, posted, deadline)?;
+        let from = self.state_id(case).to_string();
+        case.history.push(Step {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            from,
+            to: m.to.clone(),
+            by: by.name.to_string(),
+            role: by.role.to_string(),
+            at: by.at,
+            reason,
+            answers,
+        });
+        case.state = m.to.clone();
+        case.entered = Some(by.at);
+        Ok(m)
     }
 }
 
 impl Case {
-    /// The escalation stage (0 or 1) waiting for its outcome, if any.
-    pub fn open_stage(&self) -> Option<usize> {
-        let open = |st: &Option<Stage>| st.as_ref().is_some_and(|s| s.outcome.is_none());
-        if open(&self.stage1) {
-            Some(0)
-        } else if open(&self.stage2) {
-            Some(1)
-        } else {
-            None
-        }
-    }
-
-    /// Whether a threshold decision may be recorded now: the first one, or a correction of an
-    /// accept or not-accepted decision that no escalation has followed.
-    pub fn may_decide(&self, rules: &Rules) -> Result<(), Refusal> {
-        if rules.workflow != Workflow::Threshold {
-            return Err(NotNow::StatusRecord.into());
-        }
-        let open = match &self.decision {
-            None => self.status == Status::New,
-            Some((Outcome::Accept | Outcome::NotAccepted, _)) => self.stage1.is_none(),
-            Some((Outcome::Escalate, _)) => false,
-        };
-        if open {
-            Ok(())
-        } else {
-            Err(NotNow::Settled.into())
-        }
-    }
-
-    /// Records (or corrects) the threshold decision. "Escalate" opens the first stage.
-    pub fn decide(
-        &mut self,
-        rules: &Rules,
-        outcome: Option<Outcome>,
-        rationale: &str,
-        by: &Signer,
-    ) -> Result<Move, Refusal> {
-        self.may_decide(rules)?;
-        let (outcome, signed) = complete(outcome, rationale, by)?;
-        let status = match outcome {
-            Outcome::Accept => Status::Accepted,
-            Outcome::NotAccepted => Status::NotAccepted,
-            Outcome::Escalate => {
-                self.stage1 = Some(Stage {
-                    deadline: rules.stage_deadline(0, by.at),
-                    outcome: None,
-                });
-                Status::Escalated
-            }
-        };
-        self.status = status;
-        self.history.push((status, signed.clone()));
-        match self.decision.replace((outcome, signed)) {
-            Some(earlier) => {
-                self.corrections.push(earlier);
-                Ok(Move::Corrected(outcome))
-            }
-            None => Ok(Move::Decided(outcome)),
-        }
-    }
-
-    /// The open stage, if `role` may record its outcome.
-    pub fn may_record_stage(&self, rules: &Rules, role: Role) -> Result<usize, Refusal> {
-        let n = self.open_stage().ok_or(NotNow::NoOpenStage)?;
-        if rules.may_record(n, role) {
-            Ok(n)
-        } else {
-            Err(Refusal::NotYourStage)
-        }
-    }
-
-    /// Records the open stage's result: accept or not-accepted settles the case; "unresolved"
-    /// (offered only before the last stage) opens the next stage.
-    pub fn record_stage(
-        &mut self,
-        rules: &Rules,
-        result: Option<StageResult>,
-        rationale: &str,
-        by: &Signer,
-    ) -> Result<Move, Refusal> {
-        let n = self.may_record_stage(rules, by.role)?;
-        let result = result.filter(|r| StageResult::offered_at(n).contains(r));
-        let (result, signed) = complete(result, rationale, by)?;
-        let stage = if n == 0 {
-            &mut self.stage1
-        } else {
-            &mut self.stage2
-        };
-        if let Some(stage) = stage.as_mut() {
-            stage.outcome = Some((result, signed.clone()));
-        }
-        let status = match result {
-            StageResult::Accept => Status::Accepted,
-            StageResult::NotAccepted => Status::NotAccepted,
-            StageResult::Unresolved => {
-                self.stage2 = Some(Stage {
-                    deadline: rules.stage_deadline(1, by.at),
-                    outcome: None,
-                });
-                return Ok(Move::StageRecorded(n, result));
-            }
-        };
-        self.status = status;
-        self.history.push((status, signed));
-        Ok(Move::StageRecorded(n, result))
-    }
-
-    /// Whether a status may be set now: only on a status-only record that is not closed.
-    pub fn may_set_status(&self, rules: &Rules) -> Result<(), Refusal> {
-        if rules.workflow == Workflow::Threshold {
-            Err(NotNow::ThresholdRecord.into())
-        } else if self.status == Status::Closed {
-            Err(NotNow::Closed.into())
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Moves a status-only record on to one of [`Status::SETTABLE`].
-    pub fn set_status(
-        &mut self,
-        rules: &Rules,
-        status: Option<Status>,
-        rationale: &str,
-        by: &Signer,
-    ) -> Result<Move, Refusal> {
-        self.may_set_status(rules)?;
-        let status = status.filter(|s| Status::SETTABLE.contains(s));
-        let (status, signed) = complete(status, rationale, by)?;
-        self.status = status;
-        self.history.push((status, signed));
-        Ok(Move::StatusSet(status))
+    /// The last move into a state, e.g. who endorsed a referral and when.
+    pub fn last_into(&self, state: &str) -> Option<&Step> {
+        self.history.iter().rev().find(|s| s.to == state)
     }
 
     /// A short digest of the whole case. A page carries the one it was drawn from, so that a

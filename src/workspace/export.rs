@@ -4,12 +4,13 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::case::{Case, Signed, Stage};
+use super::case::{Case, Flow};
 use super::model::Referral;
 
-/// The whole referral, with its marking and deadline, as one JSON document of plain objects
-/// (named fields, never tuples), so that another system can read it without knowing prem.
-pub fn referral_json(r: &Referral, deadline: NaiveDate, marking: &str) -> serde_json::Value {
+/// The whole referral, with its marking, state and deadline, as one JSON document of plain
+/// objects (named fields, never tuples), so that another system can read it without knowing
+/// prem.
+pub fn referral_json(r: &Referral, flow: &Flow, marking: &str) -> serde_json::Value {
     json!({
         "protective_marking": marking,
         "kiosk": r.key.kiosk,
@@ -17,43 +18,34 @@ pub fn referral_json(r: &Referral, deadline: NaiveDate, marking: &str) -> serde_
         "sequence": r.sequence,
         "created_at": r.created_at.to_rfc3339(),
         "received_at": r.received_at.to_rfc3339(),
-        "decision_deadline": deadline.to_string(),
+        "state": flow.state_id(&r.case),
+        "state_title": flow.state_title(&r.case),
+        "deadline": flow.deadline(&r.case, r.created_at).map(|d| d.to_string()),
         "submission": r.submission,
-        "case": case_json(&r.case),
+        "history": history_json(&r.case),
     })
 }
 
-fn signed_json(s: &Signed) -> serde_json::Value {
-    json!({ "by": s.by, "at": s.at.to_rfc3339(), "rationale": s.rationale })
-}
-
-fn stage_json(st: &Stage) -> serde_json::Value {
-    json!({
-        "deadline": st.deadline.to_string(),
-        "outcome": st.outcome.as_ref().map(|(result, s)| json!({
-            "result": result.slug(),
-            "signed": signed_json(s),
-        })),
-    })
-}
-
-fn case_json(c: &Case) -> serde_json::Value {
-    json!({
-        "status": c.status.slug(),
-        "decision": c.decision.as_ref().map(|(outcome, s)| json!({
-            "outcome": outcome.slug(),
-            "signed": signed_json(s),
-        })),
-        "corrections": c.corrections.iter().map(|(outcome, s)| json!({
-            "outcome": outcome.slug(),
-            "signed": signed_json(s),
-        })).collect::<Vec<_>>(),
-        "escalation_stages": [c.stage1.as_ref().map(stage_json), c.stage2.as_ref().map(stage_json)],
-        "history": c.history.iter().map(|(status, s)| json!({
-            "status": status.slug(),
-            "signed": signed_json(s),
-        })).collect::<Vec<_>>(),
-    })
+fn history_json(c: &Case) -> serde_json::Value {
+    c.history
+        .iter()
+        .map(|s| {
+            json!({
+                "move": s.id,
+                "title": s.title,
+                "from": s.from,
+                "to": s.to,
+                "by": s.by,
+                "role": s.role,
+                "at": s.at.to_rfc3339(),
+                "reason": s.reason,
+                "answers": s.answers.iter().map(|(label, value)| json!({
+                    "question": label,
+                    "answer": value,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 /// Quotes a CSV field, and defuses spreadsheet formulas (a field starting `=`, `+`, `-`, `@`).
@@ -77,25 +69,26 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "owning_authority",
     "received",
     "deadline",
-    "status",
-    "decision",
-    "decided_by",
-    "decided_at",
+    "state",
+    "last_move",
+    "moved_by",
+    "moved_at",
 ];
 
-/// Structured fields only: ids, dates, LAs chosen from the configured list, statuses. The
+/// Structured fields only: ids, dates, LAs chosen from the configured list, states. The
 /// header row comes first, so spreadsheets and scripts read it as they expect; the marking is a
 /// column on every row (and in the file name), so it travels with any row copied out.
 pub fn csv(
     referrals: &[Referral],
     forms: &crate::forms::FormSet,
-    deadline: impl Fn(&Referral) -> NaiveDate,
+    flow: impl Fn(&Referral) -> (String, Option<NaiveDate>),
     marking: &str,
 ) -> String {
     let mut out = CSV_COLUMNS.join(",");
     out.push_str("\r\n");
     for r in referrals {
-        let decision = r.case.decision.as_ref();
+        let (state, deadline) = flow(r);
+        let last = r.case.history.last();
         let row = [
             marking.to_string(),
             r.key.kiosk.clone(),
@@ -110,11 +103,11 @@ pub fn csv(
                 .unwrap_or_default()
                 .to_string(),
             r.received_at.date_naive().to_string(),
-            deadline(r).to_string(),
-            r.case.status.slug().to_string(),
-            decision.map(|d| d.0.slug().to_string()).unwrap_or_default(),
-            decision.map(|d| d.1.by.clone()).unwrap_or_default(),
-            decision.map(|d| d.1.at.to_rfc3339()).unwrap_or_default(),
+            deadline.map(|d| d.to_string()).unwrap_or_default(),
+            state,
+            last.map(|s| s.id.clone()).unwrap_or_default(),
+            last.map(|s| s.by.clone()).unwrap_or_default(),
+            last.map(|s| s.at.to_rfc3339()).unwrap_or_default(),
         ];
         let row: Vec<String> = row.iter().map(|s| field(s)).collect();
         out.push_str(&row.join(","));
@@ -148,7 +141,7 @@ mod tests {
         let text = super::csv(
             &[],
             &Default::default(),
-            |_| chrono::NaiveDate::MIN,
+            |_| (String::new(), None),
             "OFFICIAL-SENSITIVE",
         );
         assert!(text.starts_with("protective_marking,kiosk,id,"), "{text}");

@@ -5,18 +5,25 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::accounts::{Permission, Role, User};
-use super::case::Status;
+use super::accounts::{Permission, User};
 use super::deadline;
 use super::model::Referral;
 use super::Inbox;
+use crate::config::LaScope;
 
-/// A business-support account sees only referrals naming its LA; other roles see them all.
+/// Whether `user` may see `r` at all: its state may be seen by only some roles (an unendorsed
+/// referral by its LA's managers), and an LA-tied role sees only its LA's records. Every page,
+/// export and search asks this one function.
 pub fn visible(inbox: &Inbox, user: &User, r: &Referral) -> bool {
-    match (user.role, &user.la) {
-        (Role::BusinessSupport, Some(la)) => r.concerns_la(inbox.form_of(r), la),
-        (Role::BusinessSupport, None) => false,
-        _ => true,
+    if !inbox.flow(r).seen_by(&r.case, user.role.label()) {
+        return false;
+    }
+    let form = inbox.form_of(r);
+    match (user.role.la_scope(), &user.la) {
+        (LaScope::None, _) => true,
+        (LaScope::Presenting, Some(la)) => r.presenting_authority(form) == Some(la.as_str()),
+        (LaScope::Any, Some(la)) => r.concerns_la(form, la),
+        (_, None) => false,
     }
 }
 
@@ -34,7 +41,7 @@ pub struct Filter {
 impl Filter {
     fn keeps(&self, inbox: &Inbox, r: &Referral) -> bool {
         (self.la.is_empty() || r.concerns_la(inbox.form_of(r), &self.la))
-            && (self.status.is_empty() || r.case.status.slug() == self.status)
+            && (self.status.is_empty() || inbox.flow(r).state_id(&r.case) == self.status)
             && (self.form.is_empty() || r.submission.form == self.form)
     }
 }
@@ -50,39 +57,43 @@ pub struct Row {
     /// The date the partner submitted it, in the partnership's zone.
     pub received: String,
     pub submitted_at: DateTime<Utc>,
-    pub status: Status,
-    pub deadline: NaiveDate,
+    /// The title of its state.
+    pub state: String,
+    /// When it must leave its state by, if the state has a deadline.
+    pub deadline: Option<NaiveDate>,
     pub overdue: bool,
     pub urgent: bool,
 }
 
-/// The rows `user` sees under `filter`: urgent first, then by deadline, then oldest first.
+/// The rows `user` sees under `filter`: urgent first, then by deadline (those without one
+/// last), then oldest first.
 pub fn rows(inbox: &Inbox, user: &User, all: &[Referral], filter: &Filter) -> Vec<Row> {
-    let may_open = user.role.may(Permission::ViewReferral);
+    let may_open = user.role.may(Permission::ViewCase);
     let today = inbox.today();
     let mut rows: Vec<Row> = all
         .iter()
         .filter(|r| visible(inbox, user, r) && filter.keeps(inbox, r))
         .map(|r| row(inbox, r, may_open, today))
         .collect();
-    rows.sort_by_key(|r| (!r.urgent, r.deadline, r.submitted_at));
+    rows.sort_by_key(|r| (!r.urgent, r.deadline.is_none(), r.deadline, r.submitted_at));
     rows
 }
 
 fn row(inbox: &Inbox, r: &Referral, may_open: bool, today: NaiveDate) -> Row {
     let form = inbox.form_of(r);
-    let deadline = inbox.decision_deadline(r);
+    let flow = inbox.flow(r);
+    let deadline = flow.deadline(&r.case, r.created_at);
     Row {
-        href: may_open.then(|| format!("/referrals/{}", r.key.path())),
+        href: may_open.then(|| format!("/cases/{}", r.key.path())),
         reference: r.submission.reference.clone(),
         form: r.submission.form_title.clone(),
         presenting_authority: r.presenting_authority(form).unwrap_or("—").into(),
         owning_authority: r.owning_authority(form).unwrap_or("—").into(),
         received: crate::local_time::short_date(r.created_at, inbox.config.zone()),
         submitted_at: r.created_at,
-        status: r.case.status,
+        state: flow.state_title(&r.case),
         deadline,
-        overdue: r.case.status.awaiting_decision() && deadline::is_overdue(deadline, today),
+        overdue: deadline.is_some_and(|d| deadline::is_overdue(d, today)),
         urgent: r.urgent(form),
     }
 }
@@ -101,4 +112,15 @@ pub fn gaps(inbox: &Inbox) -> anyhow::Result<Vec<KioskGaps>> {
         }
     }
     Ok(out)
+}
+
+/// Every workflow's states as (id, title), each id once, for the list's filter.
+pub fn states(inbox: &Inbox) -> Vec<(&str, &str)> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    for s in inbox.config.workflows.values().flat_map(|w| &w.states) {
+        if !out.iter().any(|(id, _)| *id == s.id) {
+            out.push((&s.id, &s.title));
+        }
+    }
+    out
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::case::Case;
-use crate::forms::{Form, LaRole, Workflow};
+use crate::forms::{Form, LaRole};
 
 /// Where a record came from: the kiosk's configured name and its random submission id (hex).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -84,10 +84,6 @@ impl Referral {
     /// Whether any LA answer names `la` (a business-support account sees such records).
     pub fn concerns_la(&self, form: Option<&Form>, la: &str) -> bool {
         form.is_some_and(|f| f.la_questions(None).any(|q| self.answer(&q.id) == Some(la)))
-    }
-
-    pub fn workflow(&self, form: Option<&Form>) -> Workflow {
-        form.map(|f| f.workflow).unwrap_or_default()
     }
 
     /// Records that cannot wait for the normal cycle.

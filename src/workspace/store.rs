@@ -202,13 +202,15 @@ impl InboxStore {
     }
 
     /// Replaces a referral's case with `case`, flushed, if it is still the case the change was
-    /// made from (`seen`). If someone else's change got there first, nothing is written and the
-    /// referral is returned as it now stands.
+    /// made from (`seen`), and records `audit` (actor, action) in the same write. If someone
+    /// else's change got there first, nothing is written and the referral is returned as it now
+    /// stands.
     pub fn save_case(
         &self,
         key: &RecordKey,
         seen: &Case,
         case: Case,
+        (actor, action): (&str, &str),
     ) -> Result<Result<(), Overtaken>> {
         let _guard = self.update.lock().unwrap_or_else(|e| e.into_inner());
         let mut referral = self.get(key)?.with_context(|| {
@@ -222,8 +224,9 @@ impl InboxStore {
         }
         referral.case = case;
         let k = key.db_key();
-        self.referrals.insert(&k, self.seal(&k, &referral)?)?;
-        self.referrals.flush()?;
+        let sealed = self.seal(&k, &referral)?;
+        let change = Some((&self.referrals, &k[..], sealed));
+        (self.audit).record_with(actor, action, &key.path(), change)?;
         Ok(Ok(()))
     }
 

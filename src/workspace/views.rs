@@ -2,8 +2,9 @@
 //! carries the protective marking, because every page (even the list) names referrals.
 
 mod auth;
+mod case;
 mod list;
-mod referral;
+mod moves;
 
 use maud::{html, Markup};
 
@@ -14,8 +15,9 @@ use crate::theme::marking;
 use crate::theme::{self, NavItem, SiteInfo};
 
 pub use auth::{code_page, enrol_page, login_page, password_page};
+pub use case::{case_page, print_page, CaseView};
 pub use list::{list_page, Filters, ListView};
-pub use referral::{print_page, referral_page, CaseForm, ReferralView, RefusedPost};
+pub use moves::{message, move_page, target, MoveView};
 
 /// What every page needs: the site, the marking, and (once signed in) who is looking.
 pub struct Chrome<'a> {
@@ -91,8 +93,8 @@ pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
         (marking(c.marking))
     };
     let footer = html! {
-        p.govuk-body-s { "For help with your account or your access, ask an inbox administrator." }
-        p.govuk-body-s { "Every sign-in, view, decision and export is recorded in the audit trail." }
+        p.govuk-body-s { "For help with your account or your access, ask a workspace administrator." }
+        p.govuk-body-s { "Every sign-in, view, move, search and export is recorded in the audit trail." }
     };
     theme::app_base(c.site, title, current, &nav, footer, body)
 }
@@ -101,7 +103,7 @@ pub fn page(c: &Chrome, title: &str, current: &str, main: Markup) -> Markup {
 /// use them, and signing out.
 fn nav<'a>(u: &User, sign_out: &'a [(&'a str, &'a str)]) -> Vec<NavItem<'a>> {
     let mut nav = vec![NavItem::Link {
-        title: "Inbox",
+        title: "Cases",
         url: "/",
     }];
     if u.role.may(Permission::ReadAudit) {
@@ -153,7 +155,7 @@ fn quarantine_banner(count: usize, manages: bool) -> Markup {
                 @if manages {
                     p.govuk-body { a.govuk-notification-banner__link href="/quarantine/" { "See why, and try them again" } }
                 } @else {
-                    p.govuk-body { "An inbox administrator has been told on their pages. Nothing in them is lost." }
+                    p.govuk-body { "A workspace administrator has been told on their pages. Nothing in them is lost." }
                 }
             }
         }
@@ -170,7 +172,7 @@ pub fn audit_page(
 ) -> Markup {
     let main = html! {
         h1.govuk-heading-xl { "Audit trail" }
-        p.govuk-body { "The newest " (entries.len()) " entries. Check the whole chain with " code { "prem inbox audit verify" } " (it works while the inbox runs)." }
+        p.govuk-body { "The newest " (entries.len()) " entries. Check the whole chain with " code { "prem workspace audit verify" } " (it works while the workspace runs)." }
         table.govuk-table {
             thead.govuk-table__head { tr.govuk-table__row {
                 @for h in ["#", "When", "Who", "What", "Record"] { th.govuk-table__header scope="col" { (h) } }
@@ -205,10 +207,10 @@ pub fn quarantine_page(
     let main = html! {
         h1.govuk-heading-xl { "Records set aside" }
         p.govuk-body {
-            "These records reached the inbox but could not be opened. They are kept sealed, exactly as they arrived, and the kiosk has been told the inbox holds them, so nothing is lost and nothing behind them was held up."
+            "These records reached the workspace but could not be opened. They are kept sealed, exactly as they arrived, and the kiosk has been told the workspace holds them, so nothing is lost and nothing behind them was held up."
         }
         p.govuk-body {
-            "The usual causes: the kiosk sealed them to a development key or to another team's key, or the inbox is using the wrong key file. Fix the key (see the README), restart the inbox if you changed its key file, then try them again."
+            "The usual causes: the kiosk sealed them to a development key or to another team's key, or the workspace is using the wrong key file. Fix the key (see the README), restart the workspace if you changed its key file, then try them again."
         }
         @if held.is_empty() {
             p.govuk-body { "Nothing is set aside." }
@@ -247,7 +249,7 @@ pub fn error_page(c: &Chrome, title: &str, text: &str, correlation: Option<&str>
         @if let Some(id) = correlation {
             p.govuk-body { "If you report this, quote " strong { (id) } "." }
         }
-        p.govuk-body { a.govuk-link href="/" { "Back to the referrals" } }
+        p.govuk-body { a.govuk-link href="/" { "Back to the cases" } }
     };
     page(c, title, "", main)
 }

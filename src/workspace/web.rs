@@ -9,13 +9,13 @@
 
 mod assets;
 mod auth;
-mod decisions;
+mod cases;
 mod error;
 mod frame;
 mod io;
 mod layers;
+mod moves;
 mod quarantine;
-mod referrals;
 mod router;
 mod serve;
 mod session;

@@ -253,7 +253,7 @@ token_file = ${q(devTokenFile)}
     assert.ok(m, `temporary password in: ${out}`);
     temporary[name] = m[1];
   }
-  inbox = startPrem(inboxSite, ['workspace', 'serve'], [/inbox on (http:\/\/[^/\s]+)\//]);
+  inbox = startPrem(inboxSite, ['workspace', 'serve'], [/workspace on (http:\/\/[^/\s]+)\//]);
   [inbox.url] = await inbox.ready;
   browser = await launchBrowser();
 });
@@ -481,7 +481,7 @@ test('a referral submitted on the kiosk is pulled, listed, decided and escalated
     // Not found: an unknown page, and a referral that does not exist.
     await page.goto(`${inbox.url}/no/such/page`);
     await checkPage(page, '404 page', { status: 404 });
-    await page.goto(`${inbox.url}/referrals/kiosk1/0000000000`);
+    await page.goto(`${inbox.url}/cases/kiosk1/0000000000`);
     assert.ok(await page.getByRole('heading', { name: 'Page not found' }).isVisible());
 
     await signOut(page);

@@ -1,11 +1,10 @@
 //! A second partnership runs on its own files alone. The harbour fixture's form ids, question
-//! ids, local authorities, reference prefix, marking, calendar, decision deadline and escalation
-//! stages (titles, questions, deadlines and the roles that record each) all differ from the
-//! project's; a referral goes from its kiosk through its inbox to the end of its escalation
-//! route, and every one of those comes out as the fixture says, with no Rust change.
+//! ids, local authorities, reference prefix, marking, calendar, roles and workflow (its states,
+//! moves, who makes each, deadlines and questions) all differ from the project's; a referral
+//! goes from its kiosk through its workspace's sign-off and escalation route to closing, and
+//! every one of those comes out as the fixture says, with no Rust change.
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
-use prem::workspace::accounts::Role;
 
 use crate::support::workspace::InboxHarness;
 use crate::support::{Harness, Partnership};
@@ -27,21 +26,25 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
     let ours = &h.kiosk.config;
     // The fixture really is another partnership: nothing below could pass on the project's words.
     let project = Partnership::Project.config();
-    let (stages, theirs) = (&ours.inbox.escalation, &project.inbox.escalation);
-    assert_eq!(stages.len(), 2);
-    for (n, (a, b)) in stages.iter().zip(theirs).enumerate() {
-        assert!(
-            a.title != b.title
-                && a.question != b.question
-                && (a.working_days, a.days) != (b.working_days, b.days),
-            "stage {n} must differ from the project's"
-        );
-    }
-    assert_ne!(stages[0].roles, theirs[0].roles, "round one's roles");
-    assert_ne!(
-        ours.inbox.decision_working_days,
-        project.inbox.decision_working_days
+    let (flow, theirs) = (
+        &ours.workflows["young-person"],
+        &project.workflows["referral"],
     );
+    let ids = |w: &prem::config::WorkflowConfig| -> Vec<String> {
+        (w.states.iter().map(|s| s.id.clone()))
+            .chain(w.moves.iter().map(|m| m.id.clone()))
+            .collect()
+    };
+    let (ours_ids, their_ids) = (ids(flow), ids(theirs));
+    assert!(
+        !ours_ids
+            .iter()
+            .any(|id| their_ids.contains(id) && !["dispute", "close"].contains(&id.as_str())),
+        "the fixture's states and moves are its own: {ours_ids:?}"
+    );
+    assert!(!project.workflows.contains_key("young-person"));
+    assert!(ours.roles.iter().any(|r| r.id == "council-lead"));
+    assert!(!project.roles.iter().any(|r| r.id == "council-lead"));
     assert_ne!(ours.kiosk.reference_prefix, project.kiosk.reference_prefix);
     assert_ne!(ours.partnership.calendar, project.partnership.calendar);
     let project_forms =
@@ -86,30 +89,39 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
     assert_eq!(r.presenting_authority(form), Some("Northcliff"));
     assert_eq!(r.owning_authority(form), Some("Eastmouth"));
 
-    // Deadlines count the fixture's days in the fixture's (Scottish) calendar. Sent on Friday
-    // 27 November 2026, a decision is due three working days on, skipping St Andrew's Day
-    // (Monday 30th, a working day in England): Thursday 3 December. A second round opened then
-    // is due ten working days on: Monday 14 December.
+    // The bringing council's lead signs it off (the project calls that role something else).
+    let path = format!("/cases/{}", r.key.path());
+    let reviewer = ih.signed_in("rev.harbour", "reviewer", None);
+    assert_eq!(reviewer.get(&path).status, 404, "not before sign-off");
+    let lead = ih.signed_in("lead.harbour", "council-lead", Some("Northcliff"));
+    let other = ih.signed_in("lead.east", "council-lead", Some("Eastmouth"));
+    assert_eq!(other.get(&path).status, 404, "another council's lead");
+    let sign_off = format!("{path}/moves/sign-off");
+    assert_eq!(
+        lead.submit(&sign_off, &sign_off, &[("reason", "Ours.")])
+            .status,
+        200
+    );
+
+    // Deadlines count the fixture's days in the fixture's (Scottish) calendar. Signed off on
+    // Friday 27 November 2026, a decision is due three working days on, skipping St Andrew's
+    // Day (Monday 30th, a working day in England): Thursday 3 December.
     let friday = Utc
         .with_ymd_and_hms(2026, 11, 27, 12, 0, 0)
         .single()
         .expect("time");
     let december = |d| NaiveDate::from_ymd_opt(2026, 12, d).expect("date");
-    let mut earlier = r.clone();
-    earlier.created_at = friday;
-    assert_eq!(ih.inbox().decision_deadline(&earlier), december(3));
-    assert_eq!(ih.inbox().rules(&r).stage_deadline(1, friday), december(14));
-    // The decision on this referral is due three working days after the day it was sent.
+    let mut earlier = ih.inbox().store.get(&r.key).expect("get").expect("there");
+    earlier.case.entered = Some(friday);
+    assert_eq!(ih.inbox().deadline(&earlier), Some(december(3)));
+    // The decision on this referral is due three working days after the day it was signed off.
     let calendar = ours.calendar();
-    let sent = r.created_at.with_timezone(&ours.zone()).date_naive();
-    let due = calendar.add_working_days(sent, 3);
+    let due = calendar.add_working_days(today(&h), 3);
     assert_ne!(
         due,
-        calendar.add_working_days(sent, 7),
+        calendar.add_working_days(today(&h), 7),
         "not the project's seven"
     );
-    let reviewer = ih.signed_in("rev.harbour", Role::Reviewer, None);
-    let path = format!("/referrals/{}", r.key.path());
     let page = reviewer.get(&path).text();
     assert!(page.contains(&long(due)), "decision due {due}: {page}");
     let list = reviewer.get("/").text();
@@ -118,87 +130,113 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
         "{list}"
     );
 
-    // A disputed decision opens the fixture's first stage: its title, its question, due in
-    // two calendar days.
+    // A disputed decision opens the fixture's round one: its title, due in two calendar days.
+    let dispute = format!("{path}/moves/dispute");
     let page = reviewer
-        .submit(
-            &path,
-            &format!("{path}/decision"),
-            &[("outcome", "escalate"), ("rationale", "Referrer disputes.")],
-        )
+        .submit(&dispute, &dispute, &[("reason", "The worker disputes it.")])
         .text();
+    let round_one = &flow
+        .states
+        .iter()
+        .find(|s| s.id == "round-one")
+        .expect("state")
+        .title;
     let stage1_due = today(&h) + Days::new(2);
     for want in [
-        stages[0].title.as_str(),
-        stages[0].question.as_str(),
-        &format!("Due by {}", long(stage1_due)),
+        round_one.as_str(),
+        &format!(
+            "Due by</dt><dd class=\"govuk-summary-list__value\">{}",
+            long(stage1_due)
+        ),
     ] {
         assert!(page.contains(want), "{want}: {page}");
     }
-    for theirs in theirs {
-        assert!(!page.contains(&theirs.title), "the project's stage: {page}");
+    for theirs in &theirs.states {
+        assert!(!page.contains(&theirs.title), "the project's state: {page}");
     }
 
-    // Round one is recorded by a reviewer here (the project gives it to the chair): a chair is
-    // refused, the reviewer records that it stays unresolved.
-    let escalation = format!("{path}/escalation");
-    let chair = ih.signed_in("chair.harbour", Role::Chair, None);
-    let page = chair.get(&path).text();
-    assert!(
-        page.contains(&stages[0].title) && !page.contains(&stages[0].question),
-        "the chair is not offered round one: {page}"
-    );
-    let fields = [
-        ("result", "unresolved"),
-        ("rationale", "Lead could not settle it."),
-    ];
-    assert_eq!(chair.submit(&path, &escalation, &fields).status, 403);
-    let res = reviewer.submit(&path, &escalation, &fields);
-    assert_eq!(res.status, 200);
-    let page = res.text();
+    // Round one is moved on by a reviewer here (the project gives its stage to the chair): the
+    // chair is not offered it and is refused.
+    let to_board = format!("{path}/moves/to-board");
+    let chair = ih.signed_in("chair.harbour", "chair", None);
+    assert!(!chair.get(&path).contains(&to_board));
+    assert_eq!(chair.get(&to_board).status, 403);
+    let page = reviewer
+        .submit(
+            &to_board,
+            &to_board,
+            &[("reason", "Lead could not settle it.")],
+        )
+        .text();
     let stage2_due = calendar.add_working_days(today(&h), 10);
-    for want in [
-        stages[1].title.as_str(),
-        &format!("Due by {}", long(stage2_due)),
-    ] {
-        assert!(page.contains(want), "{want}: {page}");
-    }
     assert!(
-        !page.contains(&stages[1].question),
-        "the reviewer is not offered round two: {page}"
-    );
-    assert!(chair.get(&path).contains(&stages[1].question));
-
-    // Round two is the board's chair's: the reviewer is refused, the chair decides.
-    let fields = [("result", "accept"), ("rationale", "The board agreed.")];
-    assert_eq!(reviewer.submit(&path, &escalation, &fields).status, 403);
-    let page = chair.submit(&path, &escalation, &fields).text();
-    assert!(
-        page.contains(&stages[1].title) && page.contains("Accepted"),
+        page.contains(&format!(
+            "Due by</dt><dd class=\"govuk-summary-list__value\">{}",
+            long(stage2_due)
+        )),
         "{page}"
     );
 
-    // The export carries the fixture's marking and the deadlines as they were set.
+    // The board hears it; later its chair closes the case with the fixture's own questions.
+    let hear = format!("{path}/moves/hear");
+    chair.submit(&hear, &hear, &[("reason", "The board agreed.")]);
+    let propose = format!("{path}/moves/propose-closing");
+    reviewer.submit(&propose, &propose, &[("reason", "Safe now.")]);
+    let close = format!("{path}/moves/close");
+    let met = today(&h);
+    let (d, m, y) = (
+        met.format("%-d").to_string(),
+        met.format("%-m").to_string(),
+        met.format("%Y").to_string(),
+    );
+    let page = chair
+        .submit(
+            &close,
+            &close,
+            &[
+                ("reason", "All done."),
+                ("all_actions_done", "yes"),
+                ("board_met-day", &d),
+                ("board_met-month", &m),
+                ("board_met-year", &y),
+            ],
+        )
+        .text();
+    assert!(
+        page.contains("Closed by the board")
+            && page.contains("Date the board met")
+            && page.contains(&long(met)),
+        "{page}"
+    );
+
+    // The export carries the fixture's marking and the steps as they were made.
     let json: serde_json::Value =
         serde_json::from_slice(&reviewer.get(&format!("{path}/export.json")).body).expect("json");
     assert_eq!(
         json["protective_marking"],
         ours.inbox.protective_marking.as_str()
     );
-    assert_eq!(json["decision_deadline"], due.to_string());
-    assert_eq!(json["case"]["status"], "accepted");
-    let exported = &json["case"]["escalation_stages"];
-    assert_eq!(exported[0]["deadline"], stage1_due.to_string());
-    assert_eq!(exported[0]["outcome"]["result"], "unresolved");
-    assert_eq!(exported[0]["outcome"]["signed"]["by"], "rev.harbour");
-    assert_eq!(exported[1]["deadline"], stage2_due.to_string());
-    assert_eq!(exported[1]["outcome"]["signed"]["by"], "chair.harbour");
+    assert_eq!(json["state"], "closed");
+    let moves: Vec<&str> = (json["history"].as_array().expect("history").iter())
+        .map(|s| s["move"].as_str().expect("move"))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            "sign-off",
+            "dispute",
+            "to-board",
+            "hear",
+            "propose-closing",
+            "close"
+        ]
+    );
+    assert_eq!(json["history"][1]["by"], "rev.harbour");
+    assert_eq!(json["history"][5]["by"], "chair.harbour");
+    assert_eq!(json["history"][5]["role"], "chair");
     let actions = ih.audit_actions();
-    for a in [
-        "decision:escalate",
-        "escalation-stage1:unresolved",
-        "escalation-stage2:accept",
-    ] {
-        assert!(actions.iter().any(|x| x == a), "audit has {a}: {actions:?}");
+    for a in moves {
+        let a = format!("move:{a}");
+        assert!(actions.contains(&a), "audit has {a}: {actions:?}");
     }
 }

@@ -7,7 +7,6 @@ use crate::support::workspace::{inbox_config, InboxHarness};
 use crate::support::{root, Harness, PASSPHRASE};
 use prem::config::Config;
 use prem::store::SubmissionStore;
-use prem::workspace::accounts::Role;
 use prem::workspace::Costs;
 
 #[test]
@@ -57,9 +56,9 @@ fn wrong_passphrase_refuses_to_start_with_one_line() {
 fn an_edited_audit_entry_is_caught_by_audit_verify() {
     let h = Harness::start(|_| {});
     let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
-    ih.add_user("rev.three", Role::Reviewer, None);
-    ih.add_user("rev.four", Role::Reviewer, None);
-    ih.add_user("rev.five", Role::Reviewer, None);
+    ih.add_user("rev.three", "reviewer", None);
+    ih.add_user("rev.four", "reviewer", None);
+    ih.add_user("rev.five", "reviewer", None);
     ih.inbox()
         .store
         .audit
@@ -169,7 +168,7 @@ fn serve_inbox(site: &std::path::Path) -> RunningInbox {
             let _ = child.kill();
             panic!("prem inbox serve did not start:\n{}", log.join("\n"));
         };
-        if let Some(rest) = line.strip_prefix("inbox on http://") {
+        if let Some(rest) = line.strip_prefix("workspace on http://") {
             break rest.trim_end_matches('/').to_string();
         }
         log.push(line);

@@ -11,7 +11,6 @@ use crate::support::workspace::InboxHarness;
 use crate::support::{all_bytes, contains, csrf, Harness, MARKER};
 use chrono::{Duration, Utc};
 use prem::store::SubmissionStore;
-use prem::workspace::accounts::Role;
 use prem::workspace::audit::Verdict;
 
 #[test]
@@ -44,7 +43,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         "encrypted at rest"
     );
 
-    let client = ih.signed_in("rev.one", Role::Reviewer, None);
+    let client = ih.signed_in("rev.one", "reviewer", None);
     let list = client.get("/").text();
     assert!(list.contains(&marking));
     // The inbox's own navigation, none of the guidance site's links.
@@ -66,10 +65,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         .iter()
         .find(|r| r.urgent(ih.inbox().form_of(r)))
         .expect("an urgent meeting request");
-    let first_ref = refs
-        .iter()
-        .map(|r| list.find(r.as_str()).expect("listed"))
-        .min();
+    let first_ref = refs.iter().filter_map(|r| list.find(r.as_str())).min();
     assert_eq!(
         list.find(&urgent.submission.reference),
         first_ref,
@@ -83,12 +79,38 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         1
     );
 
-    // A referral page shows the answers in the form's wording, and a decision sticks.
+    // A young person's referral waits for its council lead's sign-off: no reviewer sees it
+    // before then, not in the list, not by its address.
     let young = stored
         .iter()
         .find(|r| r.submission.form == "young-person")
         .expect("young person");
-    let path = format!("/referrals/{}", young.key.path());
+    assert!(!list.contains(&young.submission.reference), "{list}");
+    let path = format!("/cases/{}", young.key.path());
+    assert_eq!(client.get(&path).status, 404);
+    let council = young
+        .presenting_authority(ih.inbox().form_of(young))
+        .expect("presenting LA")
+        .to_string();
+    let lead = ih.signed_in("lead.one", "council-lead", Some(&council));
+    let page = lead.get(&path).text();
+    assert!(
+        page.contains("Waiting for the council lead&#39;s sign-off")
+            || page.contains("Waiting for the council lead's sign-off"),
+        "{page}"
+    );
+    let sign_off = format!("{path}/moves/sign-off");
+    assert!(page.contains(&format!("href=\"{sign_off}\"")), "{page}");
+    let res = lead.submit(&sign_off, &sign_off, &[("reason", "Known to our team.")]);
+    assert_eq!(res.status, 200);
+    assert!(
+        res.contains("Sign the referral off: done."),
+        "a message after the change"
+    );
+    // Signed off, it is with the panel: the lead still sees their council's case but has nothing
+    // to do on it; the reviewer sees it, with who signed it off and when.
+    let page = lead.get(&path).text();
+    assert!(!page.contains("/moves/"), "{page}");
     let page = client.get(&path).text();
     let worded = h
         .form("young-person")
@@ -99,74 +121,67 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         .expect("question");
     assert!(page.contains(&worded.label), "form wording");
     assert!(page.contains(MARKER) && page.contains(&marking));
-    let decision = format!("{path}/decision");
-    let res = client.submit(
-        &path,
-        &decision,
-        &[
-            ("outcome", "accept"),
-            ("rationale", "Meets criteria 1 and 3."),
-        ],
+    assert!(
+        page.contains("With the panel for a decision")
+            && page.contains("Sign the referral off")
+            && page.contains("lead.one")
+            && page.contains("Known to our team."),
+        "{page}"
     );
+    let hear = format!("{path}/moves/hear");
+    let res = client.submit(&hear, &hear, &[("reason", "Meets criteria 1 and 3.")]);
     assert_eq!(res.status, 200);
     let page = res.text();
     assert!(
-        page.contains("Threshold decision: Accept") && page.contains("rev.one"),
+        page.contains("To be heard by the panel") && page.contains("rev.one"),
         "{page}"
     );
-    assert!(
-        page.contains("Decision recorded."),
-        "a message after the change"
+    let res = client.submit(&hear, &hear, &[("reason", "again")]);
+    assert_eq!(res.status, 400, "not from this state");
+    // The decision can be reconsidered and another recorded; the first one stays in the history.
+    let reconsider = format!("{path}/moves/reconsider");
+    client.submit(
+        &reconsider,
+        &reconsider,
+        &[("reason", "Criterion 3 was misread.")],
     );
-    let res = client.submit(
-        &path,
-        &decision,
-        &[("outcome", "accept"), ("rationale", "")],
-    );
-    assert_eq!(res.status, 400, "a rationale is required");
-    // The decision can be corrected by the same role; the first one is kept.
+    let not_hear = format!("{path}/moves/not-hear");
     let page = client
         .submit(
-            &path,
-            &decision,
-            &[
-                ("outcome", "not-accepted"),
-                ("rationale", "Criterion 3 was misread."),
-            ],
+            &not_hear,
+            &not_hear,
+            &[("reason", "Does not meet criterion 3.")],
         )
         .text();
     assert!(
-        page.contains("Decision corrected")
-            && page.contains("Threshold decision: Not accepted")
-            && page.contains("Earlier decision, since corrected: Accept")
-            && page.contains("Meets criteria 1 and 3."),
+        page.contains("Not for the panel")
+            && page.contains("Meets criteria 1 and 3.")
+            && page.contains("Criterion 3 was misread."),
         "{page}"
     );
 
-    // A sighting moves by status.
+    // A sighting moves by its own workflow.
     let sighting = stored
         .iter()
         .find(|r| r.submission.form == "sighting")
         .expect("sighting");
-    let spath = format!("/referrals/{}", sighting.key.path());
+    let spath = format!("/cases/{}", sighting.key.path());
+    let read = format!("{spath}/moves/read");
     let page = client
-        .submit(
-            &spath,
-            &format!("{spath}/status"),
-            &[("status", "reviewed"), ("rationale", "Passed to intel.")],
-        )
+        .submit(&read, &read, &[("reason", "Passed to intel.")])
         .text();
-    assert!(page.contains("Reviewed"));
+    assert!(page.contains("Read by the panel"), "{page}");
 
     // Exports carry the marking.
     let json: serde_json::Value =
         serde_json::from_slice(&client.get(&format!("{path}/export.json")).body).expect("json");
     assert_eq!(json["protective_marking"], marking.as_str());
-    assert_eq!(json["case"]["status"], "not-accepted");
+    assert_eq!(json["state"], "not-heard");
     // Plain objects with named fields, never tuples.
-    assert_eq!(json["case"]["decision"]["outcome"], "not-accepted");
-    assert_eq!(json["case"]["decision"]["signed"]["by"], "rev.one");
-    assert_eq!(json["case"]["corrections"][0]["outcome"], "accept");
+    assert_eq!(json["history"][0]["move"], "sign-off");
+    assert_eq!(json["history"][0]["by"], "lead.one");
+    assert_eq!(json["history"][1]["move"], "hear");
+    assert_eq!(json["history"][3]["to"], "not-heard");
     let print = client.get(&format!("{path}/print")).text();
     assert!(print.contains(&marking) && print.contains("app-print-a4"));
 
@@ -177,9 +192,11 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
         "password-changed",
         "totp-enrolled",
         "view",
-        "decision:accept",
-        "decision-corrected:not-accepted",
-        "status:reviewed",
+        "move:sign-off",
+        "move:hear",
+        "move:reconsider",
+        "move:not-hear",
+        "move:read",
         "export-json",
         "export-print",
     ] {
@@ -211,7 +228,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
 }
 
 #[test]
-fn a_refused_decision_shows_the_form_again_with_its_errors_and_unknown_pages_are_404() {
+fn a_refused_move_shows_its_page_again_with_its_errors_and_unknown_pages_are_404() {
     let h = Harness::start(|_| {});
     h.submit_one("young-person");
     h.submit_one("sighting");
@@ -219,72 +236,100 @@ fn a_refused_decision_shows_the_form_again_with_its_errors_and_unknown_pages_are
     let marking = ih.inbox().config.inbox.protective_marking.clone();
     ih.pull();
     let stored = ih.inbox().store.all().expect("all");
-    let path_of = |form: &str| {
-        let r = stored
+    let find = |form: &str| {
+        stored
             .iter()
             .find(|r| r.submission.form == form)
-            .expect("stored");
-        format!("/referrals/{}", r.key.path())
+            .expect("stored")
     };
-    let (path, spath) = (path_of("young-person"), path_of("sighting"));
-    let client = ih.signed_in("rev.err", Role::Reviewer, None);
+    let (young, sighting) = (find("young-person"), find("sighting"));
+    ih.move_case(&young.key, "sign-off", "council-lead");
+    ih.move_case(&young.key, "hear", "reviewer");
+    ih.move_case(&young.key, "propose-closing", "reviewer");
+    let path = format!("/cases/{}", young.key.path());
+    let spath = format!("/cases/{}", sighting.key.path());
+    let chair = ih.signed_in("chair.err", "chair", None);
 
-    // No choice: the page again, the typed rationale kept, the summary linking to the radios.
-    let res = client.submit(
-        &path,
-        &format!("{path}/decision"),
-        &[("rationale", "Kept <as typed>")],
+    // The closing move asks its own questions: each missing one is named in the summary and
+    // beside its field, what was typed is kept, and nothing is saved.
+    let close = format!("{path}/moves/close");
+    let res = chair.submit(
+        &close,
+        &close,
+        &[
+            ("reason", "Kept <as typed>"),
+            ("board_met-day", "31"),
+            ("board_met-month", "2"),
+            ("board_met-year", "2026"),
+        ],
     );
     assert_eq!(res.status, 400);
     let page = res.text();
     for want in [
         "<title>Error: ",
         "There is a problem",
-        "href=\"#outcome-accept\"",
-        "id=\"outcome-accept\"",
-        "Choose whether the referral meets the threshold",
+        "href=\"#board_met-day\"",
+        "Date the board met must be a real date",
+        "href=\"#all_actions_done\"",
+        "Confirm: Every agreed action is complete or handed on",
         "Kept &lt;as typed&gt;</textarea>",
+        "value=\"31\"",
         marking.as_str(),
     ] {
         assert!(page.contains(want), "{want}: {page}");
     }
-    // No rationale: the choice stays checked.
-    let page = client
+    // No reason: named, and the box stays ticked.
+    let page = chair
         .submit(
-            &path,
-            &format!("{path}/decision"),
-            &[("outcome", "not-accepted"), ("rationale", "   ")],
+            &close,
+            &close,
+            &[("reason", "   "), ("all_actions_done", "yes")],
         )
         .text();
     assert!(
-        page.contains("Enter the rationale for the decision")
-            && page.contains("href=\"#decision-rationale\"")
-            && page.contains("value=\"not-accepted\" checked"),
+        page.contains("Enter the reason for this step")
+            && page.contains("href=\"#reason\"")
+            && page.contains("value=\"yes\" checked"),
         "{page}"
     );
-    // A status without either: both errors.
-    let res = client.submit(&spath, &format!("{spath}/status"), &[("rationale", "")]);
+    // A status note without a reason is refused too.
+    let read = format!("{spath}/moves/read");
+    let res = chair.submit(&read, &read, &[("reason", "")]);
     assert_eq!(res.status, 400);
-    let page = res.text();
-    assert!(
-        page.contains("Choose the new status") && page.contains("Enter a note"),
-        "{page}"
-    );
-    // Nothing changed and nothing was decided.
+    // Nothing changed: the closing case is where it was, the sighting untouched.
+    let now = ih
+        .inbox()
+        .store
+        .get(&young.key)
+        .expect("get")
+        .expect("there");
+    assert_eq!(now.case.state, "closing");
     assert!(ih
         .inbox()
         .store
-        .all()
-        .expect("all")
-        .iter()
-        .all(|r| r.case.history.is_empty()));
+        .get(&sighting.key)
+        .expect("get")
+        .expect("there")
+        .case
+        .history
+        .is_empty());
     assert!(!ih
         .audit_actions()
         .iter()
-        .any(|a| a.starts_with("decision") || a.starts_with("status")));
+        .any(|a| a == "move:close" || a == "move:read"));
+
+    // A move the role may not make is refused and audited nowhere as made; a reviewer is not
+    // offered the chair's closing move.
+    let reviewer = ih.signed_in("rev.err", "reviewer", None);
+    assert!(!reviewer.get(&path).contains("/moves/close"));
+    assert_eq!(reviewer.get(&close).status, 403);
+    assert_eq!(
+        reviewer.get(&format!("{path}/moves/no-such-move")).status,
+        404
+    );
 
     // An unknown page is a page, not an empty 404.
-    let res = client.get("/no/such/page");
+    let res = chair.get("/no/such/page");
     assert_eq!(res.status, 404);
     let page = res.text();
     assert!(
@@ -294,45 +339,41 @@ fn a_refused_decision_shows_the_form_again_with_its_errors_and_unknown_pages_are
 }
 
 #[test]
-fn a_decision_sent_from_a_page_another_change_overtook_is_a_409_page_and_overwrites_nothing() {
+fn a_move_sent_from_a_page_another_change_overtook_is_a_409_page_and_overwrites_nothing() {
     let h = Harness::start(|_| {});
     h.submit_one("young-person");
     let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
     ih.pull();
     let r = ih.inbox().store.all().expect("all").remove(0);
-    let (path, key) = (format!("/referrals/{}", r.key.path()), r.key.clone());
-    let decision = format!("{path}/decision");
-    let first = ih.signed_in("rev.first", Role::Reviewer, None);
-    let second = ih.signed_in("rev.second", Role::Reviewer, None);
+    ih.move_case(&r.key, "sign-off", "council-lead");
+    let (path, key) = (format!("/cases/{}", r.key.path()), r.key.clone());
+    let first = ih.signed_in("rev.first", "reviewer", None);
+    let second = ih.signed_in("rev.second", "reviewer", None);
 
-    // Both have the page open; the first decides.
-    let open = second.get(&path).text();
-    let res = first.submit(
-        &path,
-        &decision,
-        &[("outcome", "accept"), ("rationale", "First.")],
-    );
+    // Both have a move page open; the first decides.
+    let not_hear = format!("{path}/moves/not-hear");
+    let open = second.get(&not_hear).text();
+    let hear = format!("{path}/moves/hear");
+    let res = first.submit(&hear, &hear, &[("reason", "First.")]);
     assert_eq!(res.status, 200);
 
-    // The second sends from the page they had: refused, the first decision shown, what they
-    // typed kept.
+    // The second sends from the page they had: refused, the first decision shown.
     let res = second.post(
-        &decision,
+        &not_hear,
         &[
             ("csrf", csrf(&open).as_str()),
             ("seen", hidden(&open, "seen").as_str()),
-            ("outcome", "not-accepted"),
-            ("rationale", "Second <typed>."),
+            ("reason", "Second <typed>."),
         ],
     );
     assert_eq!(res.status, 409);
     let page = res.text();
     for want in [
         "<title>Error: ",
-        "Someone else changed this referral",
-        "Threshold decision: Accept",
-        "value=\"not-accepted\" checked",
-        "Second &lt;typed&gt;.</textarea>",
+        "Someone else changed this case",
+        "To be heard by the panel",
+        "First.",
+        "rev.first",
     ] {
         assert!(page.contains(want), "{want}: {page}");
     }
@@ -343,32 +384,36 @@ fn a_decision_sent_from_a_page_another_change_overtook_is_a_409_page_and_overwri
         .expect("get")
         .expect("there")
         .case;
-    assert_eq!(
-        case.decision.map(|(outcome, s)| (outcome.slug(), s.by)),
-        Some(("accept", "rev.first".to_string())),
-        "nothing overwritten"
-    );
-    assert!(case.corrections.is_empty());
+    assert_eq!(case.state, "heard", "nothing overwritten");
+    assert_eq!(case.history.len(), 2);
 
-    // Sent again from the page that came back, it is a correction its sender has seen.
-    let res = second.post(
-        &decision,
-        &[
-            ("csrf", csrf(&page).as_str()),
-            ("seen", hidden(&page, "seen").as_str()),
-            ("outcome", "not-accepted"),
-            ("rationale", "Second, having read the first."),
-        ],
+    // Two people on the same move page: the second's save, sent from the older page, is
+    // refused with the move's page again, what they typed kept.
+    let reconsider = format!("{path}/moves/reconsider");
+    let a = first.get(&reconsider).text();
+    let b = second.get(&reconsider).text();
+    let post = |who: &crate::support::browser::Browser, page: &str, reason: &str| {
+        who.post(
+            &reconsider,
+            &[
+                ("csrf", csrf(page).as_str()),
+                ("seen", hidden(page, "seen").as_str()),
+                ("reason", reason),
+            ],
+        )
+    };
+    assert_eq!(post(&first, &a, "Misread.").status, 200);
+    let res = post(&second, &b, "Also <misread>.");
+    assert_eq!(
+        res.status, 409,
+        "the page was drawn before the first's change"
     );
-    assert_eq!(res.status, 200);
-    assert!(res.contains("Decision corrected"));
+    assert!(
+        res.contains("Someone else changed this case"),
+        "{}",
+        res.text()
+    );
     let actions = ih.audit_actions();
     let count = |a: &str| actions.iter().filter(|x| *x == a).count();
-    assert_eq!(
-        (
-            count("decision:accept"),
-            count("decision-corrected:not-accepted")
-        ),
-        (1, 1)
-    );
+    assert_eq!((count("move:hear"), count("move:reconsider")), (1, 1));
 }

@@ -1,9 +1,10 @@
-//! Who may do what, checked on the server: roles, a business-support account's one LA, sign-in
-//! required everywhere, CSRF on posts, the menu per role, and signing out.
+//! Who may do what, checked on the server: roles from configuration, an LA-tied account's one LA,
+//! an unendorsed referral seen by its council lead alone, sign-in required everywhere, CSRF on
+//! posts, the menu per role, and signing out.
 
 use crate::support::workspace::{InboxHarness, CHEAP};
 use crate::support::{Browser, Harness, MARKER};
-use prem::workspace::accounts::{self, Role};
+use prem::workspace::accounts;
 
 #[test]
 fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
@@ -13,7 +14,7 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
     let marking = ih.inbox().config.inbox.protective_marking.clone();
     ih.pull();
     let r = ih.inbox().store.all().expect("all").remove(0);
-    let path = format!("/referrals/{}", r.key.path());
+    let path = format!("/cases/{}", r.key.path());
     let form = ih.inbox().form_of(&r);
     let la = r.presenting_authority(form).expect("an LA").to_string();
     let las = &ih.inbox().config.partnership.local_authorities;
@@ -23,16 +24,27 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
         .expect("another LA")
         .clone();
 
-    let chair = ih.signed_in("chair.one", Role::Chair, None);
-    let res = chair.submit(
-        &path,
-        &format!("{path}/decision"),
-        &[("outcome", "accept"), ("rationale", "x")],
-    );
-    assert_eq!(
-        res.status, 403,
-        "a chair does not make the threshold decision"
-    );
+    // Before sign-off only the presenting council's lead sees it: not the police side, not
+    // business support, not another council's lead; and they are refused the move too.
+    let chair = ih.signed_in("chair.one", "chair", None);
+    let own = ih.signed_in("bs.own", "business-support", Some(&la));
+    let sign_off = format!("{path}/moves/sign-off");
+    for who in [&chair, &own] {
+        assert!(!who.get("/").contains(&reference));
+        assert_eq!(who.get(&path).status, 404);
+        assert_eq!(who.get(&sign_off).status, 404);
+    }
+    let lead = ih.signed_in("lead.one", "council-lead", Some(&la));
+    let lead_elsewhere = ih.signed_in("lead.two", "council-lead", Some(&elsewhere));
+    assert_eq!(lead_elsewhere.get(&path).status, 404);
+    assert!(lead.get("/").contains(&reference));
+    let res = lead.submit(&sign_off, &sign_off, &[("reason", "ok")]);
+    assert_eq!(res.status, 200);
+
+    // Signed off: a chair sees it but may not make the reviewer's dispute move.
+    let dispute = format!("{path}/moves/dispute");
+    let res = chair.submit(&dispute, &dispute, &[("reason", "x")]);
+    assert_eq!(res.status, 403, "the dispute move is the reviewer's");
     assert_eq!(chair.get("/audit/").status, 403);
     // The 403 and 404 pages keep the signed-in menu, so the chair can go on or sign out.
     for (path, status) in [("/audit/", 403), ("/no/such/page", 404)] {
@@ -45,7 +57,7 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
         );
     }
 
-    let admin = ih.signed_in("admin.one", Role::Admin, None);
+    let admin = ih.signed_in("admin.one", "admin", None);
     assert_eq!(admin.get(&path).status, 403, "admins do not read referrals");
     let admin_list = admin.get("/").text();
     assert!(
@@ -54,7 +66,7 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
     );
     let audit = admin.get("/audit/");
     assert_eq!(audit.status, 200);
-    assert!(audit.contains("denied:Decide"));
+    assert!(audit.contains("denied:view-case"), "{}", audit.text());
     assert!(
         !admin_list.contains(&format!("href=\"{path}\"")),
         "no link an admin cannot follow"
@@ -74,24 +86,19 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
         "{csv}"
     );
 
-    let other = ih.signed_in("bs.other", Role::BusinessSupport, Some(&elsewhere));
+    let other = ih.signed_in("bs.other", "business-support", Some(&elsewhere));
     let list = other.get("/").text();
     assert!(
         !list.contains(&reference),
         "another LA's referral is not listed"
     );
     assert_eq!(other.get(&path).status, 404);
-    let own = ih.signed_in("bs.own", Role::BusinessSupport, Some(&la));
     assert!(own.get("/").contains(&reference));
     assert_eq!(own.get(&path).status, 200);
-    assert!(accounts::add(
-        &ih.inbox().store,
-        "bs.none",
-        Role::BusinessSupport,
-        None,
-        CHEAP
-    )
-    .is_err());
+    let tied = ih.inbox().roles.get("business-support");
+    assert!(accounts::add(&ih.inbox().store, "bs.none", &tied, None, CHEAP).is_err());
+    let untied = ih.inbox().roles.get("reviewer");
+    assert!(accounts::add(&ih.inbox().store, "rev.la", &untied, Some(&la), CHEAP).is_err());
 
     // Without a session every page sends you to sign in; a post without a token is refused.
     let anon: Browser = ih.browser();

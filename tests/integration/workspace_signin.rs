@@ -3,14 +3,14 @@
 use crate::support::workspace::{enrol, post_login, post_new_password, InboxHarness, CHEAP};
 use crate::support::Harness;
 use chrono::{Duration, Utc};
-use prem::workspace::accounts::{self, Role};
+use prem::workspace::accounts;
 use prem::workspace::totp;
 
 #[test]
 fn a_locked_account_stays_locked_even_with_the_right_password() {
     let h = Harness::start(|_| {});
     let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
-    let password = ih.add_user("rev.two", Role::Reviewer, None);
+    let password = ih.add_user("rev.two", "reviewer", None);
     let client = ih.browser();
     for _ in 0..3 {
         assert_eq!(post_login(&client, "rev.two", "wrong password").status, 401);
@@ -40,7 +40,7 @@ fn a_locked_account_stays_locked_even_with_the_right_password() {
 fn a_temporary_password_must_be_replaced_before_anything_else() {
     let h = Harness::start(|_| {});
     let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
-    let temporary = ih.add_user("rev.new", Role::Reviewer, None);
+    let temporary = ih.add_user("rev.new", "reviewer", None);
     let client = ih.browser();
     let res = post_login(&client, "rev.new", &temporary);
     assert_eq!(res.path, "/login/password");

@@ -375,11 +375,14 @@ fn list_items_the_kiosk_cannot_render_are_named_by_line() {
 fn the_workflow_keys_are_read_and_a_wrong_value_is_named_with_its_line() {
     let set = load_dir(&forms_dir(), &criteria(), &local_authorities()).expect("loads");
     let soft = set.get("soft-intelligence").expect("form");
-    assert_eq!((soft.workflow, soft.urgent), (Workflow::Status, false));
+    assert_eq!((soft.workflow.as_str(), soft.urgent), ("status", false));
     let urgent = set.get("extraordinary-request").expect("form");
-    assert_eq!((urgent.workflow, urgent.urgent), (Workflow::Status, true));
+    assert_eq!((urgent.workflow.as_str(), urgent.urgent), ("status", true));
     let child = set.get("child-referral").expect("form");
-    assert_eq!(child.workflow, Workflow::Threshold);
+    assert_eq!(
+        (child.workflow.as_str(), child.start.as_deref()),
+        ("referral", None)
+    );
     let owning: Vec<&str> = child
         .la_questions(Some(crate::forms::LaRole::Owning))
         .map(|q| q.id.as_str())

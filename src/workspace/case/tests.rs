@@ -1,44 +1,113 @@
-//! Every move and every refusal of a case, without HTTP or a store.
+//! Every move and every refusal of a case on a configured workflow, without HTTP or a store.
+
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, TimeZone as _, Utc};
 
 use super::*;
+use crate::config::{FieldKind, MoveField};
 
-fn stages() -> Vec<EscalationStage> {
-    let stage = |working_days, days, roles: &[&str]| EscalationStage {
-        title: "a stage".into(),
-        question: "what was agreed?".into(),
-        working_days,
-        days,
-        roles: roles.iter().map(|r| r.to_string()).collect(),
-    };
-    vec![
-        stage(Some(5), None, &["chair"]),
-        stage(None, Some(7), &["chair", "reviewer"]),
-    ]
+/// A workflow written the way a partnership would: an endorsement seen only by one role, a
+/// review with a working-day deadline, a dispute with a calendar-day one, and a final move
+/// asking its own questions.
+fn workflow() -> WorkflowConfig {
+    let text = r#"
+title = "Referral"
+start = "endorse"
+
+[[states]]
+id = "endorse"
+title = "Awaiting endorsement"
+seen_by = ["manager"]
+
+[[states]]
+id = "review"
+title = "In review"
+working_days = 7
+
+[[states]]
+id = "disputed"
+title = "Disputed"
+days = 7
+
+[[states]]
+id = "open"
+title = "Open"
+
+[[states]]
+id = "closed"
+title = "Closed"
+
+[[moves]]
+id = "endorse"
+title = "Endorse"
+from = ["endorse"]
+to = "review"
+roles = ["manager"]
+
+[[moves]]
+id = "accept"
+title = "Accept"
+from = ["review", "disputed"]
+to = "open"
+roles = ["reviewer"]
+
+[[moves]]
+id = "dispute"
+title = "Dispute"
+from = ["review"]
+to = "disputed"
+roles = ["reviewer"]
+
+[[moves]]
+id = "close"
+title = "Close"
+from = ["open", "disputed"]
+to = "closed"
+roles = ["chair"]
+
+[[moves.fields]]
+id = "reviewed"
+label = "Every action reviewed"
+kind = "confirm"
+required = true
+
+[[moves.fields]]
+id = "met_on"
+label = "Date the panel met"
+kind = "date"
+required = true
+by_deadline = true
+
+[[moves.fields]]
+id = "note"
+label = "Anything else"
+kind = "text"
+"#;
+    toml::from_str(text).expect("a workflow")
 }
 
-fn rules(workflow: Workflow, stages: &[EscalationStage]) -> Rules<'_> {
-    Rules {
-        workflow,
-        stages,
+fn flow(w: &WorkflowConfig) -> Flow<'_> {
+    Flow {
+        workflow: w,
+        start: &w.start,
         zone: chrono_tz::Europe::London,
         calendar: crate::calendar::Calendar::named("england-and-wales").expect("built in"),
     }
 }
 
-/// Monday 3 March 2025, 10:00 UTC: no bank holiday in the week after.
+/// Monday 3 March 2025, 10:00 UTC: no bank holiday in the fortnight after.
 fn monday() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 3, 3, 10, 0, 0)
         .single()
         .expect("a time")
 }
 
-fn by(role: Role) -> Signer<'static> {
+fn by(role: &str, days_later: i64) -> Signer<'_> {
     Signer {
         name: "someone",
         role,
-        at: monday(),
+        at: monday() + chrono::Duration::days(days_later),
     }
 }
 
@@ -46,329 +115,266 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a date")
 }
 
+/// A post of `pairs`, as the handler hands it over.
+fn post(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |name| map.get(name).cloned()
+}
+
 #[test]
-fn a_first_decision_sets_the_status_and_is_signed_with_its_trimmed_rationale() {
-    let st = stages();
+fn a_new_case_is_in_the_start_state_and_only_its_roles_see_it() {
+    let w = workflow();
+    let f = flow(&w);
+    let case = Case::default();
+    assert_eq!(f.state_id(&case), "endorse");
+    assert_eq!(f.state_title(&case), "Awaiting endorsement");
+    assert!(f.seen_by(&case, "manager"));
+    assert!(!f.seen_by(&case, "reviewer"), "not before endorsement");
+    assert_eq!(f.deadline(&case, monday()), None);
+    let offered: Vec<_> = f.moves_for(&case, "manager").map(|m| &m.id).collect();
+    assert_eq!(offered, ["endorse"]);
+    assert_eq!(f.moves_for(&case, "reviewer").count(), 0);
+}
+
+#[test]
+fn a_move_is_signed_with_its_trimmed_reason_and_starts_the_next_deadline() {
+    let w = workflow();
+    let f = flow(&w);
     let mut case = Case::default();
-    let moved = case
-        .decide(
-            &rules(Workflow::Threshold, &st),
-            Some(Outcome::Accept),
-            "  meets it \n",
-            &by(Role::Reviewer),
+    let m = f
+        .apply(
+            &mut case,
+            monday(),
+            "endorse",
+            &post(&[("reason", "  known to us \n")]),
+            &by("manager", 2),
         )
-        .expect("decided");
-    assert_eq!(moved, Move::Decided(Outcome::Accept));
-    assert_eq!(case.status, Status::Accepted);
-    let (outcome, signed) = case.decision.clone().expect("a decision");
+        .expect("endorsed");
+    assert_eq!(m.to, "review");
+    assert_eq!(case.state, "review");
+    let step = case.last_into("review").expect("endorsement recorded");
     assert_eq!(
-        (outcome, signed.by.as_str(), signed.rationale.as_str()),
-        (Outcome::Accept, "someone", "meets it")
+        (
+            step.id.as_str(),
+            step.by.as_str(),
+            step.role.as_str(),
+            step.reason.as_str()
+        ),
+        ("endorse", "someone", "manager", "known to us")
     );
-    assert_eq!(case.history, vec![(Status::Accepted, signed)]);
-    assert!(case.stage1.is_none() && case.corrections.is_empty());
+    assert_eq!(step.at, monday() + chrono::Duration::days(2));
+    // Seven working days from Wednesday 5 March (the endorsement), not from the submission.
+    assert_eq!(f.deadline(&case, monday()), Some(day(2025, 3, 14)));
+    assert!(f.seen_by(&case, "reviewer"));
 }
 
 #[test]
-fn a_correction_replaces_the_decision_and_keeps_the_earlier_one() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = Case::default();
-    case.decide(&r, Some(Outcome::Accept), "first", &by(Role::Reviewer))
-        .expect("decided");
+fn the_start_state_counts_its_deadline_from_the_submission() {
+    let w = workflow();
+    let f = Flow {
+        start: "review",
+        ..flow(&w)
+    };
     assert_eq!(
-        case.may_decide(&r),
-        Ok(()),
-        "an accept with no escalation may be corrected"
+        f.deadline(&Case::default(), monday()),
+        Some(day(2025, 3, 12))
     );
-    let moved = case
-        .decide(
-            &r,
-            Some(Outcome::NotAccepted),
-            "second",
-            &by(Role::Reviewer),
-        )
-        .expect("corrected");
-    assert_eq!(moved, Move::Corrected(Outcome::NotAccepted));
-    assert_eq!(case.status, Status::NotAccepted);
-    assert_eq!(case.corrections.len(), 1);
-    assert_eq!(case.corrections[0].0, Outcome::Accept);
-    assert_eq!(case.corrections[0].1.rationale, "first");
-    assert_eq!(case.history.len(), 2);
 }
 
 #[test]
-fn escalating_opens_the_first_stage_due_in_its_working_days() {
-    let st = stages();
+fn a_calendar_day_deadline_counts_weekends() {
+    let w = workflow();
+    let f = flow(&w);
     let mut case = Case::default();
-    case.decide(
-        &rules(Workflow::Threshold, &st),
-        Some(Outcome::Escalate),
-        "disputed",
-        &by(Role::Reviewer),
-    )
-    .expect("escalated");
-    assert_eq!(case.status, Status::Escalated);
-    let stage = case.stage1.clone().expect("stage 1 open");
-    assert_eq!(
-        stage.deadline,
-        day(2025, 3, 10),
-        "five working days after Monday"
-    );
-    assert_eq!(stage.outcome, None);
-    assert_eq!(case.open_stage(), Some(0));
+    let ok = post(&[("reason", "r")]);
+    f.apply(&mut case, monday(), "endorse", &ok, &by("manager", 0))
+        .expect("endorse");
+    f.apply(&mut case, monday(), "dispute", &ok, &by("reviewer", 0))
+        .expect("dispute");
+    assert_eq!(f.deadline(&case, monday()), Some(day(2025, 3, 10)));
 }
 
 #[test]
-fn a_status_only_record_takes_no_decision() {
-    let st = stages();
+fn a_move_from_the_wrong_state_or_by_the_wrong_role_is_refused_and_changes_nothing() {
+    let w = workflow();
+    let f = flow(&w);
     let mut case = Case::default();
-    let refused = case.decide(
-        &rules(Workflow::Status, &st),
-        Some(Outcome::Accept),
-        "x",
-        &by(Role::Reviewer),
-    );
-    assert_eq!(refused, Err(Refusal::NotNow(NotNow::StatusRecord)));
-    assert_eq!(case, Case::default(), "nothing changed");
-}
-
-#[test]
-fn an_escalated_decision_can_no_longer_be_corrected() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = Case::default();
-    case.decide(&r, Some(Outcome::Escalate), "disputed", &by(Role::Reviewer))
-        .expect("escalated");
+    let ok = post(&[("reason", "r")]);
     let before = case.clone();
-    assert_eq!(case.may_decide(&r), Err(Refusal::NotNow(NotNow::Settled)));
     assert_eq!(
-        case.decide(&r, Some(Outcome::Accept), "x", &by(Role::Reviewer)),
-        Err(Refusal::NotNow(NotNow::Settled))
+        f.apply(&mut case, monday(), "accept", &ok, &by("reviewer", 0)),
+        Err(Refusal::NotNow)
+    );
+    assert_eq!(
+        f.apply(&mut case, monday(), "endorse", &ok, &by("reviewer", 0)),
+        Err(Refusal::NotYours)
+    );
+    assert_eq!(
+        f.apply(&mut case, monday(), "merge", &ok, &by("manager", 0)),
+        Err(Refusal::Unknown)
     );
     assert_eq!(case, before);
 }
 
 #[test]
-fn a_decision_without_a_choice_or_rationale_names_both_problems_and_changes_nothing() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = Case::default();
+fn a_reason_is_always_required_and_every_problem_is_named_at_once() {
+    let w = workflow();
+    let f = flow(&w);
+    let mut case = Case {
+        state: "open".into(),
+        ..Case::default()
+    };
+    let before = case.clone();
+    let refused = f.apply(
+        &mut case,
+        monday(),
+        "close",
+        &post(&[
+            ("reason", "   "),
+            ("met_on-day", "31"),
+            ("met_on-month", "2"),
+            ("met_on-year", "2025"),
+        ]),
+        &by("chair", 0),
+    );
     assert_eq!(
-        case.decide(&r, None, "   ", &by(Role::Reviewer)),
+        refused,
         Err(Refusal::Incomplete(vec![
-            Problem::NoChoice,
-            Problem::NoRationale
+            ("reviewed".into(), Problem::Missing),
+            ("met_on".into(), Problem::NotADate),
+            ("reason".into(), Problem::Missing),
         ]))
     );
-    let long = "x".repeat(MAX_RATIONALE + 1);
-    assert_eq!(
-        case.decide(&r, Some(Outcome::Accept), &long, &by(Role::Reviewer)),
-        Err(Refusal::Incomplete(vec![Problem::RationaleTooLong]))
-    );
-    let exactly = "é".repeat(MAX_RATIONALE);
-    assert!(
-        case.clone()
-            .decide(&r, Some(Outcome::Accept), &exactly, &by(Role::Reviewer))
-            .is_ok(),
-        "characters, not bytes"
-    );
-    assert_eq!(case, Case::default());
-}
-
-fn escalated(r: &Rules) -> Case {
-    let mut case = Case::default();
-    case.decide(r, Some(Outcome::Escalate), "disputed", &by(Role::Reviewer))
-        .expect("escalated");
-    case
-}
-
-#[test]
-fn no_stage_outcome_is_recorded_without_an_open_stage() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = Case::default();
-    assert_eq!(
-        case.may_record_stage(&r, Role::Chair),
-        Err(Refusal::NotNow(NotNow::NoOpenStage))
-    );
-    assert_eq!(
-        case.record_stage(&r, Some(StageResult::Accept), "x", &by(Role::Chair)),
-        Err(Refusal::NotNow(NotNow::NoOpenStage))
-    );
-}
-
-#[test]
-fn only_the_roles_configured_for_a_stage_record_its_outcome() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = escalated(&r);
-    let before = case.clone();
-    assert_eq!(
-        case.may_record_stage(&r, Role::Reviewer),
-        Err(Refusal::NotYourStage)
-    );
-    assert_eq!(
-        case.record_stage(&r, Some(StageResult::Accept), "x", &by(Role::Reviewer)),
-        Err(Refusal::NotYourStage)
-    );
     assert_eq!(case, before);
-    assert_eq!(case.may_record_stage(&r, Role::Chair), Ok(0));
-}
-
-#[test]
-fn an_unresolved_first_stage_opens_the_second_due_in_calendar_days() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = escalated(&r);
-    let moved = case
-        .record_stage(
-            &r,
-            Some(StageResult::Unresolved),
-            "no agreement",
-            &by(Role::Chair),
-        )
-        .expect("recorded");
-    assert_eq!(moved, Move::StageRecorded(0, StageResult::Unresolved));
-    assert_eq!(case.status, Status::Escalated, "still awaiting a decision");
-    let first = case.stage1.clone().expect("stage 1");
-    assert_eq!(
-        first.outcome.map(|(res, s)| (res, s.rationale)),
-        Some((StageResult::Unresolved, "no agreement".into()))
+    let long = "x".repeat(MAX_REASON + 1);
+    let refused = f.apply(
+        &mut case,
+        monday(),
+        "close",
+        &post(&[
+            ("reason", &long),
+            ("reviewed", "yes"),
+            ("met_on-day", "3"),
+            ("met_on-month", "3"),
+            ("met_on-year", "2025"),
+        ]),
+        &by("chair", 0),
     );
-    let second = case.stage2.clone().expect("stage 2 open");
-    assert_eq!(second.deadline, day(2025, 3, 10), "seven calendar days");
-    assert_eq!(case.open_stage(), Some(1));
-    // The second stage's roles differ: a reviewer may record it.
-    assert_eq!(case.may_record_stage(&r, Role::Reviewer), Ok(1));
-}
-
-#[test]
-fn the_last_stage_decides_so_unresolved_is_not_on_offer_there() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = escalated(&r);
-    case.record_stage(
-        &r,
-        Some(StageResult::Unresolved),
-        "no agreement",
-        &by(Role::Chair),
-    )
-    .expect("stage 1");
-    let before = case.clone();
     assert_eq!(
-        case.record_stage(
-            &r,
-            Some(StageResult::Unresolved),
-            "still not",
-            &by(Role::Chair)
-        ),
-        Err(Refusal::Incomplete(vec![Problem::NoChoice]))
+        refused,
+        Err(Refusal::Incomplete(vec![(
+            "reason".into(),
+            Problem::TooLong
+        )]))
     );
-    assert_eq!(case, before);
-    let moved = case
-        .record_stage(&r, Some(StageResult::Accept), "agreed", &by(Role::Chair))
-        .expect("stage 2");
-    assert_eq!(moved, Move::StageRecorded(1, StageResult::Accept));
-    assert_eq!(case.status, Status::Accepted);
-    assert_eq!(case.open_stage(), None);
-    assert_eq!(case.history.last().map(|(s, _)| *s), Some(Status::Accepted));
 }
 
 #[test]
-fn a_first_stage_that_settles_opens_no_second() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = escalated(&r);
-    case.record_stage(
-        &r,
-        Some(StageResult::NotAccepted),
-        "agreed",
-        &by(Role::Chair),
+fn a_move_keeps_its_answers_with_their_labels_and_leaves_optional_ones_out() {
+    let w = workflow();
+    let f = flow(&w);
+    let mut case = Case {
+        state: "open".into(),
+        ..Case::default()
+    };
+    f.apply(
+        &mut case,
+        monday(),
+        "close",
+        &post(&[
+            ("reason", "managed"),
+            ("reviewed", "yes"),
+            ("met_on-day", "4"),
+            ("met_on-month", "3"),
+            ("met_on-year", "2025"),
+            ("note", " "),
+        ]),
+        &by("chair", 1),
     )
-    .expect("recorded");
-    assert_eq!(case.status, Status::NotAccepted);
-    assert!(case.stage2.is_none() && case.open_stage().is_none());
-    assert_eq!(case.may_decide(&r), Err(Refusal::NotNow(NotNow::Settled)));
+    .expect("closed");
+    let step = case.history.last().expect("a step");
+    assert_eq!(
+        step.answers,
+        [
+            ("Every action reviewed".to_string(), "Yes".to_string()),
+            ("Date the panel met".to_string(), "4 March 2025".to_string()),
+        ]
+    );
+    assert_eq!(f.moves_for(&case, "chair").count(), 0, "closed is the end");
 }
 
 #[test]
-fn a_status_only_record_moves_to_a_settable_status_until_closed() {
-    let st = stages();
-    let r = rules(Workflow::Status, &st);
+fn a_date_by_deadline_may_not_fall_after_the_deadline_of_the_state_being_left() {
+    let w = workflow();
+    let f = flow(&w);
     let mut case = Case::default();
+    let ok = post(&[("reason", "r")]);
+    f.apply(&mut case, monday(), "endorse", &ok, &by("manager", 0))
+        .expect("endorse");
+    f.apply(&mut case, monday(), "dispute", &ok, &by("reviewer", 0))
+        .expect("dispute");
+    // The dispute is due Monday 10 March: a panel date of the 11th is too late.
+    let late = post(&[
+        ("reason", "r"),
+        ("reviewed", "yes"),
+        ("met_on-day", "11"),
+        ("met_on-month", "3"),
+        ("met_on-year", "2025"),
+    ]);
     assert_eq!(
-        case.set_status(&r, Some(Status::Accepted), "x", &by(Role::Reviewer)),
-        Err(Refusal::Incomplete(vec![Problem::NoChoice])),
-        "a threshold status is not on offer"
+        f.apply(&mut case, monday(), "close", &late, &by("chair", 0)),
+        Err(Refusal::Incomplete(vec![(
+            "met_on".into(),
+            Problem::AfterDeadline(day(2025, 3, 10))
+        )]))
     );
-    let moved = case
-        .set_status(&r, Some(Status::Reviewed), "passed on", &by(Role::Reviewer))
-        .expect("set");
-    assert_eq!(moved, Move::StatusSet(Status::Reviewed));
-    assert_eq!(case.status, Status::Reviewed);
-    case.set_status(&r, Some(Status::Closed), "done", &by(Role::Reviewer))
-        .expect("closed");
-    assert_eq!(
-        case.may_set_status(&r),
-        Err(Refusal::NotNow(NotNow::Closed))
-    );
-    assert_eq!(
-        case.set_status(&r, Some(Status::Reviewed), "reopen", &by(Role::Reviewer)),
-        Err(Refusal::NotNow(NotNow::Closed))
-    );
+    let in_time = post(&[
+        ("reason", "r"),
+        ("reviewed", "yes"),
+        ("met_on-day", "10"),
+        ("met_on-month", "3"),
+        ("met_on-year", "2025"),
+    ]);
+    f.apply(&mut case, monday(), "close", &in_time, &by("chair", 0))
+        .expect("on the deadline day is in time");
+}
+
+#[test]
+fn history_is_only_ever_appended_and_the_fingerprint_follows_every_change() {
+    let w = workflow();
+    let f = flow(&w);
+    let mut case = Case::default();
+    let ok = post(&[("reason", "r")]);
+    let prints = [case.fingerprint()];
+    f.apply(&mut case, monday(), "endorse", &ok, &by("manager", 0))
+        .expect("endorse");
+    let first = case.history[0].clone();
+    assert_ne!(case.fingerprint(), prints[0]);
+    f.apply(&mut case, monday(), "accept", &ok, &by("reviewer", 0))
+        .expect("accept");
     assert_eq!(case.history.len(), 2);
-}
-
-#[test]
-fn a_threshold_record_takes_no_status() {
-    let st = stages();
-    let mut case = Case::default();
+    assert_eq!(case.history[0], first, "earlier steps are never rewritten");
     assert_eq!(
-        case.set_status(
-            &rules(Workflow::Threshold, &st),
-            Some(Status::Reviewed),
-            "x",
-            &by(Role::Reviewer)
-        ),
-        Err(Refusal::NotNow(NotNow::ThresholdRecord))
+        (case.history[1].from.as_str(), case.history[1].to.as_str()),
+        ("review", "open")
     );
 }
 
 #[test]
-fn each_move_is_audited_under_its_own_words() {
-    for (moved, action) in [
-        (Move::Decided(Outcome::Accept), "decision:accept"),
-        (
-            Move::Corrected(Outcome::NotAccepted),
-            "decision-corrected:not-accepted",
-        ),
-        (
-            Move::StageRecorded(0, StageResult::Unresolved),
-            "escalation-stage1:unresolved",
-        ),
-        (
-            Move::StageRecorded(1, StageResult::Accept),
-            "escalation-stage2:accept",
-        ),
-        (Move::StatusSet(Status::Reviewed), "status:reviewed"),
-    ] {
-        assert_eq!(moved.audit_action(), action);
-    }
-}
-
-#[test]
-fn the_fingerprint_follows_every_change() {
-    let st = stages();
-    let r = rules(Workflow::Threshold, &st);
-    let mut case = Case::default();
-    let before = case.fingerprint();
+fn a_field_kind_and_its_names_are_what_the_page_posts() {
+    let f = MoveField {
+        id: "met_on".into(),
+        label: "Date".into(),
+        hint: String::new(),
+        kind: FieldKind::Date,
+        required: false,
+        by_deadline: false,
+    };
     assert_eq!(
-        before,
-        Case::default().fingerprint(),
-        "equal cases, equal prints"
+        date_parts(&f.id),
+        ["met_on-day", "met_on-month", "met_on-year"].map(String::from)
     );
-    case.decide(&r, Some(Outcome::Accept), "x", &by(Role::Reviewer))
-        .expect("decided");
-    assert_ne!(case.fingerprint(), before);
 }

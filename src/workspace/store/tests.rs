@@ -1,7 +1,6 @@
 //! The store's own rules: sequence gaps, and a case change refused once overtaken.
 
 use super::*;
-use crate::workspace::case::Status;
 use crate::workspace::model::Submission;
 
 fn referral() -> Referral {
@@ -37,24 +36,42 @@ fn a_case_changed_from_an_overtaken_copy_is_refused_and_nothing_is_written() {
         .expect("unlock");
     let r = referral();
     assert!(store.insert_new(&r).expect("insert"));
-    let with = |status| Case {
-        status,
+    let with = |state: &str| Case {
+        state: state.into(),
         ..Case::default()
     };
-    let first = with(Status::Accepted);
+    let first = with("accepted");
     assert!(store
-        .save_case(&r.key, &r.case, first.clone())
+        .save_case(&r.key, &r.case, first.clone(), ("rev.one", "move:accept"))
         .expect("save")
         .is_ok());
-    // A second change made from the same (now old) case is refused with the case as it is.
+    // A second change made from the same (now old) case is refused with the case as it is,
+    // and its audit entry is not written either.
     match store
-        .save_case(&r.key, &r.case, with(Status::NotAccepted))
+        .save_case(
+            &r.key,
+            &r.case,
+            with("not-accepted"),
+            ("rev.two", "move:not-accept"),
+        )
         .expect("save")
     {
         Err(Overtaken(now)) => assert_eq!(now.case, first),
         Ok(()) => panic!("an overtaken change was saved"),
     }
     assert_eq!(store.get(&r.key).expect("get").expect("there").case, first);
+    let trail: Vec<_> = (store.audit.recent(10).expect("audit").into_iter())
+        .map(|e| (e.actor, e.action, e.record))
+        .collect();
+    assert_eq!(
+        trail,
+        [(
+            "rev.one".to_string(),
+            "move:accept".to_string(),
+            r.key.path()
+        )],
+        "the saved move's entry, written with it; none for the refused one"
+    );
 }
 
 #[test]

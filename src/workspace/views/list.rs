@@ -4,7 +4,6 @@
 use maud::{html, Markup};
 
 use super::{csrf_field, page, Chrome};
-use crate::workspace::case::Status;
 use crate::workspace::listing::{KioskGaps, Row};
 use crate::workspace::pull::PullReport;
 
@@ -14,6 +13,8 @@ pub struct Filters<'a> {
     pub status: &'a str,
     pub form: &'a str,
     pub las: &'a [String],
+    /// Every workflow's states, (id, title), each id once.
+    pub states: Vec<(&'a str, &'a str)>,
     /// (id, title)
     pub forms: Vec<(&'a str, &'a str)>,
 }
@@ -30,7 +31,7 @@ pub struct ListView<'a> {
 
 pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
     let main = html! {
-        h1.govuk-heading-xl { "Referrals" }
+        h1.govuk-heading-xl { "Cases" }
         @for (kiosk, gaps) in &v.gaps { (gap_warning(kiosk, gaps)) }
         @if let Some((at, reports)) = &v.last_pull { (last_pull(at, reports)) }
         div.app-no-print {
@@ -46,12 +47,12 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
             (filters(&v.filters))
         }
         @if v.rows.is_empty() {
-            p.govuk-body { "No referrals match." }
+            p.govuk-body { "No cases match." }
         } @else {
             (table(v.rows))
         }
     };
-    page(c, "Referrals", "/", main)
+    page(c, "Cases", "/", main)
 }
 
 fn gap_warning(kiosk: &str, gaps: &[(u64, u64)]) -> Markup {
@@ -107,13 +108,12 @@ fn select(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> M
 
 fn filters(f: &Filters) -> Markup {
     let las: Vec<(&str, &str)> = f.las.iter().map(|l| (l.as_str(), l.as_str())).collect();
-    let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.slug(), s.label())).collect();
     html! {
         form method="get" action="/" {
             fieldset.govuk-fieldset {
                 legend.govuk-fieldset__legend.govuk-fieldset__legend--m { "Filter" }
                 (select("la", "Local authority", f.la, &las))
-                (select("status", "Status", f.status, &statuses))
+                (select("status", "Stage", f.status, &f.states))
                 (select("form", "Form", f.form, &f.forms))
                 button.govuk-button type="submit" { "Apply filters" }
             }
@@ -124,9 +124,9 @@ fn filters(f: &Filters) -> Markup {
 fn table(rows: &[Row]) -> Markup {
     html! {
         table.govuk-table {
-            caption.govuk-table__caption.govuk-table__caption--m { (rows.len()) @if rows.len() == 1 { " referral" } @else { " referrals" } ", urgent first, then by deadline" }
+            caption.govuk-table__caption.govuk-table__caption--m { (rows.len()) @if rows.len() == 1 { " case" } @else { " cases" } ", urgent first, then by deadline" }
             thead.govuk-table__head { tr.govuk-table__row {
-                @for h in ["Reference", "Form", "Presenting LA", "Owning LA", "Submitted", "Status", "Decision due"] {
+                @for h in ["Reference", "Form", "Presenting LA", "Owning LA", "Submitted", "Stage", "Due"] {
                     th.govuk-table__header.app-nowrap scope="col" { (h) }
                 }
             } }
@@ -141,9 +141,9 @@ fn table(rows: &[Row]) -> Markup {
                         td.govuk-table__cell { (r.presenting_authority) }
                         td.govuk-table__cell { (r.owning_authority) }
                         td.govuk-table__cell { (r.received) }
-                        td.govuk-table__cell { (r.status.label()) }
+                        td.govuk-table__cell { (r.state) }
                         td.govuk-table__cell {
-                            span.app-nowrap { (r.deadline.format("%-d %b %Y")) }
+                            @if let Some(d) = r.deadline { span.app-nowrap { (d.format("%-d %b %Y")) } } @else { "—" }
                             @if r.overdue { " " strong.govuk-tag.govuk-tag--red { "Overdue" } }
                         }
                     }

@@ -7,7 +7,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::http::extract::Refused;
-use crate::workspace::case::NotNow;
 use crate::workspace::Inbox;
 
 /// Every way a request can fail. Internal detail is logged under the request id, never shown.
@@ -25,9 +24,9 @@ pub enum InboxError {
     /// A post that is not the form its route takes (see `http::extract::Refused`).
     #[error("{0}")]
     Malformed(String),
-    /// The case is not at a point where the move asked for can be made.
-    #[error("case move refused: {0}")]
-    NotNow(NotNow),
+    /// The case is not in a state the move asked for starts from.
+    #[error("case move refused: not from this state")]
+    NotNow,
     #[error("too many requests")]
     TooMany { retry_after: u64 },
     #[error("unsupported media type")]
@@ -79,17 +78,6 @@ impl From<tower_sessions::session::Error> for InboxError {
     }
 }
 
-/// Why a case refused a move, for people (the `Display` text is the log's).
-fn not_now(why: NotNow) -> &'static str {
-    match why {
-        NotNow::StatusRecord => "This record takes a status, not a threshold decision.",
-        NotNow::Settled => "This referral's threshold decision went to escalation, so it cannot be recorded or corrected now.",
-        NotNow::NoOpenStage => "There is no open escalation stage to record an outcome for.",
-        NotNow::ThresholdRecord => "Referrals move on by a threshold decision, not by a status.",
-        NotNow::Closed => "This record is closed, so its status cannot change.",
-    }
-}
-
 /// Carried to the layer that renders error pages (`layers::render_errors`), which has the
 /// site and the session to render the page with.
 #[derive(Clone)]
@@ -104,7 +92,7 @@ impl InboxError {
             Self::SignIn => StatusCode::SEE_OTHER,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Malformed(_) | Self::NotNow(_) => StatusCode::BAD_REQUEST,
+            Self::Malformed(_) | Self::NotNow => StatusCode::BAD_REQUEST,
             Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -117,7 +105,7 @@ impl InboxError {
             Self::SignIn => ("Sign in", "Sign in to continue."),
             Self::Forbidden => (
                 "You cannot do that",
-                "Your role does not allow this. Ask an inbox administrator if you need it.",
+                "Your role does not allow this. Ask a workspace administrator if you need it.",
             ),
             Self::NotFound => (
                 "Page not found",
@@ -129,16 +117,16 @@ impl InboxError {
             ),
             Self::Malformed(_) => (
                 "Something was missing",
-                "The page sent a form the inbox could not read. Go back, reload the page and try again.",
+                "The page sent a form the workspace could not read. Go back, reload the page and try again.",
             ),
-            Self::NotNow(why) => {
-                let text = format!("{} Go back to the referral and reload it to see where it stands.", not_now(*why));
-                return ("That cannot be done now", text);
-            }
+            Self::NotNow => (
+                "That cannot be done now",
+                "This case has moved on to a stage where that is not possible. Go back to the case and reload it to see where it stands.",
+            ),
             Self::TooMany { .. } => ("Too many attempts", "Wait a minute, then try again."),
             Self::MediaType => (
                 "Something was missing",
-                "The page sent information in a form the inbox does not accept. Go back, reload the page and try again.",
+                "The page sent information in a form the workspace does not accept. Go back, reload the page and try again.",
             ),
             Self::Internal(_) => (
                 "Sorry, there is a problem",

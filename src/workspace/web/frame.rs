@@ -5,7 +5,7 @@
 use crate::workspace::accounts::{Permission, User};
 use crate::workspace::deadline;
 use crate::workspace::model::Referral;
-use crate::workspace::views::{Chrome, ReferralView};
+use crate::workspace::views::{CaseView, Chrome};
 use crate::workspace::Inbox;
 
 /// The frame of a page before signing in.
@@ -45,24 +45,20 @@ pub fn error<'a>(inbox: &'a Inbox, who: Option<&'a (User, String)>) -> Chrome<'a
     }
 }
 
-/// One referral as `user` sees it.
-pub fn referral<'a>(inbox: &'a Inbox, user: &User, r: &'a Referral) -> ReferralView<'a> {
-    let rules = inbox.rules(r);
-    let deadline = inbox.decision_deadline(r);
-    let case = &r.case;
-    ReferralView {
+/// One case as `user` sees it: the moves offered are exactly those the case would accept from
+/// this user's role now.
+pub fn case<'a>(inbox: &'a Inbox, user: &'a User, r: &'a Referral) -> CaseView<'a> {
+    let flow = inbox.flow(r);
+    let deadline = flow.deadline(&r.case, r.created_at);
+    CaseView {
         referral: r,
         form: inbox.form_of(r),
+        state: flow.state_title(&r.case),
         deadline,
-        overdue: case.status.awaiting_decision() && deadline::is_overdue(deadline, inbox.today()),
-        can_decide: user.role.may(Permission::Decide) && case.may_decide(&rules).is_ok(),
-        open_stage: case.open_stage(),
-        can_escalate: case.may_record_stage(&rules, user.role).is_ok(),
-        stages: &inbox.config.inbox.escalation,
-        zone: inbox.config.zone(),
-        can_set_status: user.role.may(Permission::SetStatus) && case.may_set_status(&rules).is_ok(),
+        overdue: deadline.is_some_and(|d| deadline::is_overdue(d, inbox.today())),
+        moves: flow.moves_for(&r.case, user.role.label()).collect(),
         can_export: user.role.may(Permission::Export),
-        seen: case.fingerprint(),
-        posted: None,
+        zone: inbox.config.zone(),
+        overtaken: None,
     }
 }

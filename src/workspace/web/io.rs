@@ -8,7 +8,6 @@ use anyhow::Result;
 
 use super::error::InboxError;
 use crate::workspace::accounts::{Permission, User};
-use crate::workspace::case::Move;
 use crate::workspace::model::{RecordKey, Referral};
 use crate::workspace::{listing, Inbox};
 
@@ -23,7 +22,7 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 /// What an audit entry written from the web records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Login,
     /// A wrong name or password.
@@ -43,8 +42,8 @@ pub enum Action {
     Pull,
     /// A request for something the user's role does not allow.
     Denied(Permission),
-    /// A case moved on.
-    Moved(Move),
+    /// A case moved on: the move's id.
+    Moved(String),
 }
 
 impl fmt::Display for Action {
@@ -64,7 +63,7 @@ impl fmt::Display for Action {
             Action::QuarantineView => "quarantine-view",
             Action::Pull => "pull",
             Action::Denied(p) => return write!(f, "denied:{}", p.name()),
-            Action::Moved(m) => return f.write_str(&m.audit_action()),
+            Action::Moved(m) => return write!(f, "move:{m}"),
         };
         f.write_str(word)
     }

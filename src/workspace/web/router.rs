@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use super::error::InboxError;
 use super::layers::{self, render_errors};
-use super::{assets, auth, decisions, quarantine, referrals};
+use super::{assets, auth, cases, moves, quarantine};
 use crate::http::headers::{security_headers, HeaderPolicy};
 use crate::http::log::log_requests;
 use crate::workspace::Inbox;
@@ -24,8 +24,8 @@ pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Route
     let timeout = Duration::from_secs(c.request_timeout_secs);
     Router::new()
         .merge(auth::router())
-        .merge(referrals::router())
-        .merge(decisions::router())
+        .merge(cases::router())
+        .merge(moves::router())
         .merge(quarantine::router())
         .fallback(|| async { InboxError::NotFound })
         .layer(from_fn(layers::no_store))

@@ -44,7 +44,7 @@ pub async fn serve_on(
              and token_file to prem.toml)"
         );
     }
-    eprintln!("inbox on http://{}/", listener.local_addr()?);
+    eprintln!("workspace on http://{}/", listener.local_addr()?);
     let c = &inbox.config.inbox;
     let header_timeout = Duration::from_secs(c.header_timeout_secs);
     let drain = Duration::from_secs(c.request_timeout_secs);

@@ -55,9 +55,7 @@ pub mod may {
 
     needs!(
         ViewList,
-        ViewReferral,
-        Decide,
-        SetStatus,
+        ViewCase,
         Pull,
         Export,
         ExportCsv,
@@ -90,7 +88,10 @@ pub async fn current_user(
     } else {
         blocking(move || accounts::get(&store, &name)).await?
     };
-    let user = user.filter(|u| !u.disabled);
+    let mut user = user.filter(|u| !u.disabled);
+    if let Some(u) = user.as_mut() {
+        inbox.roles.resolve(&mut u.role);
+    }
     if user.is_none() {
         session.flush().await?;
     }
@@ -161,7 +162,7 @@ impl<P> SignedIn<P> {
     pub fn signer(&self) -> Signer<'_> {
         Signer {
             name: &self.user.name,
-            role: self.user.role,
+            role: self.user.role.label(),
             at: Utc::now(),
         }
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use prem::config::{Config, KioskSource};
-use prem::workspace::accounts::{self, Role};
+use prem::workspace::accounts;
 use prem::workspace::{totp, Costs, Inbox};
 
 use super::background::Background;
@@ -139,16 +139,41 @@ impl InboxHarness {
             .block_on(prem::workspace::pull_all(inbox, "test"))
     }
 
-    pub fn add_user(&self, name: &str, role: Role, la: Option<&str>) -> String {
-        accounts::add(&self.inbox().store, name, role, la, CHEAP)
+    pub fn add_user(&self, name: &str, role: &str, la: Option<&str>) -> String {
+        let role = self.inbox().roles.get(role);
+        accounts::add(&self.inbox().store, name, &role, la, CHEAP)
             .expect("add user")
             .to_string()
     }
 
     /// A new user of `role`, signed in over HTTP; the browser.
-    pub fn signed_in(&self, name: &str, role: Role, la: Option<&str>) -> Browser {
+    pub fn signed_in(&self, name: &str, role: &str, la: Option<&str>) -> Browser {
         let password = self.add_user(name, role, la);
         sign_in(self, name, &password)
+    }
+
+    /// Makes `step` on the case of `key` as `role` straight through the store (what a page
+    /// would do), for tests about what comes after it; panics if the case refuses.
+    pub fn move_case(&self, key: &prem::workspace::RecordKey, step: &str, role: &str) {
+        let inbox = self.inbox();
+        let r = inbox.store.get(key).expect("get").expect("stored");
+        let mut case = r.case.clone();
+        let reason = |name: &str| (name == "reason").then(|| "set up by the test".to_string());
+        let by = prem::workspace::case::Signer {
+            name: "test",
+            role,
+            at: Utc::now(),
+        };
+        inbox
+            .flow(&r)
+            .apply(&mut case, r.created_at, step, &reason, &by)
+            .expect("the move is allowed");
+        let action = format!("move:{step}");
+        inbox
+            .store
+            .save_case(key, &r.case, case, ("test", &action))
+            .expect("save")
+            .expect("not overtaken");
     }
 
     /// The audit trail's actions, oldest first.

@@ -28,9 +28,9 @@ pub fn router() -> Router<Arc<Inbox>> {
         .route("/pull", post(pull_now))
         .route("/export.csv", get(export_csv))
         .route("/audit/", get(audit_trail))
-        .route("/referrals/{kiosk}/{id}", get(show))
-        .route("/referrals/{kiosk}/{id}/print", get(print))
-        .route("/referrals/{kiosk}/{id}/export.json", get(export_json))
+        .route("/cases/{kiosk}/{id}", get(show))
+        .route("/cases/{kiosk}/{id}/print", get(print))
+        .route("/cases/{kiosk}/{id}/export.json", get(export_json))
 }
 
 async fn list(
@@ -64,6 +64,7 @@ fn list_view<'a, P>(
             form: &filter.form,
             las: &inbox.config.partnership.local_authorities,
             forms: forms.map(|f| (f.id.as_str(), f.title.as_str())).collect(),
+            states: listing::states(inbox),
         },
         gaps,
         last_pull: last.map(|(at, r)| (at.format("%-d %b %Y %H:%M UTC").to_string(), &r[..])),
@@ -74,13 +75,13 @@ fn list_view<'a, P>(
 
 async fn show(
     State(inbox): Shared,
-    user: SignedIn<may::ViewReferral>,
+    user: SignedIn<may::ViewCase>,
     Path(key): Path<RecordKey>,
 ) -> Result<Response, InboxError> {
     let r = io::referral(&inbox, &user, key).await?;
     user.audit(&inbox, Action::View, &r.key.path()).await?;
-    let view = frame::referral(&inbox, &user, &r);
-    Ok(views::referral_page(&user.frame(&inbox).await?, &view).into_response())
+    let view = frame::case(&inbox, &user, &r);
+    Ok(views::case_page(&user.frame(&inbox).await?, &view).into_response())
 }
 
 async fn print(
@@ -91,7 +92,7 @@ async fn print(
     let r = io::referral(&inbox, &user, key).await?;
     user.audit(&inbox, Action::ExportPrint, &r.key.path())
         .await?;
-    let view = frame::referral(&inbox, &user, &r);
+    let view = frame::case(&inbox, &user, &r);
     Ok(views::print_page(&user.frame(&inbox).await?, &view).into_response())
 }
 
@@ -108,7 +109,7 @@ async fn export_json(
     user.audit(&inbox, Action::ExportJson, &r.key.path())
         .await?;
     let marking = &inbox.config.inbox.protective_marking;
-    let body = export::referral_json(&r, inbox.decision_deadline(&r), marking);
+    let body = export::referral_json(&r, &inbox.flow(&r), marking);
     let disposition = attachment(&export::json_file_name(&r));
     Ok((
         [(header::CONTENT_DISPOSITION, disposition)],
@@ -125,7 +126,18 @@ async fn export_csv(
     let all = blocking(move || store.all()).await?;
     user.audit(&inbox, Action::ExportCsv, "").await?;
     let marking = &inbox.config.inbox.protective_marking;
-    let body = export::csv(&all, &inbox.forms, |r| inbox.decision_deadline(r), marking);
+    let all: Vec<_> = all
+        .into_iter()
+        .filter(|r| listing::visible(&inbox, &user, r))
+        .collect();
+    let flow = |r: &crate::workspace::Referral| {
+        let flow = inbox.flow(r);
+        (
+            flow.state_id(&r.case).to_string(),
+            flow.deadline(&r.case, r.created_at),
+        )
+    };
+    let body = export::csv(&all, &inbox.forms, flow, marking);
     let headers = [
         (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
         (
