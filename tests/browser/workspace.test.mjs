@@ -1,17 +1,17 @@
-// The reviewers' inbox in real Chromium. Starts a real kiosk and a real inbox
-// (`prem serve` and `prem inbox serve` from the debug build by default, each with its
-// own temporary site folder, prem.toml and data directory, and a throwaway
-// reviewer key made with `prem keygen`), submits a referral through the
-// kiosk's forms, makes inbox accounts with `prem inbox user add`, then signs
-// in through the browser (temporary password, new password, TOTP enrolment
-// with codes computed here) and checks EVERY inbox page with axe (WCAG 2.2 AA,
-// zero violations): sign-in, new password (and its errors), enrolment, code
-// entry (and a wrong code), the lockout message, the list (with filters),
-// a referral, its print view, the decision form with errors, escalation (by
-// the chair, the role configured for it), the audit trail, records set aside
-// (a second kiosk in development mode seals to a key the inbox does not hold),
-// the 403 page and the 404 page. The inbox has no scripts, so
-// each page is also walked with JavaScript off: every form posts without it.
+// The partnership's workspace in real Chromium. Starts a real kiosk and a real workspace
+// (`prem serve` and `prem workspace serve` from the debug build by default, each with its
+// own temporary site folder, prem.toml carrying the project's roles and workflows, and data
+// directory, and a throwaway reviewer key made with `prem keygen`), submits a referral
+// through the kiosk's forms, makes accounts with `prem workspace user add`, then signs in
+// through the browser (temporary password, new password, TOTP enrolment with codes computed
+// here) and checks EVERY workspace page with axe (WCAG 2.2 AA, zero violations): sign-in,
+// new password (and its errors), enrolment, code entry (and a wrong code), the lockout
+// message, the list (with filters), a case at each stage (awaiting LA endorsement, with the
+// police, escalated, exit proposed, exited), move pages with and without errors (the
+// endorsement, by keyboard alone; the chair's exit form with its own questions), the print
+// view, the audit trail, records set aside (a second kiosk in development mode seals to a key
+// the workspace does not hold), the 403 page and the 404 page. The workspace has no scripts,
+// and a dispute decided by the panel of three is recorded with JavaScript off.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,6 +106,14 @@ const q = (s) => JSON.stringify(String(s));
  * glossary) are read from SITE/content/_data whatever build.content_dir says,
  * so `content` is also linked in.
  */
+/** The project's own roles and workflows (everything from its first [[roles]] on). */
+async function projectCasework() {
+  const text = await fs.readFile(path.join(REPO_ROOT, 'prem.toml'), 'utf8');
+  const at = text.indexOf('[[roles]]');
+  assert.ok(at > 0, 'prem.toml declares its roles');
+  return text.slice(at);
+}
+
 async function siteFolder(name, extra) {
   const dir = path.join(tmp, name);
   await fs.mkdir(dir, { recursive: true });
@@ -128,7 +136,9 @@ forms_dir = ${q(path.join(REPO_ROOT, 'forms'))}
 themes_dir = ${q(path.join(REPO_ROOT, 'themes'))}
 output_dir = ${q(path.join(dir, 'public'))}
 
-${extra}`;
+${extra}
+
+${await projectCasework()}`;
   await fs.writeFile(path.join(dir, 'prem.toml'), toml);
   return dir;
 }
@@ -240,15 +250,19 @@ url = ${q(devInternalURL)}
 token_file = ${q(devTokenFile)}
 `,
   );
-  for (const [name, role] of [
+  for (const [name, role, la] of [
     ['rev.one', 'reviewer'],
+    ['rev.two', 'reviewer'],
     ['rev.nojs', 'reviewer'],
     ['admin.one', 'admin'],
     ['chair.one', 'chair'],
     ['chair.nojs', 'chair'],
     ['locked.out', 'reviewer'],
+    // The form walk answers the last LA offered (Sunderland) as the presenting one.
+    ['lam.sunderland', 'la-manager', 'Sunderland'],
+    ['lam.gateshead', 'la-manager', 'Gateshead'],
   ]) {
-    const out = await prem(inboxSite, ['workspace', 'user', 'add', name, '--role', role]);
+    const out = await prem(inboxSite, ['workspace', 'user', 'add', name, '--role', role, ...(la ? ['--la', la] : [])]);
     const m = out.match(/shown once:\n(\S+)\n/);
     assert.ok(m, `temporary password in: ${out}`);
     temporary[name] = m[1];
@@ -399,10 +413,24 @@ async function submitReferral(formId, base = kiosk.url) {
 let reference;
 let referralPath;
 
-test('a referral submitted on the kiosk is pulled, listed, decided and escalated, every page accessible', T, async () => {
+/** Follows the link called `name` on the page. */
+async function follow(page, name) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.getByRole('link', { name, exact: true }).click()]);
+}
+
+/** The error summary is shown and each of its links reaches a field on the page. */
+async function summaryReachesFields(page, label) {
+  assert.ok(await page.locator('.govuk-error-summary').isVisible(), `${label}: error summary`);
+  assert.match(await page.title(), /^Error: /, `${label}: the title says so first`);
+  for (const href of await page.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+    assert.equal(await page.locator(href).count(), 1, `${label}: error summary link ${href}`);
+  }
+}
+
+test('a referral goes from the kiosk through LA endorsement to the police, every page accessible', T, async () => {
   reference = await submitReferral('child-referral');
   assert.match(reference || '', /^PREM-\d{4}-[0-9A-Z]{6}$/);
-  // One more on the development kiosk: the inbox cannot open it and sets it aside.
+  // One more on the development kiosk: the workspace cannot open it and sets it aside.
   await submitReferral('soft-intelligence', devKiosk.url);
 
   const { context, page, problems } = await newContext();
@@ -423,43 +451,60 @@ test('a referral submitted on the kiosk is pulled, listed, decided and escalated
     // Start again from the sign-in page: the half-signed-in session is simply replaced.
     await firstSignIn(page, 'rev.one', { check: true });
 
-    // The empty list, then a pull from the button.
+    // The empty list, then a pull from the button. The referral waits for its LA manager's
+    // endorsement, so the police do not see it yet.
     await checkPage(page, 'list before a pull');
     await submitAndWait(page, 'Fetch new referrals now');
-    const row = page.locator('tbody tr', { hasText: reference });
-    assert.equal(await row.count(), 1, 'the referral is listed after the pull');
     assert.ok(await page.getByText('Fetched 1 new referral.').isVisible(), 'the pull says what it did');
+    assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 0, 'not before endorsement');
     assert.ok(await page.getByText('1 record was received but could not be opened').isVisible(), 'the set-aside banner');
     await checkPage(page, 'list');
+    await signOut(page);
 
-    // Filters: applied by submitting the form (GET), with and without matches.
+    // Another LA's manager does not see it either.
+    await firstSignIn(page, 'lam.gateshead');
+    assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 0, 'another LA');
+    await signOut(page);
+
+    // The presenting LA's manager endorses it: an empty post first, then by keyboard alone.
+    await firstSignIn(page, 'lam.sunderland');
+    await follow(page, reference);
+    referralPath = new URL(page.url()).pathname;
+    assert.match(referralPath, /^\/cases\/kiosk1\//);
+    assert.ok(await page.getByText('Awaiting LA endorsement').isVisible());
+    await checkPage(page, 'case awaiting endorsement');
+    await follow(page, 'Endorse the referral');
+    await checkPage(page, 'endorse');
+    await submitAndWait(page, 'Endorse the referral');
+    await summaryReachesFields(page, 'endorse');
+    await checkPage(page, 'endorse with errors', { status: 400 });
+    await page.locator('#reason').focus();
+    await page.keyboard.type('Known to our exploitation team; the referral is complete.');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Endorse the referral', 'the button is next in the tab order');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+    assert.ok(await page.getByText('Endorse the referral: done.').isVisible(), 'a message after the change');
+    assert.ok(await page.getByText('With police for review').first().isVisible());
+    await checkPage(page, 'case endorsed, as the LA manager sees it');
+    await signOut(page);
+
+    // Now the police see it, with who endorsed it and when.
+    await firstSignIn(page, 'rev.two');
     await page.getByLabel('Form').selectOption('child-referral');
-    await page.getByLabel('Status').selectOption('new');
+    await page.getByLabel('Stage').selectOption('with-police');
     await submitAndWait(page, 'Apply filters');
     assert.match(page.url(), /form=child-referral/);
     assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1);
     await checkPage(page, 'list filtered');
-    await page.getByLabel('Status').selectOption('accepted');
+    await page.getByLabel('Stage').selectOption('accepted');
     await submitAndWait(page, 'Apply filters');
-    assert.ok(await page.getByText('No referrals match.').isVisible());
+    assert.ok(await page.getByText('No cases match.').isVisible());
     await checkPage(page, 'list filtered, no matches');
+    await page.goto(`${inbox.url}${referralPath}`);
+    assert.ok(await page.getByText('By lam.sunderland (la-manager)').isVisible(), 'who endorsed it');
+    await checkPage(page, 'case with the police');
 
-    // The referral, and its decision form with errors.
-    await page.goto(`${inbox.url}/`);
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: reference }).click()]);
-    referralPath = new URL(page.url()).pathname;
-    assert.match(referralPath, /^\/referrals\/kiosk1\//);
-    await checkPage(page, 'referral');
-    await submitAndWait(page, 'Record decision');
-    assert.ok(await page.locator('.govuk-error-summary').isVisible(), 'decision error summary');
-    assert.equal(await page.locator('.govuk-error-message').count(), 2, 'both fields in error');
-    await checkPage(page, 'decision form with errors', { status: 400 });
-    // The summary's links reach their fields.
-    for (const href of await page.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
-      assert.equal(await page.locator(href).count(), 1, `error summary link ${href}`);
-    }
-
-    // The print view, as printed: A4, marked, no navigation or forms.
+    // The print view, as printed: A4, marked, no navigation or links to act.
     await page.goto(`${inbox.url}${referralPath}/print`);
     await checkPage(page, 'print view');
     await page.emulateMedia({ media: 'print' });
@@ -468,17 +513,16 @@ test('a referral submitted on the kiosk is pulled, listed, decided and escalated
     assert.ok((await page.pdf({ format: 'A4' })).length > 1000);
     await page.emulateMedia({ media: 'screen' });
 
-    // Escalate: the stages are the chair's to record, so the reviewer sees no outcome form.
+    // Escalate: the next stage is the chair's to move on, so the reviewer is not offered it.
     await page.goto(`${inbox.url}${referralPath}`);
-    await page.getByLabel('Escalate: the referrer disputes the decision, or it needs a senior decision').check();
-    await page.getByLabel('Rationale (required)').fill('The referrer disputes the threshold.');
-    await submitAndWait(page, 'Record decision');
-    assert.ok(await page.getByText('Decision recorded.').isVisible(), 'a message after the change');
-    assert.ok(await page.getByText('Threshold decision: Escalate').isVisible());
-    assert.equal(await page.getByRole('button', { name: 'Record outcome' }).count(), 0, 'not the reviewer\'s to record');
+    await follow(page, 'Escalate: the decision is disputed');
+    await page.getByLabel('What is disputed, and by whom (required)').fill('The referrer disputes the threshold.');
+    await submitAndWait(page, 'Escalate: the decision is disputed');
+    assert.ok(await page.getByText('Escalate: the decision is disputed: done.').isVisible(), 'a message after the change');
+    assert.equal(await page.getByRole('link', { name: 'Still disputed: go to the senior meeting' }).count(), 0, 'not the reviewer\'s to make');
     await checkPage(page, 'escalated, as the reviewer sees it');
 
-    // Not found: an unknown page, and a referral that does not exist.
+    // Not found: an unknown page, and a case that does not exist.
     await page.goto(`${inbox.url}/no/such/page`);
     await checkPage(page, '404 page', { status: 404 });
     await page.goto(`${inbox.url}/cases/kiosk1/0000000000`);
@@ -527,18 +571,19 @@ test('the lockout message is accessible, and the right password is refused while
   }
 });
 
-test('admins read the audit trail and handle records set aside; the chair records stage 1 and gets an accessible 403', T, async () => {
+test('admins read the audit trail and handle records set aside; the chair takes the case from escalation to exit', T, async () => {
   const { context, page, problems } = await newContext();
   try {
     await firstSignIn(page, 'admin.one');
     // No link an admin cannot follow: references are text, not links to 403 pages.
-    assert.equal(await page.getByRole('link', { name: reference }).count(), 0, 'no referral links for an admin');
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Audit trail' }).click()]);
+    assert.equal(await page.getByRole('link', { name: reference }).count(), 0, 'no case links for an admin');
+    await follow(page, 'Audit trail');
     assert.equal(new URL(page.url()).pathname, '/audit/');
-    assert.ok(await page.getByRole('cell', { name: 'decision:escalate' }).first().isVisible(), 'the decision is in the trail');
+    assert.ok(await page.getByRole('cell', { name: 'move:endorse' }).first().isVisible(), 'the endorsement is in the trail');
+    assert.ok(await page.getByRole('cell', { name: 'move:escalate' }).first().isVisible(), 'the escalation is in the trail');
     assert.ok(await page.getByRole('cell', { name: reference }).first().isVisible(), 'records shown by reference');
     await checkPage(page, 'audit trail');
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Set aside' }).click()]);
+    await follow(page, 'Set aside');
     assert.equal(new URL(page.url()).pathname, '/quarantine/');
     assert.ok(await page.getByText("not sealed to this inbox's key").isVisible(), 'the reason is shown');
     await checkPage(page, 'records set aside');
@@ -549,14 +594,43 @@ test('admins read the audit trail and handle records set aside; the chair record
 
     await firstSignIn(page, 'chair.one');
     await page.goto(`${inbox.url}${referralPath}`);
-    await submitAndWait(page, 'Record outcome');
-    await checkPage(page, 'escalation form with errors', { status: 400 });
-    await page.getByLabel('Still disputed: go to stage 2').check();
-    await page.getByLabel('What was agreed, and why (required)').fill('No agreement with the chair.');
-    await submitAndWait(page, 'Record outcome');
-    assert.ok(await page.getByText('Outcome recorded.').isVisible());
-    assert.ok(await page.getByText('Stage 2', { exact: false }).first().isVisible());
+    await follow(page, 'Still disputed: go to the senior meeting');
+    await submitAndWait(page, 'Still disputed: go to the senior meeting');
+    await checkPage(page, 'escalation with errors', { status: 400 });
+    await page.getByLabel('What the discussion concluded, and why it goes further (required)').fill('No agreement with the chair.');
+    await submitAndWait(page, 'Still disputed: go to the senior meeting');
+    assert.ok(await page.getByText('Escalated: senior LA manager with the DCI or superintendent').first().isVisible());
     await checkPage(page, 'escalation stage 2');
+    for (const [step, why] of [
+      ['Accept: it meets the threshold', 'The DCI agreed with the referrer.'],
+      ["Open the case at the owning LA's panel", 'Sunderland panel, next month; children\'s services and health to attend.'],
+      ['Propose exit', 'The plan has worked for three months.'],
+    ]) {
+      await follow(page, step);
+      await page.locator('#reason').fill(why);
+      await submitAndWait(page, step);
+      assert.ok(await page.getByText(`${step}: done.`).isVisible(), step);
+    }
+    await checkPage(page, 'exit proposed');
+    // The chair's exit form asks its own questions: every one is named when left out.
+    await follow(page, 'Record the exit decision');
+    await checkPage(page, 'exit form');
+    await submitAndWait(page, 'Record the exit decision');
+    await summaryReachesFields(page, 'exit form');
+    assert.equal(await page.locator('.govuk-error-message').count(), 5, 'four questions and the reason');
+    await checkPage(page, 'exit form with errors', { status: 400 });
+    await page.getByLabel('Every action and all the intelligence on this case have been reviewed').check();
+    await page.getByLabel('LA managers consulted (role and local authority)').fill('Sunderland authorising manager');
+    const today = new Date();
+    await page.locator('#consulted_on-day').fill(String(today.getDate()));
+    await page.locator('#consulted_on-month').fill(String(today.getMonth() + 1));
+    await page.locator('#consulted_on-year').fill(String(today.getFullYear()));
+    await page.getByLabel('Representations received, and what was made of them').fill('None.');
+    await page.getByLabel('Rationale for the exit (required)').fill('Managed effectively; no new intelligence.');
+    await submitAndWait(page, 'Record the exit decision');
+    assert.ok(await page.getByText('Exited').first().isVisible());
+    assert.ok(await page.getByText('Sunderland authorising manager').isVisible(), 'the answers are kept in the history');
+    await checkPage(page, 'exited');
     assert.equal(await page.getByRole('link', { name: 'Audit trail' }).count(), 0, 'no audit link for a chair');
     const res = await page.goto(`${inbox.url}/audit/`);
     assert.equal(res.status(), 403);
@@ -567,7 +641,7 @@ test('admins read the audit trail and handle records set aside; the chair record
   }
 });
 
-test('with JavaScript off, a reviewer signs in and pulls, the chair records stage 2 with errors, prints and signs out', T, async () => {
+test('with JavaScript off, a reviewer pulls and the chair records a dispute decided by the panel of three', T, async () => {
   assert.ok(referralPath, 'the first test found the referral');
   const { context, page, problems } = await newContext({ javaScriptEnabled: false });
   try {
@@ -575,21 +649,32 @@ test('with JavaScript off, a reviewer signs in and pulls, the chair records stag
     assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1, 'listed');
     await submitAndWait(page, 'Fetch new referrals now');
     assert.ok(await page.getByText('Last pull').isVisible(), 'pulled without JavaScript');
+    // The reviewer records that the exit is disputed.
+    await page.goto(`${inbox.url}${referralPath}`);
+    await follow(page, 'Record a dispute about entry or exit');
+    await page.locator('#reason').fill('The family dispute the exit.');
+    await submitAndWait(page, 'Record a dispute about entry or exit');
+    assert.ok(await page.getByText('Entry or exit disputed: panel of three').first().isVisible());
     await signOut(page);
     await firstSignIn(page, 'chair.nojs');
-    await page.getByLabel('Status').selectOption('escalated');
+    await page.getByLabel('Stage').selectOption('disputed');
     await submitAndWait(page, 'Apply filters');
     assert.equal(await page.locator('tbody tr', { hasText: reference }).count(), 1, 'filtered without JavaScript');
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: reference }).click()]);
+    await follow(page, reference);
     assert.equal(new URL(page.url()).pathname, referralPath);
-    // Stage 2 is open: post it empty, then properly.
-    await submitAndWait(page, 'Record outcome');
+    await follow(page, 'Dispute decided: the case is open');
+    // Post it empty, then properly.
+    await submitAndWait(page, 'Dispute decided: the case is open');
     assert.ok(await page.locator('.govuk-error-summary').isVisible(), 'errors without JavaScript');
-    await page.locator('#result-accept').check();
-    await page.locator('#escalation-rationale').fill('The DCI agreed with the referrer.');
-    await submitAndWait(page, 'Record outcome');
-    assert.ok(await page.getByText('Accepted').first().isVisible(), 'decided without JavaScript');
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /Print view/ }).click()]);
+    await page.locator('#panel').fill('DCI for missing and PREM; health manager; LA manager');
+    const today = new Date();
+    await page.locator('#decided_on-day').fill(String(today.getDate()));
+    await page.locator('#decided_on-month').fill(String(today.getMonth() + 1));
+    await page.locator('#decided_on-year').fill(String(today.getFullYear()));
+    await page.locator('#reason').fill('The panel agreed the case stays open.');
+    await submitAndWait(page, 'Dispute decided: the case is open');
+    assert.ok(await page.getByText('Open: managed by the panel').first().isVisible(), 'decided without JavaScript');
+    await follow(page, 'Print view (A4, for the meeting pack)');
     assert.ok(await page.locator('.app-print-a4').isVisible());
     await signOut(page);
     // Signing in again: password, then the code.
