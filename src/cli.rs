@@ -89,8 +89,12 @@ pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool, timings: bool) -> 
 
 pub fn check(root: &Path, drafts: bool) -> Result<ExitCode> {
     let site = load(root, drafts, None)?;
-    let forms = if root.join(&Config::load(root)?.build.forms_dir).is_dir() {
-        Some(crate::forms::FormSet::load(&Config::load(root)?, root))
+    let config = Config::load(root)?;
+    let forms = if root.join(&config.build.forms_dir).is_dir() {
+        // The workspace's workflows are checked against the forms here too, so a form naming an
+        // undeclared workflow is caught before the workspace refuses to start on it.
+        let forms = crate::forms::FormSet::load(&config, root);
+        Some(forms.and_then(|f| crate::workspace::check_workflows(&config, &f).map(|()| f)))
     } else {
         None
     };

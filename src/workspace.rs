@@ -223,7 +223,7 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
 
 /// Every form names a workflow `prem.toml` declares, and starts in one of its states: checked
 /// at start, so a case never meets a workflow that is not there.
-fn check_workflows(config: &Config, forms: &FormSet) -> Result<()> {
+pub fn check_workflows(config: &Config, forms: &FormSet) -> Result<()> {
     for f in forms.iter() {
         let Some(w) = config.workflows.get(&f.workflow) else {
             let known: Vec<_> = config.workflows.keys().map(String::as_str).collect();

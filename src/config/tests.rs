@@ -235,3 +235,112 @@ fn a_decks_section_or_footer_link_that_cannot_work_is_refused_by_name() {
     let c = Config::load_with_env(dir.path(), env(&[])).expect("a nested section is fine");
     assert_eq!(c.build.decks_section, "training/decks");
 }
+
+/// `prem.toml` with one role and one small workflow, edited by `edit` to break one thing.
+fn workflow_error(edit: impl Fn(String) -> String) -> String {
+    let base = r#"
+[[roles]]
+id = "reviewer"
+title = "Reviewer"
+may = ["view-list", "view-case"]
+
+[workflows.referral]
+title = "Referral"
+start = "new"
+
+[[workflows.referral.states]]
+id = "new"
+title = "New"
+working_days = 7
+
+[[workflows.referral.states]]
+id = "done"
+title = "Done"
+
+[[workflows.referral.moves]]
+id = "finish"
+title = "Finish"
+from = ["new"]
+to = "done"
+roles = ["reviewer"]
+"#;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(CONFIG_FILE), edit(base.to_string())).expect("write");
+    match Config::load_with_env(dir.path(), env(&[])) {
+        Ok(_) => String::new(),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+#[test]
+fn roles_and_workflows_are_read_and_each_mistake_is_named_by_its_key() {
+    assert_eq!(workflow_error(|s| s), "", "the base loads");
+    for (from, to, want) in [
+        (
+            r#"to = "done""#,
+            r#"to = "finished""#,
+            "workflows.referral.moves[1].to: unknown state \"finished\"",
+        ),
+        (
+            r#"roles = ["reviewer"]"#,
+            r#"roles = ["chair"]"#,
+            "workflows.referral.moves[1].roles: unknown role \"chair\"",
+        ),
+        (
+            r#"start = "new""#,
+            r#"start = "old""#,
+            "workflows.referral.start: unknown state \"old\"",
+        ),
+        (
+            "working_days = 7",
+            "working_days = 7\ndays = 3",
+            "workflows.referral.states[1]: give its deadline as working_days or days, not both",
+        ),
+        (
+            r#"from = ["new"]"#,
+            "from = []",
+            "workflows.referral.moves[1]: from is empty",
+        ),
+        (
+            r#"id = "done""#,
+            r#"id = "new""#,
+            "workflows.referral.states[2]: id \"new\" must be unique",
+        ),
+        (
+            r#"id = "reviewer""#,
+            r#"id = "Reviewer One""#,
+            "roles[1]: id \"Reviewer One\" must be lowercase",
+        ),
+    ] {
+        let got = workflow_error(|s| s.replacen(from, to, 1));
+        assert!(got.contains(want), "{want}: {got}");
+    }
+    let got = workflow_error(|s| {
+        s + "\n[[workflows.referral.moves.fields]]\nid = \"on\"\nlabel = \"On\"\nkind = \"line\"\nby_deadline = true\n"
+    });
+    assert!(
+        got.contains("moves[1].fields[1]: by_deadline is only for kind = \"date\""),
+        "{got}"
+    );
+}
+
+#[test]
+fn without_roles_or_workflows_the_generic_defaults_apply() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = Config::load_with_env(dir.path(), env(&[])).expect("loads");
+    let ids: Vec<&str> = c.roles.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "reviewer",
+            "chair",
+            "business-support",
+            "la-manager",
+            "admin"
+        ]
+    );
+    assert_eq!(
+        c.workflows.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["referral", "status"]
+    );
+}

@@ -240,3 +240,23 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
         assert!(actions.contains(&a), "audit has {a}: {actions:?}");
     }
 }
+
+#[test]
+fn a_form_naming_a_workflow_its_partnership_does_not_declare_fails_prem_check_by_name() {
+    let site = crate::support::fixture::copy_of("harbour");
+    let form = site.path().join("forms/young-person.toml");
+    let text = std::fs::read_to_string(&form).expect("read");
+    std::fs::write(
+        &form,
+        text.replace("workflow = \"young-person\"", "workflow = \"referral\""),
+    )
+    .expect("write");
+    let out = crate::support::process::run(site.path(), &["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("form \"young-person\": workflow \"referral\" is not declared in prem.toml")
+            && err.contains("declared: notes, young-person"),
+        "{err}"
+    );
+}
