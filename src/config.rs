@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 
 mod defaults;
 mod env;
+mod notify;
 mod validate;
 use env::apply_env_override;
+pub use notify::{is_plain_address, NotifyConfig, Security};
 
 pub const CONFIG_FILE: &str = "prem.toml";
 
@@ -23,6 +25,7 @@ pub struct Config {
     pub build: BuildConfig,
     pub kiosk: KioskConfig,
     pub inbox: InboxConfig,
+    pub notify: NotifyConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
