@@ -131,6 +131,8 @@ enum WorkspaceAction {
         #[command(subcommand)]
         action: QuarantineAction,
     },
+    /// Send one test notification to ADDR through the [notify] relay, and say how it went.
+    NotifyTest { addr: String },
 }
 
 #[derive(Subcommand)]
@@ -178,6 +180,7 @@ fn workspace(site: &std::path::Path, action: WorkspaceAction) -> anyhow::Result<
     use prem::workspace::cli;
     let cmd = match action {
         WorkspaceAction::Serve { production } => return cli::serve(site, production),
+        WorkspaceAction::NotifyTest { addr } => return prem::notify::notify_test(site, &addr),
         WorkspaceAction::Pull => Admin::Pull,
         WorkspaceAction::User { action } => match action {
             UserAction::Add { name, role, la } => Admin::UserAdd { name, role, la },
