@@ -63,17 +63,28 @@ fn one_line(f: &Failure) -> String {
             text
         }
     };
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Nested errors can repeat their kind ("Connection error: Connection error: …").
+    let mut parts: Vec<&str> = text.split(": ").collect();
+    parts.dedup();
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What to check, by the failure's class.
 fn hint(f: &Failure) -> &'static str {
     let class = f.class();
     if class == "connection" || class == "timeout" {
-        "check notify.smtp_host and notify.smtp_port, and that this machine may reach the relay"
+        "check notify.smtp_host and notify.smtp_port, that notify.security is what that port \
+         speaks (starttls on 587, tls on 465), and that this machine may reach the relay"
     } else if class == "tls" {
         "check notify.security (starttls on 587, tls on 465) and that this machine trusts the \
          relay's certificate"
+    } else if class == "client" {
+        "check notify.security: the relay may not offer what it asks for (starttls on 587, tls \
+         on 465; none only for a relay on this machine)"
     } else if class.starts_with("refused 53") {
         "check notify.username and notify.password_file"
     } else if class.starts_with("refused") {

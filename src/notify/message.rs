@@ -57,23 +57,29 @@ impl Waiting {
         }
     }
 
-    /// The one sentence of the body that differs by kind.
+    /// The one sentence of the body that differs by kind; lines under 76 characters, so the
+    /// message travels as plain 7-bit text that any mail client shows as written.
     fn sentence(self) -> &'static str {
         match self {
             Waiting::ToEndorse => {
-                "A referral in the workspace is waiting for endorsement by someone in your role."
+                "A referral in the workspace is waiting for endorsement\n\
+                 by someone in your role."
             }
             Waiting::ToReview => {
-                "A referral in the workspace is waiting for review by someone in your role."
+                "A referral in the workspace is waiting for review\n\
+                 by someone in your role."
             }
             Waiting::Urgent => {
-                "Something marked urgent in the workspace is waiting for someone in your role."
+                "Something marked urgent in the workspace is waiting\n\
+                 for someone in your role."
             }
             Waiting::DueTomorrow => {
-                "A decision that someone in your role can make is due by the end of tomorrow."
+                "A decision that someone in your role can make is due\n\
+                 by the end of tomorrow."
             }
             Waiting::AgendaPublished => {
-                "The agenda for a coming meeting has been published in the workspace."
+                "The agenda for a coming meeting has been published\n\
+                 in the workspace."
             }
         }
     }
@@ -97,7 +103,10 @@ impl Notice {
     fn sentence(self) -> &'static str {
         match self {
             Notice::Waiting(w) => w.sentence(),
-            Notice::Test => "This is a test of the workspace's notification settings: they work.",
+            Notice::Test => {
+                "This is a test of the workspace's notification settings:\n\
+                 they work."
+            }
         }
     }
 }
@@ -122,8 +131,9 @@ pub(crate) fn subject(head: &Letterhead, notice: Notice) -> String {
 pub(crate) fn body(head: &Letterhead, notice: Notice) -> String {
     format!(
         "{}\n\nSign in to the workspace to see it:\n{}\n\n\
-         This message says nothing about the case on purpose: everything is in the workspace, \
-         behind your sign-in. Please do not forward it or reply with case details.\n",
+         This message says nothing about the case on purpose: everything\n\
+         is in the workspace, behind your sign-in. Please do not forward\n\
+         it, and do not reply with case details.\n",
         notice.sentence(),
         head.workspace_url
     )
@@ -135,6 +145,9 @@ pub(crate) fn compose(head: &Letterhead, to: &lettre::Address, notice: Notice) -
         .from(head.from.clone())
         .to(Mailbox::new(None, to.clone()))
         .subject(subject(head, notice))
+        // Generated here (from this host's name) because some relays and filters distrust mail
+        // without one.
+        .message_id(None)
         // RFC 3834: out-of-office and other automatic replies are not sent to it.
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Auto-Submitted"),
@@ -180,6 +193,8 @@ mod tests {
         assert!(text.contains("To: someone@example.org"), "{text}");
         assert!(!text.contains("Cc:") && !text.contains("Bcc:"), "{text}");
         assert!(text.contains("Auto-Submitted: auto-generated"), "{text}");
+        assert!(text.contains("Message-ID: <"), "{text}");
+        assert!(text.contains("Content-Transfer-Encoding: 7bit"), "{text}");
         assert_eq!(m.envelope().to(), [to]);
     }
 
