@@ -35,6 +35,13 @@ pub enum Command {
         name: String,
         role: String,
         la: Option<String>,
+        #[serde(default)]
+        email: Option<String>,
+    },
+    /// Sets (or with `None` removes) where the account's notifications go.
+    UserEmail {
+        name: String,
+        email: Option<String>,
     },
     UserDisable {
         name: String,
@@ -94,8 +101,18 @@ pub fn run_on_store(
 ) -> Result<Reply> {
     let mut r = Reply::default();
     match cmd {
-        Command::UserAdd { name, role, la } => {
-            user_add(&mut r, store, config, cost, (name, role, la))?
+        Command::UserAdd {
+            name,
+            role,
+            la,
+            email,
+        } => user_add(&mut r, store, config, cost, (name, role, la, email))?,
+        Command::UserEmail { name, email } => {
+            accounts::set_email(store, name, email.as_deref())?;
+            r.line(match email {
+                Some(_) => format!("{name}'s notifications go to the new address"),
+                None => format!("{name} gets no notifications now (no address)"),
+            });
         }
         Command::UserDisable { name } => {
             accounts::disable(store, name)?;
@@ -138,8 +155,9 @@ fn user_add(
     store: &InboxStore,
     config: &Config,
     cost: KdfParams,
-    (name, role, la): (&str, &str, &Option<String>),
+    (name, role, la, email): (&str, &str, &Option<String>, &Option<String>),
 ) -> Result<()> {
+    email.as_deref().map(accounts::check_email).transpose()?;
     let Some(role) = Role::parse(role) else {
         bail!("unknown role {role:?} (use reviewer, chair, business-support or admin)");
     };
@@ -151,6 +169,9 @@ fn user_add(
         );
     }
     let password = accounts::add(store, name, role, la.as_deref(), cost)?;
+    if let Some(email) = email {
+        accounts::set_email(store, name, Some(email))?;
+    }
     r.line(format!(
         "created {name} ({}). Temporary password, shown once:\n{}",
         role.label(),
@@ -160,12 +181,20 @@ fn user_add(
     Ok(())
 }
 
+/// One line per account. Whether it has an address, not the address: the list is the kind of
+/// output pasted into tickets, and "email" or "no email" is all it takes to see who will not be
+/// notified (a wrong address is fixed by setting it again with `user email`).
 fn user_list(r: &mut Reply, store: &InboxStore) -> Result<()> {
     for name in store.user_names()? {
         if let Some(u) = accounts::get(store, &name)? {
             let la = u.la.as_deref().unwrap_or("-");
+            let email = if u.email.is_some() {
+                "email"
+            } else {
+                "no email"
+            };
             r.line(format!(
-                "{name}\t{}\t{la}\t{}",
+                "{name}\t{}\t{la}\t{}\t{email}",
                 u.role.label(),
                 u.state_label()
             ));
@@ -364,6 +393,7 @@ async fn serve_one(
 fn command_name(cmd: &Command) -> &'static str {
     match cmd {
         Command::UserAdd { .. } => "user add",
+        Command::UserEmail { .. } => "user email",
         Command::UserDisable { .. } => "user disable",
         Command::UserReset { .. } => "user reset",
         Command::UserList => "user list",
