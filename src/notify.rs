@@ -177,6 +177,63 @@ mod tests {
         n.notify(vec!["someone@example.org".into()], Waiting::Urgent);
     }
 
+    /// What the log says when sending fails or an address is bad: the kind and the class of
+    /// failure, never who it was for.
+    #[test]
+    fn failures_are_logged_by_kind_and_class_without_the_address() {
+        #[derive(Clone, Default)]
+        struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Log {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().expect("log").extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = closed.local_addr().expect("addr").port();
+        drop(closed);
+        let config = NotifyConfig {
+            enabled: true,
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: port,
+            security: crate::config::Security::None,
+            from: "workspace@example.org".into(),
+            workspace_url: "https://workspace.example.org/".into(),
+            ..NotifyConfig::default()
+        };
+        let relay = Relay::new(&config, Path::new(".")).expect("relay");
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let batch = Batch {
+            recipients: vec!["tamsin.q@example.org".into(), "not an address".into()],
+            waiting: Waiting::Urgent,
+        };
+        tracing::subscriber::with_default(subscriber, || runtime.block_on(deliver(&relay, batch)));
+        let text = String::from_utf8(log.0.lock().expect("log").clone()).expect("utf8");
+        assert!(text.contains("notification not sent"), "{text}");
+        assert!(
+            text.contains("kind=\"urgent\"") || text.contains("kind=urgent"),
+            "{text}"
+        );
+        assert!(text.contains("error=connection"), "{text}");
+        assert!(text.contains("an account's address is not valid"), "{text}");
+        assert!(
+            !text.contains("tamsin") && !text.contains("not an address"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn a_full_queue_drops_instead_of_blocking() {
         let (tx, _rx) = mpsc::sync_channel(1);
