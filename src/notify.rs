@@ -196,13 +196,10 @@ mod tests {
         let port = closed.local_addr().expect("addr").port();
         drop(closed);
         let config = NotifyConfig {
-            enabled: true,
             smtp_host: "127.0.0.1".into(),
             smtp_port: port,
             security: crate::config::Security::None,
-            from: "workspace@example.org".into(),
-            workspace_url: "https://workspace.example.org/".into(),
-            ..NotifyConfig::default()
+            ..NotifyConfig::enabled_for_tests()
         };
         let relay = Relay::new(&config, Path::new(".")).expect("relay");
         let log = Log::default();

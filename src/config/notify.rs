@@ -60,6 +60,18 @@ impl Default for NotifyConfig {
 }
 
 impl NotifyConfig {
+    /// A complete table with notifications on, for the tests of the modules that use it.
+    #[cfg(test)]
+    pub(crate) fn enabled_for_tests() -> NotifyConfig {
+        NotifyConfig {
+            enabled: true,
+            smtp_host: "relay.example.org".into(),
+            from: "workspace@example.org".into(),
+            workspace_url: "https://workspace.example.org/".into(),
+            ..NotifyConfig::default()
+        }
+    }
+
     /// Checked only when enabled: a table left half-filled while notifications are off is
     /// someone's work in progress, not an error.
     pub(super) fn validate(&self) -> Result<()> {
@@ -146,13 +158,7 @@ mod tests {
     use super::*;
 
     fn enabled() -> NotifyConfig {
-        NotifyConfig {
-            enabled: true,
-            smtp_host: "relay.example.org".into(),
-            from: "workspace@example.org".into(),
-            workspace_url: "https://workspace.example.org/".into(),
-            ..NotifyConfig::default()
-        }
+        NotifyConfig::enabled_for_tests()
     }
 
     fn refused(c: NotifyConfig) -> String {

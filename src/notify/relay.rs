@@ -194,13 +194,7 @@ mod tests {
     use super::*;
 
     fn config() -> NotifyConfig {
-        NotifyConfig {
-            enabled: true,
-            smtp_host: "relay.example.org".into(),
-            from: "workspace@example.org".into(),
-            workspace_url: "https://workspace.example.org/".into(),
-            ..NotifyConfig::default()
-        }
+        NotifyConfig::enabled_for_tests()
     }
 
     #[cfg(unix)]
