@@ -80,8 +80,9 @@ fn hint(f: &Failure) -> &'static str {
         "check notify.smtp_host and notify.smtp_port, that notify.security is what that port \
          speaks (starttls on 587, tls on 465), and that this machine may reach the relay"
     } else if class == "tls" {
-        "check notify.security (starttls on 587, tls on 465) and that this machine trusts the \
-         relay's certificate"
+        "check notify.security (starttls on 587, tls on 465), that notify.smtp_host is the name \
+         on the relay's certificate, and that this machine trusts its issuer (add an internal CA \
+         to the system's trust store)"
     } else if class == "client" {
         "check notify.security: the relay may not offer what it asks for (starttls on 587, tls \
          on 465; none only for a relay on this machine)"

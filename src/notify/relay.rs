@@ -120,7 +120,9 @@ impl Failure {
     fn may_pass(&self) -> bool {
         match self {
             Failure::Compose => false,
-            Failure::Smtp(e) => !(e.is_permanent() || e.is_tls() || e.is_client()),
+            Failure::Smtp(e) => {
+                !(e.is_permanent() || e.is_tls() || e.is_client() || certificate_refused(e))
+            }
         }
     }
 
@@ -143,7 +145,7 @@ fn failure_class(e: &lettre::transport::smtp::Error) -> String {
         format!("{kind} {code}")
     } else if e.is_timeout() {
         "timeout".into()
-    } else if e.is_tls() {
+    } else if e.is_tls() || certificate_refused(e) {
         "tls".into()
     } else if e.is_response() {
         "unreadable reply".into()
@@ -152,6 +154,20 @@ fn failure_class(e: &lettre::transport::smtp::Error) -> String {
     } else {
         "connection".into()
     }
+}
+
+/// The relay's certificate was not accepted (unknown issuer, wrong name, expired). lettre
+/// reports that as a connection error, with rustls's words in the chain; it will not pass by
+/// trying again, and the hint it needs is about trust, not reachability.
+fn certificate_refused(e: &lettre::transport::smtp::Error) -> bool {
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        if c.to_string().contains("certificate") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// The relay password, from a file only its owner can read (like the kiosk tokens).

@@ -12,7 +12,7 @@ use prem::workspace::accounts::{self, Role, User};
 use prem::workspace::admin::{run_on_store, Command};
 use prem::workspace::{Costs, InboxStore};
 
-use crate::support::process::{free_port, run};
+use crate::support::process::{free_port, prem, run};
 use crate::support::smtp::{Mail, SmtpServer};
 use crate::support::PASSPHRASE;
 
@@ -216,6 +216,69 @@ fn notify_test_to_a_wrong_host_says_what_to_check_in_one_line() {
             started.elapsed()
         );
     }
+}
+
+/// STARTTLS (the default) really encrypts: through a relay whose certificate this machine
+/// trusts the message goes; with the certificate untrusted, or a relay that offers no STARTTLS,
+/// nothing is sent in the clear and the line says what to check.
+#[test]
+fn starttls_is_required_and_the_relay_certificate_must_be_trusted() {
+    let tls = SmtpServer::start_tls();
+    let cert = tls.cert.clone().expect("certificate");
+    let site = site_with(&NotifyConfig {
+        security: Security::Starttls,
+        ..relay_on(tls.port)
+    });
+    let notify_test = |trust: Option<&Path>| {
+        let mut cmd = prem(site.path());
+        cmd.env_remove("SSL_CERT_FILE").env_remove("SSL_CERT_DIR");
+        if let Some(file) = trust {
+            cmd.env("SSL_CERT_FILE", file);
+        }
+        cmd.args(["workspace", "notify-test", "admin@example.org"])
+            .output()
+            .expect("run prem")
+    };
+    let trusted = notify_test(Some(&cert));
+    assert!(
+        trusted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trusted.stderr)
+    );
+    let untrusted = notify_test(None);
+    let err = String::from_utf8_lossy(&untrusted.stderr);
+    assert!(
+        !untrusted.status.success() && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(
+        err.contains("certificate") && err.contains("trust"),
+        "{err}"
+    );
+    let mail = tls.wait_for(1, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        (mail.len(), tls.messages().len()),
+        (1, 1),
+        "only the trusted try arrives"
+    );
+
+    let plain = SmtpServer::start();
+    let site = site_with(&NotifyConfig {
+        security: Security::Starttls,
+        ..relay_on(plain.port)
+    });
+    let out = run(
+        site.path(),
+        &["workspace", "notify-test", "admin@example.org"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("notify.security"),
+        "{err}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(plain.messages().is_empty(), "sent in the clear");
 }
 
 /// A site folder whose prem.toml holds only `[notify]` (everything else defaults).

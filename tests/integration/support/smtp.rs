@@ -4,7 +4,8 @@
 //! Debian's `python3-aiosmtpd` is what `.ci/run` installs (apt, like the other system packages,
 //! rather than pip into a Python Debian marks as externally managed), so the Debian interpreter
 //! is tried first. `aiosmtpd.handlers.Mailbox` adds the envelope to each message as `X-MailFrom`
-//! and `X-RcptTo` headers, which is how a test sees who a message was really sent to.
+//! and `X-RcptTo` headers, which is how a test sees who a message was really sent to. With
+//! [`SmtpServer::start_tls`] it offers STARTTLS with a self-signed certificate.
 
 use std::io::{BufRead as _, BufReader};
 use std::net::TcpStream;
@@ -19,6 +20,8 @@ pub struct SmtpServer {
     child: Child,
     pub port: u16,
     maildir: PathBuf,
+    /// With STARTTLS: its self-signed certificate for 127.0.0.1 (PEM), to trust or not.
+    pub cert: Option<PathBuf>,
     _tmp: tempfile::TempDir,
 }
 
@@ -43,22 +46,42 @@ impl SmtpServer {
 
     /// On `port`, once it accepts connections and greets with 220.
     pub fn start_on(port: u16) -> Self {
+        Self::launch(port, false)
+    }
+
+    /// Offering (and requiring) STARTTLS with a fresh self-signed certificate for 127.0.0.1,
+    /// made by the `openssl` command (on Debian wherever ca-certificates is).
+    pub fn start_tls() -> Self {
+        Self::launch(free_port(), true)
+    }
+
+    fn launch(port: u16, tls: bool) -> Self {
         let tmp = tempfile::tempdir().expect("tempdir");
         let maildir = tmp.path().join("mail");
-        let child = Command::new(python())
-            .args(["-m", "aiosmtpd", "-n", "-l"])
+        let mut cmd = Command::new(python());
+        cmd.args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"]);
+        let cert = tls.then(|| {
+            let (cert, key) = self_signed(tmp.path());
+            cmd.arg("--tlscert").arg(&cert).arg("--tlskey").arg(key);
+            cert
+        });
+        // Its log goes to a file: a pipe nobody reads would stall it once full (every refused
+        // TLS handshake logs a traceback).
+        let log = std::fs::File::create(tmp.path().join("aiosmtpd.log")).expect("log file");
+        let child = cmd
             .arg(&maildir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stderr(log)
             .spawn()
             .expect("start aiosmtpd");
         let mut server = SmtpServer {
             child,
             port,
             maildir,
+            cert,
             _tmp: tmp,
         };
         server.wait_ready();
@@ -69,10 +92,8 @@ impl SmtpServer {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
-                let mut err = String::new();
-                if let Some(mut e) = self.child.stderr.take() {
-                    let _ = std::io::Read::read_to_string(&mut e, &mut err);
-                }
+                let log = self.maildir.with_file_name("aiosmtpd.log");
+                let err = std::fs::read_to_string(log).unwrap_or_default();
                 panic!("aiosmtpd exited ({status}) before accepting connections:\n{err}");
             }
             if greets(self.port) {
@@ -126,6 +147,38 @@ fn greets(port: u16) -> bool {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line).is_ok() && line.starts_with("220")
+}
+
+/// A certificate for 127.0.0.1 that is its own issuer, usable as a server's (not a CA's), so
+/// that trusting exactly this file is what makes a client accept the relay.
+fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("relay.pem"), dir.join("relay.key"));
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .args(["-addext", "extendedKeyUsage=serverAuth"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run openssl (Debian: apt-get install openssl)");
+    assert!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (cert, key)
 }
 
 /// The first interpreter that has aiosmtpd: `PREM_TEST_PYTHON`, Debian's, then whatever
