@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 
 mod defaults;
 mod env;
+mod notify;
 mod validate;
 mod workflow;
 use env::apply_env_override;
+pub use notify::{is_plain_address, NotifyConfig, Security};
 pub use workflow::{
     FieldKind, LaScope, MoveConfig, MoveField, RoleConfig, StateConfig, WorkflowConfig,
 };
@@ -27,6 +29,8 @@ pub struct Config {
     pub build: BuildConfig,
     pub kiosk: KioskConfig,
     pub inbox: InboxConfig,
+    /// `[notify]`: content-free email when something waits for someone.
+    pub notify: NotifyConfig,
     /// `[[roles]]`: the workspace's roles (see `workflow`).
     pub roles: Vec<RoleConfig>,
     /// `[workflows.NAME]`: the states and moves of each workflow a form may name.
@@ -41,6 +45,7 @@ impl Default for Config {
             build: BuildConfig::default(),
             kiosk: KioskConfig::default(),
             inbox: InboxConfig::default(),
+            notify: NotifyConfig::default(),
             roles: workflow::default_roles(),
             workflows: workflow::default_workflows(),
         }

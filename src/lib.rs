@@ -16,6 +16,7 @@ pub mod http;
 pub mod kiosk;
 pub mod local_time;
 pub mod markdown;
+pub mod notify;
 pub mod preview;
 pub mod published;
 pub mod seal;

@@ -131,6 +131,8 @@ enum WorkspaceAction {
         #[command(subcommand)]
         action: QuarantineAction,
     },
+    /// Send one test notification to ADDR through the [notify] relay, and say how it went.
+    NotifyTest { addr: String },
 }
 
 #[derive(Subcommand)]
@@ -152,6 +154,17 @@ enum UserAction {
         /// The local authority a business-support account works for.
         #[arg(long)]
         la: Option<String>,
+        /// Where the account's notifications go (none without it).
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Set the address an account's notifications go to, or --remove it.
+    Email {
+        name: String,
+        #[arg(required_unless_present = "remove")]
+        addr: Option<String>,
+        #[arg(long, conflicts_with = "addr")]
+        remove: bool,
     },
     /// Disable an account.
     Disable { name: String },
@@ -178,9 +191,21 @@ fn workspace(site: &std::path::Path, action: WorkspaceAction) -> anyhow::Result<
     use prem::workspace::cli;
     let cmd = match action {
         WorkspaceAction::Serve { production } => return cli::serve(site, production),
+        WorkspaceAction::NotifyTest { addr } => return prem::notify::notify_test(site, &addr),
         WorkspaceAction::Pull => Admin::Pull,
         WorkspaceAction::User { action } => match action {
-            UserAction::Add { name, role, la } => Admin::UserAdd { name, role, la },
+            UserAction::Add {
+                name,
+                role,
+                la,
+                email,
+            } => Admin::UserAdd {
+                name,
+                role,
+                la,
+                email,
+            },
+            UserAction::Email { name, addr, .. } => Admin::UserEmail { name, email: addr },
             UserAction::Disable { name } => Admin::UserDisable { name },
             UserAction::Reset { name } => Admin::UserReset { name },
             UserAction::List => Admin::UserList,

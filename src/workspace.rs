@@ -26,6 +26,7 @@ pub mod store;
 pub mod totp;
 pub mod vault;
 pub mod views;
+pub mod waiting;
 pub mod web;
 
 use std::path::{Path, PathBuf};
@@ -76,6 +77,8 @@ pub struct Inbox {
     pub forms: FormSet,
     /// `[[roles]]`, read once at start.
     pub roles: Roles,
+    /// Content-free email when something waits for someone (a no-op when `[notify]` is off).
+    pub notifier: crate::notify::Notifier,
     pub site: SiteInfo,
     pub policy: accounts::Policy,
     pub limiter: Arc<RateLimiter>,
@@ -181,6 +184,7 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
     let store = open_store(&config, root, passphrase, costs)?;
     let forms = crate::forms::FormSet::load(&config, root)?;
     let roles = Roles::from_config(&config.roles)?;
+    let notifier = crate::notify::Notifier::start(&config.notify, root)?;
     check_workflows(&config, &forms)?;
     let site = SiteInfo {
         name: format!("{} workspace", config.site.name),
@@ -213,6 +217,7 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
         secret,
         forms,
         roles,
+        notifier,
         site,
         policy,
         config: Arc::new(config),

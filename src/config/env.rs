@@ -73,7 +73,8 @@ pub(super) fn apply_env_override(table: &mut toml::Table, key: &str, value: &str
 
 /// Keys with no default value (optional settings), with a value of their type, so that the
 /// environment can set them too.
-pub(super) const OPTIONAL_KEYS: [(&str, &str); 1] = [("inbox", "passphrase_file")];
+pub(super) const OPTIONAL_KEYS: [(&str, &str); 2] =
+    [("inbox", "passphrase_file"), ("notify", "password_file")];
 
 /// Every key of a table of `prem.toml`, or `None` for a name that is not one of our tables.
 fn table_keys(section: &str) -> Option<Vec<String>> {

@@ -89,6 +89,7 @@ impl Config {
             }
         }
         self.validate_site_layout()?;
+        self.notify.validate()?;
         if self.site.theme.contains(['/', '\\']) || self.site.theme.starts_with('.') {
             bail!(
                 "site.theme must be a folder name under themes/ (got \"{}\")",

@@ -43,6 +43,10 @@ pub struct User {
     failures: u32,
     locked_until: Option<DateTime<Utc>>,
     pub disabled: bool,
+    /// Where notifications go (`user add --email`, `user email`); none until set, and none in
+    /// accounts stored before addresses existed.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl std::fmt::Debug for User {
@@ -118,6 +122,7 @@ pub fn add(
         failures: 0,
         locked_until: None,
         disabled: false,
+        email: None,
     };
     store.locked(|| {
         if store.get_user::<User>(name)?.is_some() {
@@ -156,6 +161,43 @@ pub fn reset(store: &InboxStore, name: &str, cost: KdfParams) -> Result<Zeroizin
     })?;
     store.audit.record("cli", "user-reset", name)?;
     Ok(password)
+}
+
+/// Refuses what is not a plain address: a line break or list punctuation in it could add a
+/// header or a recipient to every message sent to it.
+pub fn check_email(addr: &str) -> Result<()> {
+    if !crate::config::is_plain_address(addr) {
+        bail!("{addr:?} is not an email address (one '@', no spaces, line breaks, commas or <>)");
+    }
+    Ok(())
+}
+
+/// Sets, or with `None` removes, the address an account's notifications go to.
+pub fn set_email(store: &InboxStore, name: &str, email: Option<&str>) -> Result<()> {
+    email.map(check_email).transpose()?;
+    change(store, name, |u| {
+        u.email = email.map(Into::into);
+        Ok(())
+    })?;
+    let action = if email.is_some() {
+        "user-email"
+    } else {
+        "user-email-removed"
+    };
+    store.audit.record("cli", action, name)?;
+    Ok(())
+}
+
+/// The addresses of the enabled accounts `which` picks (e.g. everyone in one role), for
+/// `notify::Notifier::notify`; accounts without an address are left out.
+pub fn addresses(store: &InboxStore, which: impl Fn(&User) -> bool) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for name in store.user_names()? {
+        if let Some(u) = get(store, &name)?.filter(|u| !u.disabled && which(u)) {
+            out.extend(u.email);
+        }
+    }
+    Ok(out)
 }
 
 pub fn get(store: &InboxStore, name: &str) -> Result<Option<User>> {

@@ -11,12 +11,13 @@
 //! data directory, and the server also checks that the caller runs as the same OS user as the
 //! inbox: exactly the people who could already read its data directory.
 
-use std::io::{BufRead as _, BufReader, Write as _};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
+
+mod socket;
+pub use socket::{send, socket_path, spawn_control};
 
 use super::accounts;
 use super::audit::Verdict;
@@ -35,6 +36,13 @@ pub enum Command {
         name: String,
         role: String,
         la: Option<String>,
+        #[serde(default)]
+        email: Option<String>,
+    },
+    /// Sets (or with `None` removes) where the account's notifications go.
+    UserEmail {
+        name: String,
+        email: Option<String>,
     },
     UserDisable {
         name: String,
@@ -94,8 +102,18 @@ pub fn run_on_store(
 ) -> Result<Reply> {
     let mut r = Reply::default();
     match cmd {
-        Command::UserAdd { name, role, la } => {
-            user_add(&mut r, store, config, cost, (name, role, la))?
+        Command::UserAdd {
+            name,
+            role,
+            la,
+            email,
+        } => user_add(&mut r, store, config, cost, (name, role, la, email))?,
+        Command::UserEmail { name, email } => {
+            accounts::set_email(store, name, email.as_deref())?;
+            r.line(match email {
+                Some(_) => format!("{name}'s notifications go to the new address"),
+                None => format!("{name} gets no notifications now (no address)"),
+            });
         }
         Command::UserDisable { name } => {
             accounts::disable(store, name)?;
@@ -138,8 +156,9 @@ fn user_add(
     store: &InboxStore,
     config: &Config,
     cost: KdfParams,
-    (name, role, la): (&str, &str, &Option<String>),
+    (name, role, la, email): (&str, &str, &Option<String>, &Option<String>),
 ) -> Result<()> {
+    email.as_deref().map(accounts::check_email).transpose()?;
     let roles = super::role::Roles::from_config(&config.roles)?;
     if !roles.has(role) {
         let known: Vec<_> = roles.ids().collect();
@@ -157,6 +176,9 @@ fn user_add(
         );
     }
     let password = accounts::add(store, name, &role, la.as_deref(), cost)?;
+    if let Some(email) = email {
+        accounts::set_email(store, name, Some(email))?;
+    }
     r.line(format!(
         "created {name} ({}). Temporary password, shown once:\n{}",
         role.label(),
@@ -166,12 +188,20 @@ fn user_add(
     Ok(())
 }
 
+/// One line per account. Whether it has an address, not the address: the list is the kind of
+/// output pasted into tickets, and "email" or "no email" is all it takes to see who will not be
+/// notified (a wrong address is fixed by setting it again with `user email`).
 fn user_list(r: &mut Reply, store: &InboxStore) -> Result<()> {
     for name in store.user_names()? {
         if let Some(u) = accounts::get(store, &name)? {
             let la = u.la.as_deref().unwrap_or("-");
+            let email = if u.email.is_some() {
+                "email"
+            } else {
+                "no email"
+            };
             r.line(format!(
-                "{name}\t{}\t{la}\t{}",
+                "{name}\t{}\t{la}\t{}\t{email}",
                 u.role.label(),
                 u.state_label()
             ));
@@ -256,142 +286,4 @@ fn pulled(reports: Vec<super::PullReport>) -> Reply {
         }
     }
     r
-}
-
-pub fn socket_path(config: &Config, root: &Path) -> PathBuf {
-    root.join(&config.inbox.data_dir).join(SOCKET)
-}
-
-/// Sends a command to the running inbox and returns its reply.
-#[cfg(unix)]
-pub fn send(path: &Path, cmd: &Command) -> Result<Reply> {
-    let mut stream = std::os::unix::net::UnixStream::connect(path).with_context(|| {
-        format!(
-            "the inbox data directory is in use, but its control socket {} does not answer: \
-             is `prem inbox serve` still starting, or was it stopped uncleanly? (try again, or \
-             stop the other process)",
-            path.display()
-        )
-    })?;
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(600)))?;
-    let mut line = serde_json::to_vec(cmd)?;
-    line.push(b'\n');
-    stream.write_all(&line)?;
-    let mut reply = String::new();
-    BufReader::new(stream)
-        .read_line(&mut reply)
-        .context("the running inbox did not reply")?;
-    let reply: Reply = serde_json::from_str(&reply)
-        .context("the running inbox sent a reply this prem cannot read")?;
-    Ok(reply)
-}
-
-#[cfg(not(unix))]
-pub fn send(_path: &Path, _cmd: &Command) -> Result<Reply> {
-    bail!("the inbox is running: stop it to run this command (no control socket on this system)")
-}
-
-/// Listens on the control socket until the task is aborted. Only the inbox's own OS user may
-/// connect; every command runs with the actor `cli` in the audit trail.
-#[cfg(unix)]
-pub fn spawn_control(inbox: Arc<Inbox>, path: PathBuf) -> Result<tokio::task::JoinHandle<()>> {
-    use std::os::unix::fs::PermissionsExt as _;
-    // A socket file left by a killed inbox: we hold the directory lock, so it is stale.
-    let _ = std::fs::remove_file(&path);
-    let listener = tokio::net::UnixListener::bind(&path)
-        .with_context(|| format!("cannot create the control socket {}", path.display()))?;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-        .with_context(|| format!("cannot restrict {}", path.display()))?;
-    let me = own_uid(&path);
-    Ok(tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let same_user = stream.peer_cred().is_ok_and(|c| Some(c.uid()) == me);
-            let inbox = inbox.clone();
-            tokio::spawn(async move {
-                if let Err(e) = serve_one(inbox, stream, same_user).await {
-                    tracing::warn!(error = %format!("{e:#}"), "control socket request failed");
-                }
-            });
-        }
-    }))
-}
-
-/// Our own uid, read from the socket file we just created (no libc call, no unsafe code).
-#[cfg(unix)]
-fn own_uid(socket: &Path) -> Option<u32> {
-    use std::os::unix::fs::MetadataExt as _;
-    std::fs::metadata(socket).ok().map(|m| m.uid())
-}
-
-#[cfg(unix)]
-async fn serve_one(
-    inbox: Arc<Inbox>,
-    stream: tokio::net::UnixStream,
-    same_user: bool,
-) -> Result<()> {
-    use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _};
-    let (read, mut write) = stream.into_split();
-    let mut line = String::new();
-    tokio::io::BufReader::new(read.take_limited())
-        .read_line(&mut line)
-        .await?;
-    let reply = if !same_user {
-        tracing::warn!("control socket: refused a caller running as another user");
-        let mut r = Reply::default();
-        r.fail("the control socket only serves the inbox's own user");
-        r
-    } else {
-        match serde_json::from_str::<Command>(&line) {
-            Ok(cmd) => {
-                tracing::info!(command = ?command_name(&cmd), "admin command");
-                run_on_inbox(inbox, cmd, "cli").await.unwrap_or_else(|e| {
-                    let mut r = Reply::default();
-                    r.fail(format!("{e:#}"));
-                    r
-                })
-            }
-            Err(_) => {
-                let mut r = Reply::default();
-                r.fail("unreadable command (is the prem binary the same version as the inbox?)");
-                r
-            }
-        }
-    };
-    let mut out = serde_json::to_vec(&reply)?;
-    out.push(b'\n');
-    write.write_all(&out).await?;
-    Ok(())
-}
-
-/// The command's name for the log: never its arguments (user names are personal data).
-fn command_name(cmd: &Command) -> &'static str {
-    match cmd {
-        Command::UserAdd { .. } => "user add",
-        Command::UserDisable { .. } => "user disable",
-        Command::UserReset { .. } => "user reset",
-        Command::UserList => "user list",
-        Command::AuditVerify => "audit verify",
-        Command::Pull => "pull",
-        Command::Purge => "purge",
-        Command::QuarantineList => "quarantine list",
-        Command::QuarantineRetry => "quarantine retry",
-    }
-}
-
-#[cfg(unix)]
-trait TakeLimited {
-    fn take_limited(self) -> tokio::io::Take<Self>
-    where
-        Self: Sized;
-}
-
-#[cfg(unix)]
-impl<T: tokio::io::AsyncRead> TakeLimited for T {
-    /// A command is a short JSON line: 64 KiB is generous.
-    fn take_limited(self) -> tokio::io::Take<Self> {
-        tokio::io::AsyncReadExt::take(self, 64 * 1024)
-    }
 }

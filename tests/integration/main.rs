@@ -37,3 +37,5 @@ mod workspace_roles;
 mod workspace_signin;
 // `prem inbox ...` as a process: passphrase, audit verify, SIGTERM, admin commands.
 mod workspace_cli;
+// Content-free email through a real SMTP server; the accounts' addresses.
+mod notify;

@@ -2,7 +2,7 @@
 //! they run on (`fixture`), a real kiosk and inbox in this process (`kiosk`, `inbox`) or as
 //! `prem` processes (`process`), a browser for GOV.UK form pages (`browser`) and the answers
 //! it types (`answers`), reviewer keys (`keys`), a runtime serving in the background
-//! (`background`), and folder trees (`tree`).
+//! (`background`), folder trees (`tree`), and a real SMTP server (`smtp`).
 
 pub mod answers;
 pub mod background;
@@ -11,6 +11,7 @@ pub mod fixture;
 pub mod keys;
 pub mod kiosk;
 pub mod process;
+pub mod smtp;
 pub mod tree;
 pub mod workspace;
 

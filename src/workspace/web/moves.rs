@@ -169,6 +169,10 @@ impl<P> Page<'_, P> {
         typed: &[(String, String)],
     ) -> Result<Response, InboxError> {
         let store = self.inbox.store.clone();
+        let moved = Referral {
+            case: case.clone(),
+            ..self.r.clone()
+        };
         let (key, seen) = (self.r.key.clone(), self.r.case.clone());
         let (actor, action) = (self.user.name.clone(), io::Action::Moved(self.m.id.clone()));
         let saved =
@@ -176,6 +180,10 @@ impl<P> Page<'_, P> {
                 .await?;
         match saved {
             Ok(()) => {
+                let (inbox, actor) = (self.inbox.clone(), self.user.name.clone());
+                tokio::task::spawn_blocking(move || {
+                    crate::workspace::waiting::arrived(&inbox, &moved, Some(&actor));
+                });
                 self.user.flash(&format!("{}: done.", self.m.title)).await?;
                 Ok(Redirect::to(&format!("/cases/{}", self.r.key.path())).into_response())
             }

@@ -81,7 +81,8 @@ impl Beside {
     }
 }
 
-/// Pulls every `pull_interval_secs`; purges past retention once a day.
+/// Pulls every `pull_interval_secs`; purges past retention once a day; once each day (checked
+/// hourly) tells whoever must act on a case due tomorrow.
 fn spawn_timers(inbox: Arc<Inbox>) -> JoinHandle<()> {
     tokio::spawn(async move {
         // The first pull is at start (unless `pull_at_start` is off, as tests that decide when
@@ -95,13 +96,36 @@ fn spawn_timers(inbox: Arc<Inbox>) -> JoinHandle<()> {
         };
         let mut pull = tokio::time::interval_at(first, every);
         let mut purge = tokio::time::interval(Duration::from_secs(24 * 3600));
+        let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+        let mut told_on = None;
         loop {
             tokio::select! {
                 _ = pull.tick() => { let _ = pull::pull_all(inbox.clone(), "system").await; }
                 _ = purge.tick() => purge_expired(&inbox).await,
+                _ = hourly.tick() => {
+                    let today = inbox.today();
+                    if told_on != Some(today) {
+                        told_on = Some(today);
+                        due_tomorrow(&inbox, today).await;
+                    }
+                }
             }
         }
     })
+}
+
+/// Tells whoever must act on each case due tomorrow (content-free).
+async fn due_tomorrow(inbox: &Arc<Inbox>, today: chrono::NaiveDate) {
+    let i = inbox.clone();
+    let told = blocking(move || {
+        let all = i.store.all()?;
+        crate::workspace::waiting::due_tomorrow(&i, &all, today + chrono::Days::new(1));
+        Ok(())
+    })
+    .await;
+    if let Err(e) = told {
+        tracing::error!(error = %e, "due-tomorrow notifications failed");
+    }
 }
 
 /// Deletes referrals past retention, as the system.
