@@ -46,7 +46,7 @@ pub use case::{Case, Flow};
 pub use model::{RecordKey, Referral};
 pub use pull::{pull_all, PullReport};
 pub use role::{Permission, Role, Roles};
-pub use store::{InboxDb, InboxStore};
+pub use store::{WorkspaceDb, WorkspaceStore};
 
 /// Argon2id costs: the data key's wrapping and account passwords. Tests use cheap ones.
 #[derive(Debug, Clone, Copy)]
@@ -68,11 +68,11 @@ impl Costs {
 }
 
 /// Everything the inbox's handlers, timers and commands share.
-pub struct Inbox {
+pub struct Workspace {
     pub config: Arc<Config>,
     /// The site folder: relative paths in `prem.toml` start here.
     pub root: PathBuf,
-    pub store: Arc<InboxStore>,
+    pub store: Arc<WorkspaceStore>,
     pub secret: SecretKey,
     pub forms: FormSet,
     /// `[[roles]]`, read once at start.
@@ -88,7 +88,7 @@ pub struct Inbox {
     pub last_pull: Mutex<Option<(DateTime<Utc>, Vec<PullReport>)>>,
 }
 
-impl Inbox {
+impl Workspace {
     /// `r`'s rules: the workflow its form names (checked at start; a record whose form this
     /// workspace no longer has follows the first workflow), where it starts, and how deadlines
     /// count.
@@ -174,12 +174,17 @@ pub fn open_store(
     root: &Path,
     passphrase: &[u8],
     costs: Costs,
-) -> Result<InboxStore> {
-    InboxDb::open(&root.join(&config.inbox.data_dir))?.unlock(passphrase, costs.key)
+) -> Result<WorkspaceStore> {
+    WorkspaceDb::open(&root.join(&config.inbox.data_dir))?.unlock(passphrase, costs.key)
 }
 
 /// Unlocks the private key and the store and loads the forms: ready to pull and serve.
-pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Result<Arc<Inbox>> {
+pub fn open(
+    config: Config,
+    root: &Path,
+    passphrase: &[u8],
+    costs: Costs,
+) -> Result<Arc<Workspace>> {
     let secret = crate::seal::read_secret_key(&root.join(&config.inbox.secret_key), passphrase)?;
     let store = open_store(&config, root, passphrase, costs)?;
     let forms = crate::forms::FormSet::load(&config, root)?;
@@ -205,7 +210,7 @@ pub fn open(config: Config, root: &Path, passphrase: &[u8], costs: Costs) -> Res
         lock_for: chrono::Duration::minutes(i64::from(config.inbox.lockout_minutes)),
         cost: costs.password,
     };
-    Ok(Arc::new(Inbox {
+    Ok(Arc::new(Workspace {
         limiter: Arc::new(RateLimiter::new(
             config.inbox.posts_per_minute,
             config.inbox.new_sessions_per_minute,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use super::role::{Permission, Role};
-use super::store::InboxStore;
+use super::store::WorkspaceStore;
 use crate::seal::KdfParams;
 pub use password::{
     change_temporary_password, PasswordProblem, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS,
@@ -88,7 +88,7 @@ fn valid_name(name: &str) -> bool {
 
 /// Creates an account and returns its temporary password (shown once, never stored).
 pub fn add(
-    store: &InboxStore,
+    store: &WorkspaceStore,
     name: &str,
     role: &Role,
     la: Option<&str>,
@@ -135,7 +135,7 @@ pub fn add(
 }
 
 /// Disables an account; its sessions fail at their next request.
-pub fn disable(store: &InboxStore, name: &str) -> Result<()> {
+pub fn disable(store: &WorkspaceStore, name: &str) -> Result<()> {
     change(store, name, |u| {
         u.disabled = true;
         Ok(())
@@ -146,7 +146,7 @@ pub fn disable(store: &InboxStore, name: &str) -> Result<()> {
 
 /// A new temporary password (to be replaced at the next sign-in), the TOTP secret forgotten (so it must be enrolled again), the
 /// lock lifted and the account re-enabled.
-pub fn reset(store: &InboxStore, name: &str, cost: KdfParams) -> Result<Zeroizing<String>> {
+pub fn reset(store: &WorkspaceStore, name: &str, cost: KdfParams) -> Result<Zeroizing<String>> {
     let password = temporary_password();
     let hash = hash_password(&password, cost)?;
     change(store, name, |u| {
@@ -173,7 +173,7 @@ pub fn check_email(addr: &str) -> Result<()> {
 }
 
 /// Sets, or with `None` removes, the address an account's notifications go to.
-pub fn set_email(store: &InboxStore, name: &str, email: Option<&str>) -> Result<()> {
+pub fn set_email(store: &WorkspaceStore, name: &str, email: Option<&str>) -> Result<()> {
     email.map(check_email).transpose()?;
     change(store, name, |u| {
         u.email = email.map(Into::into);
@@ -190,7 +190,7 @@ pub fn set_email(store: &InboxStore, name: &str, email: Option<&str>) -> Result<
 
 /// The addresses of the enabled accounts `which` picks (e.g. everyone in one role), for
 /// `notify::Notifier::notify`; accounts without an address are left out.
-pub fn addresses(store: &InboxStore, which: impl Fn(&User) -> bool) -> Result<Vec<String>> {
+pub fn addresses(store: &WorkspaceStore, which: impl Fn(&User) -> bool) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for name in store.user_names()? {
         if let Some(u) = get(store, &name)?.filter(|u| !u.disabled && which(u)) {
@@ -200,11 +200,15 @@ pub fn addresses(store: &InboxStore, which: impl Fn(&User) -> bool) -> Result<Ve
     Ok(out)
 }
 
-pub fn get(store: &InboxStore, name: &str) -> Result<Option<User>> {
+pub fn get(store: &WorkspaceStore, name: &str) -> Result<Option<User>> {
     store.get_user(name)
 }
 
-fn change(store: &InboxStore, name: &str, f: impl FnOnce(&mut User) -> Result<()>) -> Result<User> {
+fn change(
+    store: &WorkspaceStore,
+    name: &str,
+    f: impl FnOnce(&mut User) -> Result<()>,
+) -> Result<User> {
     store.locked(|| {
         let Some(mut user) = store.get_user::<User>(name)? else {
             bail!("no user named {name:?} (see `prem inbox user list`)");

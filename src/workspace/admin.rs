@@ -21,7 +21,7 @@ pub use socket::{send, socket_path, spawn_control};
 
 use super::accounts;
 use super::audit::Verdict;
-use super::{Inbox, InboxStore};
+use super::{Workspace, WorkspaceStore};
 use crate::config::Config;
 use crate::seal::KdfParams;
 
@@ -94,7 +94,7 @@ impl Reply {
 
 /// Runs a command that needs only the unlocked store.
 pub fn run_on_store(
-    store: &InboxStore,
+    store: &WorkspaceStore,
     config: &Config,
     cost: KdfParams,
     cmd: &Command,
@@ -153,7 +153,7 @@ pub fn run_on_store(
 /// `user add`: the role and LA checked against the configuration, the temporary password shown.
 fn user_add(
     r: &mut Reply,
-    store: &InboxStore,
+    store: &WorkspaceStore,
     config: &Config,
     cost: KdfParams,
     (name, role, la, email): (&str, &str, &Option<String>, &Option<String>),
@@ -191,7 +191,7 @@ fn user_add(
 /// One line per account. Whether it has an address, not the address: the list is the kind of
 /// output pasted into tickets, and "email" or "no email" is all it takes to see who will not be
 /// notified (a wrong address is fixed by setting it again with `user email`).
-fn user_list(r: &mut Reply, store: &InboxStore) -> Result<()> {
+fn user_list(r: &mut Reply, store: &WorkspaceStore) -> Result<()> {
     for name in store.user_names()? {
         if let Some(u) = accounts::get(store, &name)? {
             let la = u.la.as_deref().unwrap_or("-");
@@ -210,7 +210,7 @@ fn user_list(r: &mut Reply, store: &InboxStore) -> Result<()> {
     Ok(())
 }
 
-fn quarantine_list(r: &mut Reply, store: &InboxStore) -> Result<()> {
+fn quarantine_list(r: &mut Reply, store: &WorkspaceStore) -> Result<()> {
     let held = store.quarantined()?;
     if held.is_empty() {
         r.line("no records are set aside");
@@ -234,7 +234,7 @@ fn quarantine_list(r: &mut Reply, store: &InboxStore) -> Result<()> {
 }
 
 /// Runs any command inside a running (or freshly opened) inbox.
-pub async fn run_on_inbox(inbox: Arc<Inbox>, cmd: Command, actor: &str) -> Result<Reply> {
+pub async fn run_on_inbox(inbox: Arc<Workspace>, cmd: Command, actor: &str) -> Result<Reply> {
     let actor = actor.to_string();
     match cmd {
         Command::Pull => Ok(pulled(super::pull::pull_all(inbox, &actor).await)),

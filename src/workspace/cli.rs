@@ -8,7 +8,7 @@ use anyhow::{bail, Context as _, Result};
 
 use super::admin::{self, Command};
 use super::audit::Verdict;
-use super::{Costs, InboxDb};
+use super::{Costs, WorkspaceDb};
 use crate::config::Config;
 
 /// `prem inbox serve`: unlock, then serve reviewers and pull on a timer.
@@ -29,7 +29,7 @@ pub fn serve(site: &Path, production: bool) -> Result<ExitCode> {
     }
     // Fail before asking for the passphrase when another process holds the directory.
     drop(
-        InboxDb::open(&site.join(&config.inbox.data_dir)).map_err(|e| {
+        WorkspaceDb::open(&site.join(&config.inbox.data_dir)).map_err(|e| {
             if is_in_use(&e) {
                 anyhow::anyhow!(
                 "the inbox data directory {} is in use: is `prem inbox serve` already running? \
@@ -56,7 +56,7 @@ pub fn serve(site: &Path, production: bool) -> Result<ExitCode> {
 pub fn admin(site: &Path, cmd: Command) -> Result<ExitCode> {
     let config = Config::load(site)?;
     let dir = site.join(&config.inbox.data_dir);
-    let reply = match InboxDb::open(&dir) {
+    let reply = match WorkspaceDb::open(&dir) {
         Err(e) if is_in_use(&e) => admin::send(&admin::socket_path(&config, site), &cmd)?,
         Err(e) => return Err(e),
         Ok(db) if !cmd.needs_passphrase() => {

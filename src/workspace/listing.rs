@@ -8,13 +8,13 @@ use serde::Deserialize;
 use super::accounts::{Permission, User};
 use super::deadline;
 use super::model::Referral;
-use super::Inbox;
+use super::Workspace;
 use crate::config::LaScope;
 
 /// Whether `user` may see `r` at all: its state may be seen by only some roles (an unendorsed
 /// referral by its LA's managers), and an LA-tied role sees only its LA's records. Every page,
 /// export and search asks this one function.
-pub fn visible(inbox: &Inbox, user: &User, r: &Referral) -> bool {
+pub fn visible(inbox: &Workspace, user: &User, r: &Referral) -> bool {
     if !inbox.flow(r).seen_by(&r.case, user.role.label()) {
         return false;
     }
@@ -39,7 +39,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn keeps(&self, inbox: &Inbox, r: &Referral) -> bool {
+    fn keeps(&self, inbox: &Workspace, r: &Referral) -> bool {
         (self.la.is_empty() || r.concerns_la(inbox.form_of(r), &self.la))
             && (self.status.is_empty() || inbox.flow(r).state_id(&r.case) == self.status)
             && (self.form.is_empty() || r.submission.form == self.form)
@@ -67,7 +67,7 @@ pub struct Row {
 
 /// The rows `user` sees under `filter`: urgent first, then by deadline (those without one
 /// last), then oldest first.
-pub fn rows(inbox: &Inbox, user: &User, all: &[Referral], filter: &Filter) -> Vec<Row> {
+pub fn rows(inbox: &Workspace, user: &User, all: &[Referral], filter: &Filter) -> Vec<Row> {
     let may_open = user.role.may(Permission::ViewCase);
     let today = inbox.today();
     let mut rows: Vec<Row> = all
@@ -79,7 +79,7 @@ pub fn rows(inbox: &Inbox, user: &User, all: &[Referral], filter: &Filter) -> Ve
     rows
 }
 
-fn row(inbox: &Inbox, r: &Referral, may_open: bool, today: NaiveDate) -> Row {
+fn row(inbox: &Workspace, r: &Referral, may_open: bool, today: NaiveDate) -> Row {
     let form = inbox.form_of(r);
     let flow = inbox.flow(r);
     let deadline = flow.deadline(&r.case, r.created_at);
@@ -103,7 +103,7 @@ pub type KioskGaps = (String, Vec<(u64, u64)>);
 
 /// Per configured kiosk, the sequence numbers it never handed over (kiosks without gaps left
 /// out). Reads the store.
-pub fn gaps(inbox: &Inbox) -> anyhow::Result<Vec<KioskGaps>> {
+pub fn gaps(inbox: &Workspace) -> anyhow::Result<Vec<KioskGaps>> {
     let mut out = Vec::new();
     for k in &inbox.config.inbox.kiosks {
         let gaps = inbox.store.kiosk_state(&k.name)?.gaps;
@@ -115,7 +115,7 @@ pub fn gaps(inbox: &Inbox) -> anyhow::Result<Vec<KioskGaps>> {
 }
 
 /// Every workflow's states as (id, title), each id once, for the list's filter.
-pub fn states(inbox: &Inbox) -> Vec<(&str, &str)> {
+pub fn states(inbox: &Workspace) -> Vec<(&str, &str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
     for s in inbox.config.workflows.values().flat_map(|w| &w.states) {
         if !out.iter().any(|(id, _)| *id == s.id) {

@@ -28,7 +28,7 @@ use anyhow::{bail, Context as _, Result};
 use chrono::Utc;
 
 use super::model::RecordKey;
-use super::Inbox;
+use super::Workspace;
 use crate::config::KioskSource;
 pub use kiosk::{client, read_token};
 use kiosk::{Api, Damaged, Listed};
@@ -72,7 +72,7 @@ impl PullReport {
 }
 
 /// Pulls from every configured kiosk, one after another; `actor` goes in the audit trail.
-pub async fn pull_all(inbox: Arc<Inbox>, actor: &str) -> Vec<PullReport> {
+pub async fn pull_all(inbox: Arc<Workspace>, actor: &str) -> Vec<PullReport> {
     let _one_at_a_time = inbox.pulling.lock().await;
     let mut reports = Vec::new();
     for source in inbox.config.inbox.kiosks.clone() {
@@ -113,7 +113,7 @@ pub async fn pull_all(inbox: Arc<Inbox>, actor: &str) -> Vec<PullReport> {
 
 /// Pulls every record the kiosk lists, in rounds of 100.
 async fn pull_kiosk(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     source: &KioskSource,
     actor: &str,
     report: &mut PullReport,
@@ -141,7 +141,7 @@ async fn pull_kiosk(
 
 /// Fetches, opens (or sets aside), stores and acknowledges one listed record.
 async fn take_one(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     source: &KioskSource,
     api: &Api<'_>,
     actor: &str,
@@ -171,7 +171,7 @@ async fn take_one(
 /// Fetches a record not held yet and keeps it (stored or set aside); `false` if the kiosk's
 /// copy is damaged, which stays there unacknowledged.
 async fn fetch_and_keep(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     api: &Api<'_>,
     key: RecordKey,
     listed: &Listed,
@@ -215,7 +215,7 @@ async fn fetch_and_keep(
 /// (it is not acknowledged), and the record is reported every pull until someone deals with it
 /// there.
 async fn damaged(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     key: &RecordKey,
     sequence: u64,
     actor: &str,
@@ -237,7 +237,7 @@ async fn damaged(
 /// Notes the record's sequence number; a jump past numbers never handed over is reported and
 /// audited.
 async fn note_sequence(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     kiosk: &str,
     sequence: u64,
     report: &mut PullReport,

@@ -32,15 +32,15 @@ use crate::store::dir::{self, DirLock};
 use crate::store::SledSessionStore;
 
 /// The database, opened and locked but not yet unlocked: enough to check the audit trail.
-pub struct InboxDb {
+pub struct WorkspaceDb {
     db: sled::Db,
     lock: Arc<DirLock>,
     dir: PathBuf,
 }
 
-impl InboxDb {
+impl WorkspaceDb {
     /// Opens (creating if needed) `dir`. Fails with one line if another process holds it.
-    pub fn open(dir: &Path) -> Result<InboxDb> {
+    pub fn open(dir: &Path) -> Result<WorkspaceDb> {
         std::fs::create_dir_all(dir).map_err(|e| {
             anyhow::anyhow!(
                 "cannot create the inbox data directory {} ({}): check inbox.data_dir in \
@@ -51,7 +51,7 @@ impl InboxDb {
         })?;
         let lock = dir::lock(dir)?;
         let db = dir::open_sled(dir)?;
-        Ok(InboxDb {
+        Ok(WorkspaceDb {
             db,
             lock,
             dir: dir.to_path_buf(),
@@ -63,9 +63,9 @@ impl InboxDb {
     }
 
     /// Unwraps (or on first start creates) the data key with the passphrase.
-    pub fn unlock(self, passphrase: &[u8], params: KdfParams) -> Result<InboxStore> {
+    pub fn unlock(self, passphrase: &[u8], params: KdfParams) -> Result<WorkspaceStore> {
         let key = DataKey::load_or_create(&self.dir.join("data.key"), passphrase, params)?;
-        Ok(InboxStore {
+        Ok(WorkspaceStore {
             referrals: self.db.open_tree("referrals")?,
             kiosks: self.db.open_tree("kiosks")?,
             quarantine: self.db.open_tree("quarantine")?,
@@ -135,7 +135,7 @@ impl KioskState {
 }
 
 /// The unlocked store every part of the inbox works through.
-pub struct InboxStore {
+pub struct WorkspaceStore {
     db: sled::Db,
     lock: Arc<DirLock>,
     key: DataKey,
@@ -148,7 +148,7 @@ pub struct InboxStore {
     update: Mutex<()>,
 }
 
-impl InboxStore {
+impl WorkspaceStore {
     /// Reviewer sessions, on their own tree, encrypted by the kiosk's session store code.
     pub fn sessions(&self) -> Result<SledSessionStore> {
         Ok(SledSessionStore::new(

@@ -11,11 +11,11 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::model::Referral;
-use super::{accounts, listing, Inbox};
+use super::{accounts, listing, Workspace};
 use crate::notify::Waiting;
 
 /// What kind of wait `r` is in now, if its state asks for a notification.
-fn kind(inbox: &Inbox, r: &Referral) -> Option<Waiting> {
+fn kind(inbox: &Workspace, r: &Referral) -> Option<Waiting> {
     let state = inbox.flow(r).state(&r.case)?;
     if !state.notify {
         return None;
@@ -31,7 +31,7 @@ fn kind(inbox: &Inbox, r: &Referral) -> Option<Waiting> {
 
 /// The addresses of the accounts that may move `r` on from its state and may see it, other
 /// than `actor`'s.
-fn recipients(inbox: &Inbox, r: &Referral, actor: Option<&str>) -> anyhow::Result<Vec<String>> {
+fn recipients(inbox: &Workspace, r: &Referral, actor: Option<&str>) -> anyhow::Result<Vec<String>> {
     let flow = inbox.flow(r);
     let here = flow.state_id(&r.case).to_string();
     let roles: BTreeSet<&str> = (flow.workflow.moves.iter())
@@ -49,7 +49,7 @@ fn recipients(inbox: &Inbox, r: &Referral, actor: Option<&str>) -> anyhow::Resul
 
 /// Tells whoever must act on `r` now that it waits for them, if its state says to. Never fails
 /// the caller: a problem reading the accounts is logged (without any address) and skipped.
-pub fn arrived(inbox: &Inbox, r: &Referral, actor: Option<&str>) {
+pub fn arrived(inbox: &Workspace, r: &Referral, actor: Option<&str>) {
     let Some(kind) = kind(inbox, r) else {
         return;
     };
@@ -66,7 +66,7 @@ pub fn arrived(inbox: &Inbox, r: &Referral, actor: Option<&str>) {
 }
 
 /// Tells whoever must act on each case whose deadline is `tomorrow` that a decision is due.
-pub fn due_tomorrow(inbox: &Inbox, all: &[Referral], tomorrow: NaiveDate) {
+pub fn due_tomorrow(inbox: &Workspace, all: &[Referral], tomorrow: NaiveDate) {
     if !inbox.notifier.is_enabled() {
         return;
     }

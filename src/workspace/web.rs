@@ -20,6 +20,6 @@ mod router;
 mod serve;
 mod session;
 
-pub use error::InboxError;
+pub use error::WorkspaceError;
 pub use router::app;
 pub use serve::{run, serve_on};

@@ -6,7 +6,7 @@
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 
-use crate::support::workspace::InboxHarness;
+use crate::support::workspace::WorkspaceHarness;
 use crate::support::{Harness, Partnership};
 
 /// Today in the partnership's zone, as the inbox dates what it opens.
@@ -80,7 +80,7 @@ fn a_second_partnership_runs_its_own_workflow_from_its_own_files() {
         .try_submit(&b, "young-person", &check.csrf())
         .expect("sent");
     assert!(reference.starts_with("HCP-20"), "{reference}");
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     ih.pull();
     let r = ih.inbox().store.all().expect("all").remove(0);
     assert_eq!(r.submission.reference, reference);

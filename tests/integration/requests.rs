@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::http::Method;
 
 use crate::support::browser::form_body;
-use crate::support::workspace::InboxHarness;
+use crate::support::workspace::WorkspaceHarness;
 use crate::support::*;
 use prem::forms::{self, Answers};
 
@@ -143,7 +143,7 @@ fn posts_from_other_sites_and_non_form_bodies_are_refused() {
     );
 
     // The inbox applies the same rules to its sign-in.
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let login = |headers: &[(&str, &str)], content_type: &str| {
         let mut headers = headers.to_vec();
         headers.push(("content-type", content_type));
@@ -260,7 +260,7 @@ fn an_office_behind_one_address_never_sees_a_429_but_a_flood_does() {
 fn the_inbox_sends_hardening_headers_and_its_own_error_pages() {
     let h = Harness::prepare(Partnership::Harbour, false, |_| {});
     // Nothing is pulled here, so the kiosk's address is never asked.
-    let ih = InboxHarness::open(&h, "http://127.0.0.1:9", |_| {});
+    let ih = WorkspaceHarness::open(&h, "http://127.0.0.1:9", |_| {});
     let marking = ih.inbox().config.inbox.protective_marking.clone();
     let b = ih.in_process();
     let login = b.get("/login");

@@ -3,7 +3,7 @@
 
 use crate::support::keys::write_private;
 use crate::support::process::{prem, run};
-use crate::support::workspace::{inbox_config, InboxHarness};
+use crate::support::workspace::{inbox_config, WorkspaceHarness};
 use crate::support::{root, Harness, PASSPHRASE};
 use prem::config::Config;
 use prem::store::SubmissionStore;
@@ -55,7 +55,7 @@ fn wrong_passphrase_refuses_to_start_with_one_line() {
 #[test]
 fn an_edited_audit_entry_is_caught_by_audit_verify() {
     let h = Harness::start(|_| {});
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     ih.add_user("rev.three", "reviewer", None);
     ih.add_user("rev.four", "reviewer", None);
     ih.add_user("rev.five", "reviewer", None);
@@ -286,7 +286,7 @@ fn admin_commands_work_while_the_inbox_runs_and_ask_no_passphrase() {
 #[test]
 fn a_second_inbox_on_the_same_data_refuses_in_one_line_before_asking_anything() {
     let h = Harness::start(|_| {});
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let tmp = tempfile::tempdir().expect("tempdir");
     let cli = inbox_site(&h, tmp.path(), false);
     // Point the CLI at the running harness's data directory (no control socket there: the

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::support::browser::hidden;
-use crate::support::workspace::InboxHarness;
+use crate::support::workspace::WorkspaceHarness;
 use crate::support::{all_bytes, contains, csrf, Harness, MARKER};
 use chrono::{Duration, Utc};
 use prem::store::SubmissionStore;
@@ -21,7 +21,7 @@ fn a_referral_goes_from_kiosk_to_decision_with_the_whole_trail() {
     for form in &forms {
         refs.insert(h.submit_one(form));
     }
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let marking = ih.inbox().config.inbox.protective_marking.clone();
     ih.pull();
     let stored = ih.inbox().store.all().expect("all");
@@ -232,7 +232,7 @@ fn a_refused_move_shows_its_page_again_with_its_errors_and_unknown_pages_are_404
     let h = Harness::start(|_| {});
     h.submit_one("young-person");
     h.submit_one("sighting");
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let marking = ih.inbox().config.inbox.protective_marking.clone();
     ih.pull();
     let stored = ih.inbox().store.all().expect("all");
@@ -342,7 +342,7 @@ fn a_refused_move_shows_its_page_again_with_its_errors_and_unknown_pages_are_404
 fn a_move_sent_from_a_page_another_change_overtook_is_a_409_page_and_overwrites_nothing() {
     let h = Harness::start(|_| {});
     h.submit_one("young-person");
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     ih.pull();
     let r = ih.inbox().store.all().expect("all").remove(0);
     ih.move_case(&r.key, "sign-off", "council-lead");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::support::background::{self, Background};
 use crate::support::keys;
-use crate::support::workspace::{self, InboxHarness};
+use crate::support::workspace::{self, WorkspaceHarness};
 use crate::support::Harness;
 use prem::store::SubmissionStore;
 
@@ -68,7 +68,7 @@ fn a_pull_broken_half_way_loses_nothing_and_duplicates_nothing() {
     }
     let mode = Arc::new(AtomicU8::new(FAIL_ACKS));
     let (_proxy, proxy) = start_proxy(h.internal_url(""), mode.clone());
-    let ih = InboxHarness::start(&h, &proxy, |_| {});
+    let ih = WorkspaceHarness::start(&h, &proxy, |_| {});
 
     // Stored, then the acknowledgement fails: the kiosk keeps all three.
     assert_eq!(refs.len(), 3);
@@ -172,7 +172,7 @@ fn a_record_that_does_not_open_is_set_aside_and_the_ones_behind_it_arrive() {
     bytes[n / 2] ^= 0xff;
     std::fs::write(&path, bytes).expect("damage");
 
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let r = ih.pull().remove(0);
     assert!(r.error.is_none(), "the pull carries on: {r:?}");
     assert_eq!(
@@ -251,7 +251,7 @@ fn records_set_aside_under_the_wrong_key_open_on_retry_once_the_key_is_fixed() {
     let data = tempfile::tempdir().expect("tempdir");
     let data_dir = data.path().join("inbox-data");
     let dir = data_dir.clone();
-    let ih = InboxHarness::start(&h, &h.internal_url(""), move |c| {
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), move |c| {
         c.inbox.secret_key = wrong_key;
         c.inbox.data_dir = dir;
     });
@@ -302,7 +302,7 @@ fn two_teams_on_one_kiosk_each_receive_their_own_records_and_purge_waits_for_bot
     let child = h.submit_one("young-person");
     let soft = h.submit_one("sighting");
 
-    let police = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let police = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let la_token = h
         .kiosk
         .store
@@ -312,7 +312,7 @@ fn two_teams_on_one_kiosk_each_receive_their_own_records_and_purge_waits_for_bot
     let la_dir = tempfile::tempdir().expect("tempdir");
     let token_file = la_dir.path().join("la.token");
     keys::write_private(&token_file, &la_token);
-    let la = InboxHarness::start(&h, &h.internal_url(""), move |c| {
+    let la = WorkspaceHarness::start(&h, &h.internal_url(""), move |c| {
         c.inbox.secret_key = la_secret;
         c.inbox.kiosks[0].token_file = token_file;
     });

@@ -2,7 +2,7 @@
 //! an unendorsed referral seen by its council lead alone, sign-in required everywhere, CSRF on
 //! posts, the menu per role, and signing out.
 
-use crate::support::workspace::{InboxHarness, CHEAP};
+use crate::support::workspace::{WorkspaceHarness, CHEAP};
 use crate::support::{Browser, Harness, MARKER};
 use prem::workspace::accounts;
 
@@ -10,7 +10,7 @@ use prem::workspace::accounts;
 fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
     let h = Harness::start(|_| {});
     let reference = h.submit_one("young-person");
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let marking = ih.inbox().config.inbox.protective_marking.clone();
     ih.pull();
     let r = ih.inbox().store.all().expect("all").remove(0);

@@ -1,6 +1,6 @@
 //! Signing in: the lockout, and the temporary password replaced before anything else.
 
-use crate::support::workspace::{enrol, post_login, post_new_password, InboxHarness, CHEAP};
+use crate::support::workspace::{enrol, post_login, post_new_password, WorkspaceHarness, CHEAP};
 use crate::support::Harness;
 use chrono::{Duration, Utc};
 use prem::workspace::accounts;
@@ -9,7 +9,7 @@ use prem::workspace::totp;
 #[test]
 fn a_locked_account_stays_locked_even_with_the_right_password() {
     let h = Harness::start(|_| {});
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let password = ih.add_user("rev.two", "reviewer", None);
     let client = ih.browser();
     for _ in 0..3 {
@@ -39,7 +39,7 @@ fn a_locked_account_stays_locked_even_with_the_right_password() {
 #[test]
 fn a_temporary_password_must_be_replaced_before_anything_else() {
     let h = Harness::start(|_| {});
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |_| {});
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
     let temporary = ih.add_user("rev.new", "reviewer", None);
     let client = ih.browser();
     let res = post_login(&client, "rev.new", &temporary);

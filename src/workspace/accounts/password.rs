@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use super::{change, User};
 use crate::seal::KdfParams;
-use crate::workspace::store::InboxStore;
+use crate::workspace::store::WorkspaceStore;
 
 /// The shortest password a user may choose (in characters).
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -80,7 +80,7 @@ pub(super) fn temporary_password() -> Zeroizing<String> {
 /// Replaces a temporary password with the user's own, after they signed in with it: at least
 /// [`MIN_PASSWORD_CHARS`] characters, typed twice, and not the temporary one. Audited.
 pub fn change_temporary_password(
-    store: &InboxStore,
+    store: &WorkspaceStore,
     name: &str,
     new: &str,
     confirm: &str,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::password::{hash_password, hasher};
 use super::{change, User};
 use crate::seal::KdfParams;
-use crate::workspace::store::InboxStore;
+use crate::workspace::store::WorkspaceStore;
 use crate::workspace::totp;
 
 /// Why a sign-in step was refused. People see one message for all of them.
@@ -29,7 +29,12 @@ pub struct Policy {
 }
 
 /// Counts a failure and locks the account when the policy says so.
-fn fail(store: &InboxStore, name: &str, policy: &Policy, now: DateTime<Utc>) -> Result<Refused> {
+fn fail(
+    store: &WorkspaceStore,
+    name: &str,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Refused> {
     let user = change(store, name, |u| {
         u.failures += 1;
         if u.failures >= policy.attempts {
@@ -56,7 +61,7 @@ fn usable(user: Option<User>, now: DateTime<Utc>) -> Result<User, Refused> {
 
 /// First factor. Runs argon2 even for unknown names so timing does not reveal which exist.
 pub fn check_password(
-    store: &InboxStore,
+    store: &WorkspaceStore,
     name: &str,
     password: &str,
     policy: &Policy,
@@ -85,7 +90,7 @@ pub fn check_password(
 /// Second factor: `code` against the enrolled secret, or against `enrolling` (which is then
 /// saved as the account's secret).
 pub fn check_code(
-    store: &InboxStore,
+    store: &WorkspaceStore,
     name: &str,
     code: &str,
     enrolling: Option<&[u8]>,

@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 
 use super::{run_on_inbox, Command, Reply, SOCKET};
 use crate::config::Config;
-use crate::workspace::Inbox;
+use crate::workspace::Workspace;
 
 pub fn socket_path(config: &Config, root: &Path) -> PathBuf {
     root.join(&config.inbox.data_dir).join(SOCKET)
@@ -49,7 +49,7 @@ pub fn send(_path: &Path, _cmd: &Command) -> Result<Reply> {
 /// Listens on the control socket until the task is aborted. Only the inbox's own OS user may
 /// connect; every command runs with the actor `cli` in the audit trail.
 #[cfg(unix)]
-pub fn spawn_control(inbox: Arc<Inbox>, path: PathBuf) -> Result<tokio::task::JoinHandle<()>> {
+pub fn spawn_control(inbox: Arc<Workspace>, path: PathBuf) -> Result<tokio::task::JoinHandle<()>> {
     use std::os::unix::fs::PermissionsExt as _;
     // A socket file left by a killed inbox: we hold the directory lock, so it is stale.
     let _ = std::fs::remove_file(&path);
@@ -83,7 +83,7 @@ fn own_uid(socket: &Path) -> Option<u32> {
 
 #[cfg(unix)]
 async fn serve_one(
-    inbox: Arc<Inbox>,
+    inbox: Arc<Workspace>,
     stream: tokio::net::UnixStream,
     same_user: bool,
 ) -> Result<()> {

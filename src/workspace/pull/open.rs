@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use super::super::model::{RecordKey, Referral, Submission};
 use super::super::store::Quarantined;
-use super::super::Inbox;
+use super::super::Workspace;
 use crate::seal;
 
 /// What became of a fetched record.
@@ -30,7 +30,7 @@ pub struct Fetched {
 }
 
 /// Opens and stores a fetched record, or sets it aside; either way audited under `actor`.
-pub fn keep(inbox: &Inbox, fetched: Fetched, actor: &str) -> Result<Taken> {
+pub fn keep(inbox: &Workspace, fetched: Fetched, actor: &str) -> Result<Taken> {
     let path = fetched.key.path();
     let key = fetched.key.clone();
     match open_record(inbox, key, fetched.sequence, &fetched.sealed, Utc::now()) {
@@ -62,7 +62,7 @@ pub fn keep(inbox: &Inbox, fetched: Fetched, actor: &str) -> Result<Taken> {
 
 /// Tries every quarantined record again with the current key; returns (released, still held).
 /// Each release is audited.
-pub fn retry_quarantined(inbox: &Inbox, actor: &str) -> Result<(usize, usize)> {
+pub fn retry_quarantined(inbox: &Workspace, actor: &str) -> Result<(usize, usize)> {
     let (mut released, mut held) = (0, 0);
     for mut q in inbox.store.quarantined()? {
         match open_record(inbox, q.key.clone(), q.sequence, &q.sealed, Utc::now()) {
@@ -94,7 +94,7 @@ pub fn retry_quarantined(inbox: &Inbox, actor: &str) -> Result<(usize, usize)> {
 
 /// Opens one sealed record and checks that it is the one the kiosk listed.
 fn open_record(
-    inbox: &Inbox,
+    inbox: &Workspace,
     key: RecordKey,
     listed_sequence: u64,
     bytes: &[u8],

@@ -30,7 +30,7 @@ fn referral() -> Referral {
 #[test]
 fn a_case_changed_from_an_overtaken_copy_is_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = InboxDb::open(dir.path())
+    let store = WorkspaceDb::open(dir.path())
         .expect("open")
         .unlock(b"a passphrase", KdfParams::INSECURE_FOR_TESTS)
         .expect("unlock");

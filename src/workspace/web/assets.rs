@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::workspace::Inbox;
+use crate::workspace::Workspace;
 
 /// Appended to the theme's stylesheet.
 const INBOX_CSS: &str = include_str!("../inbox.css");
@@ -31,7 +31,7 @@ pub async fn asset(State(inbox): super::io::Shared, Path(name): Path<String>) ->
 }
 
 /// Where asset `name` is in the theme; `None` for a name that is not a plain file name.
-fn path_of(inbox: &Inbox, name: &str) -> Option<PathBuf> {
+fn path_of(inbox: &Workspace, name: &str) -> Option<PathBuf> {
     let plain = !name.starts_with('.')
         && (name.chars()).all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     let theme = (inbox.root.join(&inbox.config.build.themes_dir)).join(&inbox.config.site.theme);

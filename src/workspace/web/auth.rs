@@ -17,7 +17,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use zeroize::Zeroizing;
 
-use super::error::InboxError;
+use super::error::WorkspaceError;
 use super::frame;
 use super::io::Shared;
 use super::io::{audit, blocking, Action};
@@ -26,9 +26,9 @@ use crate::http::csrf;
 use crate::http::extract::{CsrfForm, TokenOnly};
 use crate::workspace::accounts::{self, PasswordProblem, Refused, User};
 use crate::workspace::views::{self, Chrome, FieldError};
-use crate::workspace::{totp, Inbox};
+use crate::workspace::{totp, Workspace};
 
-pub fn router() -> Router<Arc<Inbox>> {
+pub fn router() -> Router<Arc<Workspace>> {
     Router::new()
         .route("/login", get(login_form).post(login))
         .route("/login/password", get(password_form).post(change_password))
@@ -65,16 +65,16 @@ struct CodePost {
 }
 
 /// The frame of a sign-in page, with this session's token.
-async fn chrome<'a>(inbox: &'a Inbox, session: &Session) -> Result<Chrome<'a>, InboxError> {
+async fn chrome<'a>(inbox: &'a Workspace, session: &Session) -> Result<Chrome<'a>, WorkspaceError> {
     Ok(frame::signed_out(inbox, csrf::token(session).await?))
 }
 
 /// A page refused with 400 or 401.
-fn refused(status: StatusCode, page: impl IntoResponse) -> Result<Response, InboxError> {
+fn refused(status: StatusCode, page: impl IntoResponse) -> Result<Response, WorkspaceError> {
     Ok((status, page).into_response())
 }
 
-async fn login_form(State(inbox): Shared, session: Session) -> Result<Response, InboxError> {
+async fn login_form(State(inbox): Shared, session: Session) -> Result<Response, WorkspaceError> {
     if session::is_signed_in(&session).await? {
         return Ok(Redirect::to("/").into_response());
     }
@@ -93,7 +93,7 @@ async fn login(
     State(inbox): Shared,
     session: Session,
     CsrfForm(post): CsrfForm<LoginPost>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let name = post.name.trim().to_string();
     match check_password(&inbox, &name, post.password).await? {
         Ok(user) => Ok(session::password_given(&session, &user)
@@ -115,10 +115,10 @@ async fn login(
 
 /// The first factor, checked off the async threads.
 async fn check_password(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     name: &str,
     password: String,
-) -> Result<Result<User, Refused>, InboxError> {
+) -> Result<Result<User, Refused>, WorkspaceError> {
     let (i, name, password) = (inbox.clone(), name.to_string(), Zeroizing::new(password));
     blocking(move || accounts::check_password(&i.store, &name, &password, &i.policy, Utc::now()))
         .await
@@ -135,7 +135,7 @@ fn failed(why: Refused, wrong: Action) -> Action {
 async fn password_form(
     State(inbox): Shared,
     at: Pending<step::Password>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     Ok(views::password_page(&chrome(&inbox, &at.session).await?, &[]).into_response())
 }
 
@@ -143,7 +143,7 @@ async fn change_password(
     State(inbox): Shared,
     at: Pending<step::Password>,
     CsrfForm(post): CsrfForm<PasswordPost>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     match replace_password(&inbox, &at.user, post).await? {
         Ok(user) => Ok(session::step_passed(&at.session, &user)
             .await?
@@ -161,10 +161,10 @@ async fn change_password(
 
 /// Replaces `user`'s temporary password with the one posted, off the async threads.
 async fn replace_password(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     user: &User,
     post: PasswordPost,
-) -> Result<Result<User, PasswordProblem>, InboxError> {
+) -> Result<Result<User, PasswordProblem>, WorkspaceError> {
     let (i, name) = (inbox.clone(), user.name.clone());
     let (new, confirm) = (Zeroizing::new(post.password), Zeroizing::new(post.confirm));
     blocking(move || {
@@ -173,23 +173,26 @@ async fn replace_password(
     .await
 }
 
-async fn code_form(State(inbox): Shared, at: Pending<step::Code>) -> Result<Response, InboxError> {
+async fn code_form(
+    State(inbox): Shared,
+    at: Pending<step::Code>,
+) -> Result<Response, WorkspaceError> {
     Ok(views::code_page(&chrome(&inbox, &at.session).await?, None).into_response())
 }
 
 async fn enrol_form(
     State(inbox): Shared,
     at: Pending<step::Enrol>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     Ok(enrol_page(&inbox, &at, None).await?.into_response())
 }
 
 /// The enrolment page: the secret as text and as a QR code, and the code field.
 async fn enrol_page(
-    inbox: &Inbox,
+    inbox: &Workspace,
     at: &Pending<step::Enrol>,
     error: Option<&str>,
-) -> Result<maud::Markup, InboxError> {
+) -> Result<maud::Markup, WorkspaceError> {
     let secret = at.enrol_secret().await?;
     let uri = totp::otpauth_uri(&inbox.site.name, &at.user.name, &secret);
     let shown = totp::base32_encode(&secret);
@@ -206,14 +209,14 @@ async fn enrol_page(
 async fn enrol_qr(
     State(inbox): Shared,
     at: Result<Pending<step::Enrol>, NotAtStep>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let at = at.map_err(|not| match not {
-        NotAtStep::Elsewhere(_) => InboxError::NotFound,
+        NotAtStep::Elsewhere(_) => WorkspaceError::NotFound,
         NotAtStep::Error(e) => e,
     })?;
     let secret = at.enrol_secret().await?;
     let uri = totp::otpauth_uri(&inbox.site.name, &at.user.name, &secret);
-    let svg = totp::qr_svg(&uri).map_err(InboxError::Internal)?;
+    let svg = totp::qr_svg(&uri).map_err(WorkspaceError::Internal)?;
     let headers = [
         (header::CONTENT_TYPE, "image/svg+xml"),
         (header::CACHE_CONTROL, "no-store"),
@@ -223,11 +226,11 @@ async fn enrol_qr(
 
 /// Checks a code against the enrolled secret, or against `enrolling` (then saved).
 async fn check_code(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     user: &User,
     code: String,
     enrolling: Option<Vec<u8>>,
-) -> Result<Result<User, Refused>, InboxError> {
+) -> Result<Result<User, Refused>, WorkspaceError> {
     let (i, name) = (inbox.clone(), user.name.clone());
     blocking(move || {
         let policy = &i.policy;
@@ -245,10 +248,10 @@ async fn check_code(
 
 /// A wrong code: audited, and a locked account must start again from the password.
 async fn code_refused<S>(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     at: &Pending<S>,
     why: Refused,
-) -> Result<(), InboxError> {
+) -> Result<(), WorkspaceError> {
     audit(
         inbox,
         &at.user.name,
@@ -264,11 +267,11 @@ async fn code_refused<S>(
 
 /// The second factor passed: signed in, audited.
 async fn signed_in(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     session: &Session,
     user: &User,
     enrolled: bool,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let home = session::signed_in(session, user).await?;
     if enrolled {
         audit(inbox, &user.name, Action::TotpEnrolled, "").await?;
@@ -281,7 +284,7 @@ async fn code(
     State(inbox): Shared,
     at: Pending<step::Code>,
     CsrfForm(post): CsrfForm<CodePost>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     match check_code(&inbox, &at.user, post.code, None).await? {
         Ok(user) => signed_in(&inbox, &at.session, &user, false).await,
         Err(why) => {
@@ -296,7 +299,7 @@ async fn enrol(
     State(inbox): Shared,
     at: Pending<step::Enrol>,
     CsrfForm(post): CsrfForm<CodePost>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let secret = at.enrol_secret().await?;
     match check_code(&inbox, &at.user, post.code, Some(secret)).await? {
         Ok(user) => signed_in(&inbox, &at.session, &user, true).await,
@@ -304,7 +307,7 @@ async fn enrol(
             code_refused(&inbox, &at, why).await?;
             if why == Refused::Locked {
                 // No longer half-signed-in: back to the sign-in page.
-                return Err(InboxError::SignIn);
+                return Err(WorkspaceError::SignIn);
             }
             let page = enrol_page(&inbox, &at, Some(WRONG_ENROL_CODE)).await?;
             refused(StatusCode::UNAUTHORIZED, page)
@@ -316,7 +319,7 @@ async fn logout(
     State(inbox): Shared,
     session: Session,
     _: CsrfForm<TokenOnly>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     if let Some(name) = session::sign_out(&session).await? {
         audit(&inbox, &name, Action::Logout, "").await?;
     }

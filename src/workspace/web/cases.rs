@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::error::InboxError;
+use super::error::WorkspaceError;
 use super::frame;
 use super::io::Shared;
 use super::io::{self, blocking, Action};
@@ -20,9 +20,9 @@ use crate::workspace::listing::{self, Filter, KioskGaps, Row};
 use crate::workspace::model::RecordKey;
 use crate::workspace::pull::{self, PullReport};
 use crate::workspace::views::{self, Filters, ListView};
-use crate::workspace::{export, Inbox};
+use crate::workspace::{export, Workspace};
 
-pub fn router() -> Router<Arc<Inbox>> {
+pub fn router() -> Router<Arc<Workspace>> {
     Router::new()
         .route("/", get(list))
         .route("/pull", post(pull_now))
@@ -37,7 +37,7 @@ async fn list(
     State(inbox): Shared,
     user: SignedIn<may::ViewList>,
     Query(filter): Query<Filter>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let i = inbox.clone();
     let (all, gaps) = blocking(move || Ok((i.store.all()?, listing::gaps(&i)?))).await?;
     let rows = listing::rows(&inbox, &user, &all, &filter);
@@ -48,7 +48,7 @@ async fn list(
 
 /// The list page's model: the rows, the filters and their choices, and what the last pull did.
 fn list_view<'a, P>(
-    inbox: &'a Inbox,
+    inbox: &'a Workspace,
     user: &SignedIn<P>,
     rows: &'a [Row],
     filter: &'a Filter,
@@ -77,7 +77,7 @@ async fn show(
     State(inbox): Shared,
     user: SignedIn<may::ViewCase>,
     Path(key): Path<RecordKey>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let r = io::referral(&inbox, &user, key).await?;
     user.audit(&inbox, Action::View, &r.key.path()).await?;
     let view = frame::case(&inbox, &user, &r);
@@ -88,7 +88,7 @@ async fn print(
     State(inbox): Shared,
     user: SignedIn<may::Export>,
     Path(key): Path<RecordKey>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let r = io::referral(&inbox, &user, key).await?;
     user.audit(&inbox, Action::ExportPrint, &r.key.path())
         .await?;
@@ -104,7 +104,7 @@ async fn export_json(
     State(inbox): Shared,
     user: SignedIn<may::Export>,
     Path(key): Path<RecordKey>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let r = io::referral(&inbox, &user, key).await?;
     user.audit(&inbox, Action::ExportJson, &r.key.path())
         .await?;
@@ -121,7 +121,7 @@ async fn export_json(
 async fn export_csv(
     State(inbox): Shared,
     user: SignedIn<may::ExportCsv>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let store = inbox.store.clone();
     let all = blocking(move || store.all()).await?;
     user.audit(&inbox, Action::ExportCsv, "").await?;
@@ -151,7 +151,7 @@ async fn export_csv(
 async fn audit_trail(
     State(inbox): Shared,
     user: SignedIn<may::ReadAudit>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     user.audit(&inbox, Action::AuditView, "").await?;
     let store = inbox.store.clone();
     let (entries, refs) =
@@ -169,7 +169,7 @@ async fn pull_now(
     State(inbox): Shared,
     user: SignedIn<may::Pull>,
     _: CsrfForm<TokenOnly>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     user.audit(&inbox, Action::Pull, "").await?;
     let reports = pull::pull_all(inbox.clone(), &user.name).await;
     user.flash(&pulled(&reports)).await?;

@@ -7,11 +7,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::http::extract::Refused;
-use crate::workspace::Inbox;
+use crate::workspace::Workspace;
 
 /// Every way a request can fail. Internal detail is logged under the request id, never shown.
 #[derive(Debug, thiserror::Error)]
-pub enum InboxError {
+pub enum WorkspaceError {
     /// Not signed in (or the session ended): go to the sign-in page.
     #[error("sign-in required")]
     SignIn,
@@ -35,46 +35,46 @@ pub enum InboxError {
     Internal(#[source] anyhow::Error),
 }
 
-impl From<anyhow::Error> for InboxError {
+impl From<anyhow::Error> for WorkspaceError {
     fn from(e: anyhow::Error) -> Self {
-        InboxError::Internal(e)
+        WorkspaceError::Internal(e)
     }
 }
 
-impl From<crate::http::csrf::CsrfError> for InboxError {
+impl From<crate::http::csrf::CsrfError> for WorkspaceError {
     fn from(e: crate::http::csrf::CsrfError) -> Self {
         use crate::http::csrf::CsrfError;
         match e {
-            CsrfError::Expired | CsrfError::Wrong => InboxError::Csrf,
-            CsrfError::Session(e) => InboxError::Internal(e.into()),
+            CsrfError::Expired | CsrfError::Wrong => WorkspaceError::Csrf,
+            CsrfError::Session(e) => WorkspaceError::Internal(e.into()),
         }
     }
 }
 
 /// A refused post shows the inbox's own error page.
-impl crate::http::extract::Rejects for Arc<Inbox> {
-    type Error = InboxError;
+impl crate::http::extract::Rejects for Arc<Workspace> {
+    type Error = WorkspaceError;
 }
 
-impl From<Refused> for InboxError {
+impl From<Refused> for WorkspaceError {
     fn from(e: Refused) -> Self {
         match e {
-            Refused::Malformed(why) => InboxError::Malformed(why),
+            Refused::Malformed(why) => WorkspaceError::Malformed(why),
             Refused::Csrf(e) => e.into(),
-            Refused::NoSession => InboxError::Internal(Refused::NoSession.into()),
+            Refused::NoSession => WorkspaceError::Internal(Refused::NoSession.into()),
         }
     }
 }
 
-impl From<tokio::task::JoinError> for InboxError {
+impl From<tokio::task::JoinError> for WorkspaceError {
     fn from(e: tokio::task::JoinError) -> Self {
-        InboxError::Internal(e.into())
+        WorkspaceError::Internal(e.into())
     }
 }
 
-impl From<tower_sessions::session::Error> for InboxError {
+impl From<tower_sessions::session::Error> for WorkspaceError {
     fn from(e: tower_sessions::session::Error) -> Self {
-        InboxError::Internal(e.into())
+        WorkspaceError::Internal(e.into())
     }
 }
 
@@ -86,7 +86,7 @@ pub(super) struct ErrorPage {
     pub text: String,
 }
 
-impl InboxError {
+impl WorkspaceError {
     fn status(&self) -> StatusCode {
         match self {
             Self::SignIn => StatusCode::SEE_OTHER,
@@ -147,7 +147,7 @@ impl InboxError {
     }
 }
 
-impl IntoResponse for InboxError {
+impl IntoResponse for WorkspaceError {
     fn into_response(self) -> Response {
         if let Self::SignIn = self {
             return Redirect::to("/login").into_response();
@@ -165,7 +165,7 @@ impl IntoResponse for InboxError {
     }
 }
 
-/// The page for an error response: the one its [`InboxError`] chose, or one for the statuses
+/// The page for an error response: the one its [`WorkspaceError`] chose, or one for the statuses
 /// the layers below answer with themselves.
 pub(super) fn page_for(res: &Response) -> Option<ErrorPage> {
     let (title, text) = match (res.extensions().get::<ErrorPage>(), res.status()) {

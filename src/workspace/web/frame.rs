@@ -6,10 +6,10 @@ use crate::workspace::accounts::{Permission, User};
 use crate::workspace::deadline;
 use crate::workspace::model::Referral;
 use crate::workspace::views::{CaseView, Chrome};
-use crate::workspace::Inbox;
+use crate::workspace::Workspace;
 
 /// The frame of a page before signing in.
-pub fn signed_out(inbox: &Inbox, csrf: String) -> Chrome<'_> {
+pub fn signed_out(inbox: &Workspace, csrf: String) -> Chrome<'_> {
     Chrome {
         site: &inbox.site,
         marking: &inbox.config.inbox.protective_marking,
@@ -22,7 +22,7 @@ pub fn signed_out(inbox: &Inbox, csrf: String) -> Chrome<'_> {
 
 /// The frame of a signed-in page: the quarantine banner shows on every one of them.
 pub fn signed_in<'a>(
-    inbox: &'a Inbox,
+    inbox: &'a Workspace,
     user: &'a User,
     csrf: String,
     notice: Option<String>,
@@ -37,7 +37,7 @@ pub fn signed_in<'a>(
 
 /// The frame of an error page: the menu of whoever is signed in (with their token), so they
 /// can go on or sign out, but no banners.
-pub fn error<'a>(inbox: &'a Inbox, who: Option<&'a (User, String)>) -> Chrome<'a> {
+pub fn error<'a>(inbox: &'a Workspace, who: Option<&'a (User, String)>) -> Chrome<'a> {
     let token = who.map(|(_, token)| token.clone()).unwrap_or_default();
     Chrome {
         user: who.map(|(user, _)| user),
@@ -47,7 +47,7 @@ pub fn error<'a>(inbox: &'a Inbox, who: Option<&'a (User, String)>) -> Chrome<'a
 
 /// One case as `user` sees it: the moves offered are exactly those the case would accept from
 /// this user's role now.
-pub fn case<'a>(inbox: &'a Inbox, user: &'a User, r: &'a Referral) -> CaseView<'a> {
+pub fn case<'a>(inbox: &'a Workspace, user: &'a User, r: &'a Referral) -> CaseView<'a> {
     let flow = inbox.flow(r);
     let deadline = flow.deadline(&r.case, r.created_at);
     CaseView {

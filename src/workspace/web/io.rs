@@ -6,18 +6,18 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::error::InboxError;
+use super::error::WorkspaceError;
 use crate::workspace::accounts::{Permission, User};
 use crate::workspace::model::{RecordKey, Referral};
-use crate::workspace::{listing, Inbox};
+use crate::workspace::{listing, Workspace};
 
 /// The router's state, as every handler takes it.
-pub type Shared = axum::extract::State<Arc<Inbox>>;
+pub type Shared = axum::extract::State<Arc<Workspace>>;
 
 /// Runs blocking store or crypto work off the async threads.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T, InboxError> {
+) -> Result<T, WorkspaceError> {
     Ok(tokio::task::spawn_blocking(f).await??)
 }
 
@@ -71,11 +71,11 @@ impl fmt::Display for Action {
 
 /// Appends to the audit trail: `record` is a record's `kiosk/id`, or empty.
 pub async fn audit(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     actor: &str,
     action: Action,
     record: &str,
-) -> Result<(), InboxError> {
+) -> Result<(), WorkspaceError> {
     let (store, actor, action, record) = (
         inbox.store.clone(),
         actor.to_string(),
@@ -87,13 +87,13 @@ pub async fn audit(
 
 /// A referral `user` may see; any other is "not found", so its existence is not told.
 pub async fn referral(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     user: &User,
     key: RecordKey,
-) -> Result<Referral, InboxError> {
+) -> Result<Referral, WorkspaceError> {
     let store = inbox.store.clone();
     let referral = blocking(move || store.get(&key)).await?;
     referral
         .filter(|r| listing::visible(inbox, user, r))
-        .ok_or(InboxError::NotFound)
+        .ok_or(WorkspaceError::NotFound)
 }

@@ -13,7 +13,7 @@ use tower_sessions::{Session, SessionManagerLayer};
 
 use crate::http::session::Cookie;
 
-use super::error::{page_for, InboxError};
+use super::error::{page_for, WorkspaceError};
 use super::{frame, session};
 use crate::http::csrf;
 use crate::http::guard::{self, Refusal};
@@ -21,7 +21,7 @@ use crate::http::ratelimit::Cost;
 use crate::store::SledSessionStore;
 use crate::workspace::accounts::User;
 use crate::workspace::views;
-use crate::workspace::Inbox;
+use crate::workspace::Workspace;
 
 pub async fn no_store(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
@@ -34,7 +34,7 @@ pub async fn no_store(req: Request, next: Next) -> Response {
 /// Refuses cross-site and non-form posts (see `http::guard`), then counts posts against the
 /// signed-in session's allowance, or the address's when there is no live session (sign-in).
 pub async fn limit_posts(
-    State(inbox): State<Arc<Inbox>>,
+    State(inbox): State<Arc<Workspace>>,
     session: Session,
     req: Request,
     next: Next,
@@ -55,19 +55,19 @@ pub async fn limit_posts(
 }
 
 /// The guard's refusal as the inbox's error (a cross-site post is logged).
-fn refused(refusal: Refusal) -> InboxError {
+fn refused(refusal: Refusal) -> WorkspaceError {
     match refusal {
         Refusal::CrossSite => {
             tracing::warn!("post refused: sent from another site");
-            InboxError::Csrf
+            WorkspaceError::Csrf
         }
-        Refusal::MediaType => InboxError::MediaType,
+        Refusal::MediaType => WorkspaceError::MediaType,
     }
 }
 
 /// The rate limit's refusal of this post, if any, from the live session's id (if any) or the
 /// client's address.
-fn over_limit(inbox: &Inbox, live: Option<String>, req: &Request) -> Option<InboxError> {
+fn over_limit(inbox: &Workspace, live: Option<String>, req: &Request) -> Option<WorkspaceError> {
     let cost = if live.is_some() {
         Cost::SessionPost
     } else {
@@ -77,12 +77,12 @@ fn over_limit(inbox: &Inbox, live: Option<String>, req: &Request) -> Option<Inbo
     let address = inbox.limiter.client(peer, req.headers());
     let retry_after = inbox.limiter.check(cost, live.as_deref(), address).err()?;
     tracing::warn!(route = %req.uri().path(), "post refused: rate limit");
-    Some(InboxError::TooMany { retry_after })
+    Some(WorkspaceError::TooMany { retry_after })
 }
 
 /// Gives every session `Set-Cookie` (the removal cookie too) the session cookie's attributes.
 pub async fn harden_session_cookie(
-    State(inbox): State<Arc<Inbox>>,
+    State(inbox): State<Arc<Workspace>>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -97,7 +97,10 @@ fn cookie_name(secure: bool) -> &'static str {
 }
 
 /// Reviewer sessions: `__Host-` cookies when secure, same-site only, ended when idle.
-pub fn sessions(inbox: &Inbox, store: SledSessionStore) -> SessionManagerLayer<SledSessionStore> {
+pub fn sessions(
+    inbox: &Workspace,
+    store: SledSessionStore,
+) -> SessionManagerLayer<SledSessionStore> {
     let c = &inbox.config.inbox;
     let cookie = Cookie::new(c.secure_cookies, "__Host-prem-inbox", "prem-inbox");
     crate::http::session::layer(store, cookie, c.session_idle_minutes)
@@ -105,7 +108,11 @@ pub fn sessions(inbox: &Inbox, store: SledSessionStore) -> SessionManagerLayer<S
 
 /// Turns an error status into the inbox's page. Inside the session layer, so a signed-in user
 /// keeps the menu (and can sign out) on a 403 or 404.
-pub async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: Next) -> Response {
+pub async fn render_errors(
+    State(inbox): State<Arc<Workspace>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let session = req.extensions().get::<Session>().cloned();
     let id = crate::http::log::request_id(&req);
     let res = next.run(req).await;
@@ -127,7 +134,7 @@ pub async fn render_errors(State(inbox): State<Arc<Inbox>>, req: Request, next: 
 }
 
 /// The signed-in user and their token, so an error page keeps the menu; `None` when signed out.
-async fn signed_in_as(inbox: &Arc<Inbox>, session: &Session) -> Option<(User, String)> {
+async fn signed_in_as(inbox: &Arc<Workspace>, session: &Session) -> Option<(User, String)> {
     let user = session::current_user(inbox, session).await.ok().flatten()?;
     let token = crate::http::csrf::token(session).await.ok()?;
     Some((user, token))

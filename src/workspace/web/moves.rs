@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::error::InboxError;
+use super::error::WorkspaceError;
 use super::io::{self, blocking, Shared};
 use super::session::{may, SignedIn};
 use crate::config::MoveConfig;
@@ -21,9 +21,9 @@ use crate::workspace::case::Refusal;
 use crate::workspace::model::{RecordKey, Referral};
 use crate::workspace::store::Overtaken;
 use crate::workspace::views::{self, FieldError, MoveView};
-use crate::workspace::Inbox;
+use crate::workspace::Workspace;
 
-pub fn router() -> Router<Arc<Inbox>> {
+pub fn router() -> Router<Arc<Workspace>> {
     Router::new().route("/cases/{kiosk}/{id}/moves/{step}", get(show).post(make))
 }
 
@@ -51,7 +51,7 @@ async fn show(
     State(inbox): Shared,
     user: SignedIn<may::ViewCase>,
     Path(at): Path<MovePath>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let r = io::referral(&inbox, &user, at.key()).await?;
     let m = allowed(&inbox, &user, &r, &at.step)?;
     let page = Page {
@@ -68,7 +68,7 @@ async fn make(
     user: SignedIn<may::ViewCase>,
     Path(at): Path<MovePath>,
     CsrfForm(typed): CsrfForm<Vec<(String, String)>>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let r = io::referral(&inbox, &user, at.key()).await?;
     let seen = typed
         .iter()
@@ -90,16 +90,16 @@ async fn make(
 /// The move, if this user's role may make it on this case now: an unknown move is "not found",
 /// another role's is forbidden, one the case is not ready for says so.
 fn allowed<'a, P>(
-    inbox: &'a Inbox,
+    inbox: &'a Workspace,
     user: &SignedIn<P>,
     r: &Referral,
     step: &str,
-) -> Result<&'a MoveConfig, InboxError> {
+) -> Result<&'a MoveConfig, WorkspaceError> {
     match inbox.flow(r).may_move(&r.case, step, user.role.label()) {
         Ok(m) => Ok(m),
-        Err(Refusal::Unknown) => Err(InboxError::NotFound),
-        Err(Refusal::NotYours) => Err(InboxError::Forbidden),
-        Err(_) => Err(InboxError::NotNow),
+        Err(Refusal::Unknown) => Err(WorkspaceError::NotFound),
+        Err(Refusal::NotYours) => Err(WorkspaceError::Forbidden),
+        Err(_) => Err(WorkspaceError::NotNow),
     }
 }
 
@@ -107,12 +107,12 @@ fn allowed<'a, P>(
 /// again over the case as it now stands, what was typed kept; or, if the move is no longer
 /// open, the case's own page showing what changed.
 async fn overtaken<P>(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     user: &SignedIn<P>,
     r: &Referral,
     step: &str,
     typed: &[(String, String)],
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     if let Ok(m) = allowed(inbox, user, r, step) {
         let errors = vec![("reason".to_string(), OVERTAKEN.to_string())];
         let page = Page { inbox, user, r, m };
@@ -126,7 +126,7 @@ async fn overtaken<P>(
 
 /// One move's page for one user and case.
 struct Page<'a, P> {
-    inbox: &'a Arc<Inbox>,
+    inbox: &'a Arc<Workspace>,
     user: &'a SignedIn<P>,
     r: &'a Referral,
     m: &'a MoveConfig,
@@ -134,7 +134,7 @@ struct Page<'a, P> {
 
 impl<P> Page<'_, P> {
     /// Makes the move on a copy of the case, then saves it, or shows the page with the problems.
-    async fn apply(&self, typed: &[(String, String)]) -> Result<Response, InboxError> {
+    async fn apply(&self, typed: &[(String, String)]) -> Result<Response, WorkspaceError> {
         let posted = |name: &str| {
             (typed.iter())
                 .find(|(n, _)| n == name)
@@ -156,9 +156,9 @@ impl<P> Page<'_, P> {
                     .collect();
                 self.render(StatusCode::BAD_REQUEST, typed, errors).await
             }
-            Err(Refusal::NotYours) => Err(InboxError::Forbidden),
-            Err(Refusal::Unknown) => Err(InboxError::NotFound),
-            Err(Refusal::NotNow) => Err(InboxError::NotNow),
+            Err(Refusal::NotYours) => Err(WorkspaceError::Forbidden),
+            Err(Refusal::Unknown) => Err(WorkspaceError::NotFound),
+            Err(Refusal::NotNow) => Err(WorkspaceError::NotNow),
         }
     }
 
@@ -167,7 +167,7 @@ impl<P> Page<'_, P> {
         &self,
         case: crate::workspace::Case,
         typed: &[(String, String)],
-    ) -> Result<Response, InboxError> {
+    ) -> Result<Response, WorkspaceError> {
         let store = self.inbox.store.clone();
         let moved = Referral {
             case: case.clone(),
@@ -196,7 +196,7 @@ impl<P> Page<'_, P> {
         status: StatusCode,
         typed: &[(String, String)],
         errors: Vec<(String, String)>,
-    ) -> Result<Response, InboxError> {
+    ) -> Result<Response, WorkspaceError> {
         let flow = self.inbox.flow(self.r);
         let view = MoveView {
             referral: self.r,

@@ -9,14 +9,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::error::InboxError;
+use super::error::WorkspaceError;
 use super::io::Shared;
 use super::io::{blocking, Action};
 use super::session::{may, SignedIn};
 use crate::http::extract::{CsrfForm, TokenOnly};
-use crate::workspace::{pull, views, Inbox};
+use crate::workspace::{pull, views, Workspace};
 
-pub fn router() -> Router<Arc<Inbox>> {
+pub fn router() -> Router<Arc<Workspace>> {
     Router::new()
         .route("/quarantine/", get(list))
         .route("/quarantine/retry", post(retry))
@@ -25,7 +25,7 @@ pub fn router() -> Router<Arc<Inbox>> {
 async fn list(
     State(inbox): Shared,
     user: SignedIn<may::ManageQuarantine>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     user.audit(&inbox, Action::QuarantineView, "").await?;
     let store = inbox.store.clone();
     let held = blocking(move || store.quarantined()).await?;
@@ -37,7 +37,7 @@ async fn retry(
     State(inbox): Shared,
     user: SignedIn<may::ManageQuarantine>,
     _: CsrfForm<TokenOnly>,
-) -> Result<Response, InboxError> {
+) -> Result<Response, WorkspaceError> {
     let (i, name) = (inbox.clone(), user.name.clone());
     let (released, held) = blocking(move || pull::retry_quarantined(&i, &name)).await?;
     user.flash(&retried(released, held)).await?;

@@ -11,15 +11,15 @@ use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use super::error::InboxError;
+use super::error::WorkspaceError;
 use super::layers::{self, render_errors};
 use super::{assets, auth, cases, moves, quarantine};
 use crate::http::headers::{security_headers, HeaderPolicy};
 use crate::http::log::log_requests;
-use crate::workspace::Inbox;
+use crate::workspace::Workspace;
 
 /// The inbox's router. `secure_cookies` is decided by the caller (off only on plain-HTTP localhost).
-pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Router {
+pub fn app(inbox: Arc<Workspace>, sessions: crate::store::SledSessionStore) -> Router {
     let c = &inbox.config.inbox;
     let timeout = Duration::from_secs(c.request_timeout_secs);
     Router::new()
@@ -27,7 +27,7 @@ pub fn app(inbox: Arc<Inbox>, sessions: crate::store::SledSessionStore) -> Route
         .merge(cases::router())
         .merge(moves::router())
         .merge(quarantine::router())
-        .fallback(|| async { InboxError::NotFound })
+        .fallback(|| async { WorkspaceError::NotFound })
         .layer(from_fn(layers::no_store))
         .route("/assets/{name}", get(assets::asset))
         .route("/healthz", get(|| async { "ok" }))

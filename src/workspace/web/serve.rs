@@ -11,10 +11,10 @@ use tokio::task::JoinHandle;
 
 use super::io::blocking;
 use super::router::app;
-use crate::workspace::{admin, pull, Inbox};
+use crate::workspace::{admin, pull, Workspace};
 
 /// Binds `inbox.addr` and serves until Ctrl-C or SIGTERM.
-pub fn run(inbox: Arc<Inbox>) -> Result<()> {
+pub fn run(inbox: Arc<Workspace>) -> Result<()> {
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(async move {
         let addr: SocketAddr = inbox.config.inbox.addr.parse().with_context(|| {
@@ -32,7 +32,7 @@ pub fn run(inbox: Arc<Inbox>) -> Result<()> {
 
 /// Serves until `shutdown`, with the pull timer, the daily retention purge and the session purge.
 pub async fn serve_on(
-    inbox: Arc<Inbox>,
+    inbox: Arc<Workspace>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
@@ -62,7 +62,7 @@ struct Beside {
 }
 
 impl Beside {
-    fn start(inbox: &Arc<Inbox>, sessions: &crate::store::SledSessionStore) -> Result<Beside> {
+    fn start(inbox: &Arc<Workspace>, sessions: &crate::store::SledSessionStore) -> Result<Beside> {
         let socket = admin::socket_path(&inbox.config, &inbox.root);
         let mut tasks = vec![sessions.spawn_purge_task(Duration::from_secs(60))];
         #[cfg(unix)]
@@ -83,7 +83,7 @@ impl Beside {
 
 /// Pulls every `pull_interval_secs`; purges past retention once a day; once each day (checked
 /// hourly) tells whoever must act on a case due tomorrow.
-fn spawn_timers(inbox: Arc<Inbox>) -> JoinHandle<()> {
+fn spawn_timers(inbox: Arc<Workspace>) -> JoinHandle<()> {
     tokio::spawn(async move {
         // The first pull is at start (unless `pull_at_start` is off, as tests that decide when
         // pulls happen set it), then every interval.
@@ -115,7 +115,7 @@ fn spawn_timers(inbox: Arc<Inbox>) -> JoinHandle<()> {
 }
 
 /// Tells whoever must act on each case due tomorrow (content-free).
-async fn due_tomorrow(inbox: &Arc<Inbox>, today: chrono::NaiveDate) {
+async fn due_tomorrow(inbox: &Arc<Workspace>, today: chrono::NaiveDate) {
     let i = inbox.clone();
     let told = blocking(move || {
         let all = i.store.all()?;
@@ -129,7 +129,7 @@ async fn due_tomorrow(inbox: &Arc<Inbox>, today: chrono::NaiveDate) {
 }
 
 /// Deletes referrals past retention, as the system.
-async fn purge_expired(inbox: &Arc<Inbox>) {
+async fn purge_expired(inbox: &Arc<Workspace>) {
     let (i, days) = (inbox.clone(), inbox.config.inbox.retention_days);
     match blocking(move || i.store.purge_expired(days, "system")).await {
         Ok(n) if n > 0 => tracing::info!(purged = n, "retention purge"),

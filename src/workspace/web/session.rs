@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use tower_sessions::Session;
 
-use super::error::InboxError;
+use super::error::WorkspaceError;
 use super::frame;
 use super::io::{audit, blocking, Action};
 use crate::http::csrf;
@@ -24,7 +24,7 @@ use crate::workspace::accounts::{self, Permission, User};
 use crate::workspace::case::Signer;
 use crate::workspace::totp;
 use crate::workspace::views::Chrome;
-use crate::workspace::Inbox;
+use crate::workspace::Workspace;
 
 const USER: &str = "user";
 const PENDING: &str = "pending";
@@ -64,20 +64,20 @@ pub mod may {
     );
 }
 
-fn session_of(parts: &Parts) -> Result<Session, InboxError> {
+fn session_of(parts: &Parts) -> Result<Session, WorkspaceError> {
     parts
         .extensions
         .get::<Session>()
         .cloned()
-        .ok_or_else(|| InboxError::Internal(anyhow::anyhow!("no session layer on this route")))
+        .ok_or_else(|| WorkspaceError::Internal(anyhow::anyhow!("no session layer on this route")))
 }
 
 /// The fully signed-in user of this session, if any (and still allowed in); a session past its
 /// absolute limit, or of a disabled account, is ended.
 pub async fn current_user(
-    inbox: &Arc<Inbox>,
+    inbox: &Arc<Workspace>,
     session: &Session,
-) -> Result<Option<User>, InboxError> {
+) -> Result<Option<User>, WorkspaceError> {
     let Some(name) = session.get::<String>(USER).await? else {
         return Ok(None);
     };
@@ -106,17 +106,20 @@ pub struct SignedIn<P> {
     need: PhantomData<P>,
 }
 
-impl<P: Need> FromRequestParts<Arc<Inbox>> for SignedIn<P> {
-    type Rejection = InboxError;
+impl<P: Need> FromRequestParts<Arc<Workspace>> for SignedIn<P> {
+    type Rejection = WorkspaceError;
 
-    async fn from_request_parts(parts: &mut Parts, inbox: &Arc<Inbox>) -> Result<Self, InboxError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        inbox: &Arc<Workspace>,
+    ) -> Result<Self, WorkspaceError> {
         let session = session_of(parts)?;
         let user = current_user(inbox, &session)
             .await?
-            .ok_or(InboxError::SignIn)?;
+            .ok_or(WorkspaceError::SignIn)?;
         if !user.role.may(P::PERMISSION) {
             audit(inbox, &user.name, Action::Denied(P::PERMISSION), "").await?;
-            return Err(InboxError::Forbidden);
+            return Err(WorkspaceError::Forbidden);
         }
         Ok(SignedIn {
             user,
@@ -135,7 +138,7 @@ impl<P> Deref for SignedIn<P> {
 
 impl<P> SignedIn<P> {
     /// The frame of a page for this user, with the notice left by the last change, once.
-    pub async fn frame<'a>(&'a self, inbox: &'a Inbox) -> Result<Chrome<'a>, InboxError> {
+    pub async fn frame<'a>(&'a self, inbox: &'a Workspace) -> Result<Chrome<'a>, WorkspaceError> {
         let token = csrf::token(&self.session).await?;
         let notice = self.session.remove::<String>(NOTICE).await.ok().flatten();
         Ok(frame::signed_in(inbox, &self.user, token, notice))
@@ -144,16 +147,16 @@ impl<P> SignedIn<P> {
     /// Records `action` by this user in the audit trail.
     pub async fn audit(
         &self,
-        inbox: &Arc<Inbox>,
+        inbox: &Arc<Workspace>,
         action: Action,
         record: &str,
-    ) -> Result<(), InboxError> {
+    ) -> Result<(), WorkspaceError> {
         audit(inbox, &self.user.name, action, record).await
     }
 
     /// Leaves a message for the next page this user sees ("Decision recorded."): every change
     /// says that it happened.
-    pub async fn flash(&self, message: &str) -> Result<(), InboxError> {
+    pub async fn flash(&self, message: &str) -> Result<(), WorkspaceError> {
         self.session.insert(NOTICE, message).await?;
         Ok(())
     }
@@ -234,7 +237,7 @@ pub enum NotAtStep {
     /// At another step: sent there.
     Elsewhere(Step),
     /// Not half-signed-in at all (or an error).
-    Error(InboxError),
+    Error(WorkspaceError),
 }
 
 impl IntoResponse for NotAtStep {
@@ -246,8 +249,8 @@ impl IntoResponse for NotAtStep {
     }
 }
 
-impl From<InboxError> for NotAtStep {
-    fn from(e: InboxError) -> Self {
+impl From<WorkspaceError> for NotAtStep {
+    fn from(e: WorkspaceError) -> Self {
         NotAtStep::Error(e)
     }
 }
@@ -258,19 +261,22 @@ impl From<tower_sessions::session::Error> for NotAtStep {
     }
 }
 
-impl<S: AtStep> FromRequestParts<Arc<Inbox>> for Pending<S> {
+impl<S: AtStep> FromRequestParts<Arc<Workspace>> for Pending<S> {
     type Rejection = NotAtStep;
 
-    async fn from_request_parts(parts: &mut Parts, inbox: &Arc<Inbox>) -> Result<Self, NotAtStep> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        inbox: &Arc<Workspace>,
+    ) -> Result<Self, NotAtStep> {
         let session = session_of(parts)?;
         let Some(name) = session.get::<String>(PENDING).await? else {
-            return Err(InboxError::SignIn.into());
+            return Err(WorkspaceError::SignIn.into());
         };
         let store = inbox.store.clone();
         let user = blocking(move || accounts::get(&store, &name)).await?;
         let Some(user) = user.filter(|u| !u.disabled) else {
             session.flush().await?;
-            return Err(InboxError::SignIn.into());
+            return Err(WorkspaceError::SignIn.into());
         };
         match Step::of(&user) {
             at if at == S::STEP => Ok(Pending {
@@ -285,9 +291,9 @@ impl<S: AtStep> FromRequestParts<Arc<Inbox>> for Pending<S> {
 
 impl<S> Pending<S> {
     /// The authenticator secret being enrolled, made once per session.
-    pub async fn enrol_secret(&self) -> Result<Vec<u8>, InboxError> {
+    pub async fn enrol_secret(&self) -> Result<Vec<u8>, WorkspaceError> {
         if let Some(hex_secret) = self.session.get::<String>(ENROL).await? {
-            return hex::decode(hex_secret).map_err(|e| InboxError::Internal(e.into()));
+            return hex::decode(hex_secret).map_err(|e| WorkspaceError::Internal(e.into()));
         }
         let secret = totp::new_secret();
         self.session.insert(ENROL, hex::encode(secret)).await?;
@@ -295,19 +301,19 @@ impl<S> Pending<S> {
     }
 
     /// After a locked account's refusal: the password must be given again.
-    pub async fn forget(&self) -> Result<(), InboxError> {
+    pub async fn forget(&self) -> Result<(), WorkspaceError> {
         self.session.remove::<String>(PENDING).await?;
         Ok(())
     }
 }
 
 /// Whether this session is fully signed in (not checking the account: for the sign-in page).
-pub async fn is_signed_in(session: &Session) -> Result<bool, InboxError> {
+pub async fn is_signed_in(session: &Session) -> Result<bool, WorkspaceError> {
     Ok(session.get::<String>(USER).await?.is_some())
 }
 
 /// The right password was given: a new session id, and `user` at their next step.
-pub async fn password_given(session: &Session, user: &User) -> Result<Redirect, InboxError> {
+pub async fn password_given(session: &Session, user: &User) -> Result<Redirect, WorkspaceError> {
     session.cycle_id().await?;
     session.remove::<String>(USER).await?;
     session.insert(PENDING, &user.name).await?;
@@ -315,13 +321,13 @@ pub async fn password_given(session: &Session, user: &User) -> Result<Redirect, 
 }
 
 /// A step passed short of signing in: a new session id, and the next step.
-pub async fn step_passed(session: &Session, user: &User) -> Result<Redirect, InboxError> {
+pub async fn step_passed(session: &Session, user: &User) -> Result<Redirect, WorkspaceError> {
     session.cycle_id().await?;
     Ok(Redirect::to(Step::of(user).path()))
 }
 
 /// The last step passed: a new session id and CSRF token, and `user` signed in.
-pub async fn signed_in(session: &Session, user: &User) -> Result<Redirect, InboxError> {
+pub async fn signed_in(session: &Session, user: &User) -> Result<Redirect, WorkspaceError> {
     session.cycle_id().await?;
     for key in [PENDING, ENROL, csrf::KEY] {
         session.remove::<serde_json::Value>(key).await?;
@@ -332,7 +338,7 @@ pub async fn signed_in(session: &Session, user: &User) -> Result<Redirect, Inbox
 }
 
 /// Ends the session; returns who was signed in, if anyone.
-pub async fn sign_out(session: &Session) -> Result<Option<String>, InboxError> {
+pub async fn sign_out(session: &Session) -> Result<Option<String>, WorkspaceError> {
     let name = session.get::<String>(USER).await?;
     session.flush().await?;
     Ok(name)

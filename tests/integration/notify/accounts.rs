@@ -6,11 +6,11 @@ use std::path::Path;
 use prem::config::Config;
 use prem::workspace::accounts::{self, Role, User};
 use prem::workspace::admin::{run_on_store, Command};
-use prem::workspace::{Costs, InboxStore};
+use prem::workspace::{Costs, WorkspaceStore};
 
 use crate::support::PASSPHRASE;
 
-fn store(dir: &Path) -> (Config, InboxStore) {
+fn store(dir: &Path) -> (Config, WorkspaceStore) {
     let mut config = Config::default();
     config.inbox.data_dir = dir.join("inbox-data");
     let store = prem::workspace::open_store(
@@ -23,7 +23,7 @@ fn store(dir: &Path) -> (Config, InboxStore) {
     (config, store)
 }
 
-fn admin(config: &Config, store: &InboxStore, cmd: Command) -> anyhow::Result<String> {
+fn admin(config: &Config, store: &WorkspaceStore, cmd: Command) -> anyhow::Result<String> {
     let cost = Costs::INSECURE_FOR_TESTS.password;
     run_on_store(store, config, cost, &cmd, "cli").map(|r| r.out)
 }

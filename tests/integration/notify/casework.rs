@@ -9,7 +9,7 @@ use prem::workspace::accounts;
 
 use super::relay_on;
 use crate::support::smtp::SmtpServer;
-use crate::support::workspace::InboxHarness;
+use crate::support::workspace::WorkspaceHarness;
 use crate::support::{Harness, MARKER};
 
 #[test]
@@ -17,7 +17,7 @@ fn each_step_of_a_case_tells_exactly_whoever_must_act_next_and_nothing_of_the_ca
     let smtp = SmtpServer::start();
     let h = Harness::start(|_| {});
     let reference = h.submit_one("young-person");
-    let ih = InboxHarness::start(&h, &h.internal_url(""), |c| c.notify = relay_on(smtp.port));
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |c| c.notify = relay_on(smtp.port));
     let store = &ih.inbox().store;
     let lead = ih.signed_in("lead.north", "council-lead", Some("Northcliff"));
     for (name, role, la) in [

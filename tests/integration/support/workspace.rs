@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use prem::config::{Config, KioskSource};
 use prem::workspace::accounts;
-use prem::workspace::{totp, Costs, Inbox};
+use prem::workspace::{totp, Costs, Workspace};
 
 use super::background::Background;
 use super::browser::{Browser, Response};
@@ -21,8 +21,8 @@ pub const CHEAP: prem::seal::KdfParams = prem::seal::KdfParams::INSECURE_FOR_TES
 
 /// A real inbox pulling from `url` (the kiosk or a proxy in front of it): opened, and serving
 /// on its own runtime once started.
-pub struct InboxHarness {
-    inbox: Option<Arc<Inbox>>,
+pub struct WorkspaceHarness {
+    inbox: Option<Arc<Workspace>>,
     addr: Option<SocketAddr>,
     server: Option<Background>,
     pub data_dir: PathBuf,
@@ -58,7 +58,7 @@ pub fn inbox_config(h: &Harness, url: &str, tmp: &Path) -> Config {
 }
 
 /// Opens the inbox `config` describes on the site at `root`, at test costs.
-pub fn open(config: Config, root: &Path) -> Arc<Inbox> {
+pub fn open(config: Config, root: &Path) -> Arc<Workspace> {
     prem::workspace::open(
         config,
         root,
@@ -68,7 +68,7 @@ pub fn open(config: Config, root: &Path) -> Arc<Inbox> {
     .expect("inbox opens")
 }
 
-impl InboxHarness {
+impl WorkspaceHarness {
     /// An inbox serving on a loopback port.
     pub fn start(h: &Harness, url: &str, tune: impl FnOnce(&mut Config)) -> Self {
         Self::open(h, url, tune).listen()
@@ -80,7 +80,7 @@ impl InboxHarness {
         let mut config = inbox_config(h, url, tmp.path());
         tune(&mut config);
         let data_dir = config.inbox.data_dir.clone();
-        InboxHarness {
+        WorkspaceHarness {
             inbox: Some(open(config, &h.root)),
             addr: None,
             server: None,
@@ -105,7 +105,7 @@ impl InboxHarness {
         self
     }
 
-    pub fn inbox(&self) -> &Arc<Inbox> {
+    pub fn inbox(&self) -> &Arc<Workspace> {
         self.inbox.as_ref().expect("running")
     }
 
@@ -121,7 +121,7 @@ impl InboxHarness {
         prem::workspace::web::app(inbox, sessions)
     }
 
-    /// A new browser whose requests go straight into [`InboxHarness::app`].
+    /// A new browser whose requests go straight into [`WorkspaceHarness::app`].
     pub fn in_process(&self) -> Browser {
         Browser::in_process(self.app())
     }
@@ -238,7 +238,7 @@ pub fn enrol(b: &Browser, res: Response) -> Vec<u8> {
 
 /// Signs in over HTTP the first time: the temporary password, a new password of the user's
 /// own ([`own_password`]), then TOTP enrolment with a code computed from the page.
-pub fn sign_in(ih: &InboxHarness, name: &str, password: &str) -> Browser {
+pub fn sign_in(ih: &WorkspaceHarness, name: &str, password: &str) -> Browser {
     let b = ih.browser();
     let res = post_login(&b, name, password);
     assert_eq!(res.path, "/login/password", "password accepted");
