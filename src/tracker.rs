@@ -1,0 +1,12 @@
+//! The partnership's tracker of people, perpetrators and places, as a pure domain: no HTTP, no
+//! storage, no clock. The workspace stores these plain serde types sealed, and calls these
+//! functions with data in and data out, so every rule here is tested without a server.
+//!
+//! - [`model`]: people, places, their links to cases in a role, and case outcomes;
+//! - [`normalise`]: what people type made comparable (case, diacritics, "Surname, First",
+//!   phones, postcode districts, approximate ages);
+//! - [`score`]: Fellegi–Sunter weights per field, an absolute score and its explanation;
+
+pub mod model;
+pub mod normalise;
+pub mod score;
