@@ -6,7 +6,10 @@
 //! - [`normalise`]: what people type made comparable (case, diacritics, "Surname, First",
 //!   phones, postcode districts, approximate ages);
 //! - [`score`]: Fellegi–Sunter weights per field, an absolute score and its explanation;
+//! - [`decide`]: a reviewer's verdict on a pair, kept for ever; confirmed pairs form clusters;
 
+pub mod decide;
+pub mod index;
 pub mod model;
 pub mod normalise;
 pub mod score;
