@@ -7,9 +7,13 @@
 //!   phones, postcode districts, approximate ages);
 //! - [`score`]: Fellegi–Sunter weights per field, an absolute score and its explanation;
 //! - [`decide`]: a reviewer's verdict on a pair, kept for ever; confirmed pairs form clusters;
+//! - [`index`]: everything held, with blocking keys, and the possible matches of a record;
+//! - [`search`]: by name, alias, date of birth, reference, place or district, within the cases
+//!   the caller says the user may see;
 
 pub mod decide;
 pub mod index;
 pub mod model;
 pub mod normalise;
 pub mod score;
+pub mod search;

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::decide::{Decisions, Verdict};
 use super::model::{CaseFacts, Id, Link, Person, Place};
-use super::normalise::Token;
+use super::normalise::{self, Token};
 use super::score::{score_people, score_places, Band, Explanation, PreparedPerson, PreparedPlace};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -67,11 +67,16 @@ pub struct Index {
     pub(super) links_of: HashMap<Id, Vec<Link>>,
     pub(super) links_in: HashMap<String, Vec<Link>>,
     pub(super) cases: HashMap<String, CaseFacts>,
+    /// Folded case reference → case key, for search.
+    pub(super) references: HashMap<String, String>,
+    /// Postcode district → people and places there, for search (not a blocking key: a district
+    /// alone never makes a match, and its blocks are large).
+    pub(super) districts: HashMap<String, Vec<Id>>,
 }
 
 /// Codes and one-letter deletions of words; initials are left out (an initial alone blocks
 /// nearly everyone).
-fn word_keys<'a>(words: impl Iterator<Item = &'a Token>, out: &mut Vec<Key>) {
+pub(super) fn word_keys<'a>(words: impl Iterator<Item = &'a Token>, out: &mut Vec<Key>) {
     for w in words.filter(|w| w.text.len() > 1) {
         out.extend(w.codes.iter().map(|c| Key::Code(c.as_str().into())));
         out.push(Key::Near(w.text.as_str().into()));
@@ -101,7 +106,7 @@ fn person_keys(p: &PreparedPerson, probe: bool) -> Vec<Key> {
     dedup(keys)
 }
 
-fn place_keys(p: &PreparedPlace) -> Vec<Key> {
+pub(super) fn place_keys(p: &PreparedPlace) -> Vec<Key> {
     let mut keys = Vec::new();
     word_keys(p.distinctive.iter(), &mut keys);
     let mut words: Vec<&str> = p.words.iter().map(|t| t.text.as_str()).collect();
@@ -112,7 +117,7 @@ fn place_keys(p: &PreparedPlace) -> Vec<Key> {
     dedup(keys)
 }
 
-fn dedup(keys: Vec<Key>) -> Vec<Key> {
+pub(super) fn dedup(keys: Vec<Key>) -> Vec<Key> {
     let mut seen = HashSet::new();
     keys.into_iter()
         .filter(|k| seen.insert(k.clone()))
@@ -144,6 +149,12 @@ impl Index {
             self.person_blocks.entry(k).or_default().push(slot);
         }
         self.slots.insert(person.id.clone(), Slot::Person(slot));
+        if let Some(d) = &prepared.district {
+            self.districts
+                .entry(d.clone())
+                .or_default()
+                .push(person.id.clone());
+        }
         self.people.push(Some(Held {
             record: person,
             prepared,
@@ -159,6 +170,12 @@ impl Index {
             self.place_blocks.entry(k).or_default().push(slot);
         }
         self.slots.insert(place.id.clone(), Slot::Place(slot));
+        if let Some(d) = &prepared.district {
+            self.districts
+                .entry(d.clone())
+                .or_default()
+                .push(place.id.clone());
+        }
         self.places.push(Some(Held {
             record: place,
             prepared,
@@ -176,18 +193,29 @@ impl Index {
     }
 
     fn remove_record(&mut self, id: &Id) {
-        match self.slots.remove(id) {
+        let district = match self.slots.remove(id) {
             Some(Slot::Person(n)) => {
-                if let Some(h) = self.people.get_mut(n as usize).and_then(Option::take) {
-                    unblock(&mut self.person_blocks, person_keys(&h.prepared, false), n);
-                }
+                self.people
+                    .get_mut(n as usize)
+                    .and_then(Option::take)
+                    .map(|h| {
+                        unblock(&mut self.person_blocks, person_keys(&h.prepared, false), n);
+                        h.prepared.district
+                    })
             }
             Some(Slot::Place(n)) => {
-                if let Some(h) = self.places.get_mut(n as usize).and_then(Option::take) {
-                    unblock(&mut self.place_blocks, place_keys(&h.prepared), n);
-                }
+                self.places
+                    .get_mut(n as usize)
+                    .and_then(Option::take)
+                    .map(|h| {
+                        unblock(&mut self.place_blocks, place_keys(&h.prepared), n);
+                        h.prepared.district
+                    })
             }
-            None => {}
+            None => None,
+        };
+        if let Some(list) = district.flatten().and_then(|d| self.districts.get_mut(&d)) {
+            list.retain(|x| x != id);
         }
     }
 
@@ -214,6 +242,11 @@ impl Index {
 
     /// Adds or replaces what the tracker knows of a case (reference, LAs, date).
     pub fn put_case(&mut self, case: CaseFacts) {
+        if let Some(old) = self.cases.get(&case.key) {
+            self.references.remove(&normalise::fold(&old.reference));
+        }
+        self.references
+            .insert(normalise::fold(&case.reference), case.key.clone());
         self.cases.insert(case.key.clone(), case);
     }
 
@@ -311,7 +344,7 @@ impl Index {
 }
 
 /// Every slot that shares at least one key, once.
-fn gather(blocks: &HashMap<Key, Vec<u32>>, keys: Vec<Key>) -> Vec<u32> {
+pub(super) fn gather(blocks: &HashMap<Key, Vec<u32>>, keys: Vec<Key>) -> Vec<u32> {
     let mut slots: Vec<u32> = keys
         .iter()
         .filter_map(|k| blocks.get(k))

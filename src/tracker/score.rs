@@ -137,7 +137,8 @@ fn line(field: Field, agreement: Agreement, detail: &'static str, weight: i32) -
 }
 
 /// How closely two words or two names agree, worst to best.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Level {
     Different,
     Phonetic,
