@@ -10,10 +10,12 @@
 //! - [`index`]: everything held, with blocking keys, and the possible matches of a record;
 //! - [`search`]: by name, alias, date of birth, reference, place or district, within the cases
 //!   the caller says the user may see;
+//! - [`repeats`]: repeat victims, repeat perpetrators and hotspots, by LA and year, and as CSV;
 
 pub mod decide;
 pub mod index;
 pub mod model;
 pub mod normalise;
+pub mod repeats;
 pub mod score;
 pub mod search;
