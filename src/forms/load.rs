@@ -12,6 +12,7 @@ mod question;
 #[cfg(test)]
 mod tests;
 mod text;
+mod tracker;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -270,6 +271,7 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
             None => pages[at].when = Some(condition),
         }
     }
+    let (people, places) = tracker::build(ck, &pages, def.people, def.places);
     let workflow = match def
         .workflow
         .as_ref()
@@ -295,5 +297,7 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
         workflow,
         urgent: def.urgent,
         pages,
+        people,
+        places,
     }
 }
