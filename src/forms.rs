@@ -41,7 +41,7 @@ pub use flow::{
 pub use load::{load_dir, load_str, FormSet, Problem, Sources};
 pub use model::{
     Choice, Condition, DateRules, Form, Guidance, Kind, LaRole, NumberRules, Page, Pattern,
-    Question, Repeat, TextRules, Workflow,
+    PersonSource, PlaceSource, Question, Repeat, TextRules, Workflow,
 };
 pub use route::{change_href, page_href, Visit};
 pub use validate::{

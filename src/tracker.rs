@@ -13,6 +13,7 @@
 //! - [`repeats`]: repeat victims, repeat perpetrators and hotspots, by LA and year, and as CSV;
 
 pub mod decide;
+pub mod extract;
 pub mod index;
 pub mod model;
 pub mod normalise;
