@@ -31,15 +31,21 @@ pub(super) enum Key {
     Words(Box<str>),
 }
 
-/// A record that may be the same as the one looked up, and why.
+/// A real-world person or place (a cluster of confirmed records) that may be the one looked
+/// up, and why. One suggestion per cluster, through its best-scoring record: a perpetrator
+/// named in forty confirmed referrals is one possible match, not forty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
+    /// The record that scored best; confirming the pair joins the probe to its cluster.
     pub id: Id,
+    pub cluster: Id,
+    /// How many records the cluster holds.
+    pub records: usize,
     pub explanation: Explanation,
     /// "Unsure" when a reviewer has looked at this pair before without settling it.
     pub previous: Option<Verdict>,
-    /// The cases the other record is linked to, for the caller to show or, for a case the
-    /// user may not see, to name only its local authority.
+    /// The cases the cluster's records are linked to, for the caller to show or, for a case
+    /// the user may not see, to name only its local authority.
     pub cases: Vec<String>,
 }
 
@@ -317,16 +323,35 @@ impl Index {
         found: impl Iterator<Item = (&'a Id, Explanation)>,
         decisions: &Decisions,
     ) -> Vec<Suggestion> {
-        let mut out: Vec<Suggestion> = found
-            .filter(|(id, e)| *id != probe && e.band >= Band::Possible)
-            .filter(|(id, _)| !decisions.settled(probe, id))
-            .map(|(id, explanation)| {
-                let mut cases: Vec<String> =
-                    self.links_of(id).iter().map(|l| l.case.clone()).collect();
+        let clusters = decisions.clusters();
+        let mut best: HashMap<&Id, (&Id, Explanation)> = HashMap::new();
+        for (id, e) in found {
+            if id == probe || e.band < Band::Possible || decisions.settled(probe, id) {
+                continue;
+            }
+            let better = |(have, old): &(&Id, Explanation)| {
+                (e.total, std::cmp::Reverse(id)) > (old.total, std::cmp::Reverse(*have))
+            };
+            let cluster = clusters.of(id);
+            if best.get(cluster).is_none_or(better) {
+                best.insert(cluster, (id, e));
+            }
+        }
+        let mut out: Vec<Suggestion> = best
+            .into_iter()
+            .map(|(cluster, (id, explanation))| {
+                let records = clusters.members(cluster);
+                let mut cases: Vec<String> = records
+                    .iter()
+                    .flat_map(|r| self.links_of(r))
+                    .map(|l| l.case.clone())
+                    .collect();
                 cases.sort();
                 cases.dedup();
                 Suggestion {
                     id: id.clone(),
+                    cluster: cluster.clone(),
+                    records: records.len(),
                     previous: decisions.latest(probe, id).map(|d| d.verdict),
                     explanation,
                     cases,

@@ -75,6 +75,31 @@ fn a_record_is_not_its_own_candidate_and_settled_pairs_are_left_out() {
 }
 
 #[test]
+fn a_confirmed_cluster_is_one_suggestion_with_every_records_cases() {
+    let mut index = Index::new();
+    let a = person("Kade Vantor", Some(day(2001, 1, 2)));
+    let b = person("Kade Ventor", Some(day(2001, 1, 2)));
+    for (p, case) in [(&a, "case-1"), (&b, "case-2")] {
+        index.put_person(p.clone());
+        index.put_link(Link {
+            case: case.into(),
+            subject: Subject::Person(p.id.clone()),
+            role: "perpetrator".into(),
+        });
+    }
+    let decisions =
+        Decisions::replay([decision(&a.id, &b.id, Verdict::Confirmed)]).expect("replay");
+    let found = index.candidates(&person("Kade Vantor", Some(day(2001, 1, 2))), &decisions);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].id, a.id, "through its best-scoring record");
+    assert_eq!(found[0].cluster, *decisions.clusters().of(&a.id));
+    assert_eq!(
+        (found[0].records, found[0].cases.as_slice()),
+        (2, &["case-1".to_owned(), "case-2".to_owned()][..])
+    );
+}
+
+#[test]
 fn an_edit_moves_a_person_to_their_new_keys_and_removal_forgets_them() {
     let mut index = Index::new();
     let mut p = person("Jory Pellam", None);
