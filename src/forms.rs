@@ -41,7 +41,7 @@ pub use flow::{
 pub use load::{load_dir, load_str, FormSet, Problem, Sources};
 pub use model::{
     Choice, Condition, DateRules, Form, Guidance, Kind, LaRole, NumberRules, Page, Pattern,
-    Question, Repeat, TextRules,
+    PersonSource, PlaceSource, Question, Repeat, TextRules,
 };
 pub use route::{change_href, page_href, Visit};
 pub use validate::{

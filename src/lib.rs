@@ -26,4 +26,5 @@ pub mod slides;
 pub mod store;
 pub mod submission;
 pub mod theme;
+pub mod tracker;
 pub mod workspace;

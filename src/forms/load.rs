@@ -12,6 +12,7 @@ mod question;
 #[cfg(test)]
 mod tests;
 mod text;
+mod tracker;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -270,6 +271,7 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
             None => pages[at].when = Some(condition),
         }
     }
+    let (people, places) = tracker::build(ck, &pages, def.people, def.places);
     // Which workflow and state are configuration's to check (`[workflows.NAME]`): the
     // workspace refuses to start on a name it does not have.
     let workflow = (def.workflow.map(|w| w.into_inner())).unwrap_or_else(|| "referral".into());
@@ -284,5 +286,7 @@ fn build_form(ck: &mut Checker<'_>, def: FormDef, sources: &Sources<'_>) -> Form
         start: def.start,
         urgent: def.urgent,
         pages,
+        people,
+        places,
     }
 }

@@ -22,6 +22,40 @@ pub struct Form {
     pub start: Option<String>,
     pub urgent: bool,
     pub pages: Vec<Page>,
+    /// Where the answers name people and places for the tracker (`[[people]]`, `[[places]]`).
+    pub people: Vec<PersonSource>,
+    pub places: Vec<PlaceSource>,
+}
+
+/// Which questions hold a person: once, or once per item of the repeat page `group`. The
+/// loader has checked every id, so the tracker reads them without re-checking.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonSource {
+    /// The role of the person's link to the case ("referred", "perpetrator"...).
+    pub role: String,
+    pub group: Option<String>,
+    /// Answers joined with a space ("first name", "last name").
+    pub name: Vec<String>,
+    pub alias: Vec<String>,
+    pub date_of_birth: Option<String>,
+    pub age: Option<String>,
+    pub phone: Vec<String>,
+    pub vehicle: Vec<String>,
+    pub postcode: Option<String>,
+    /// Answers kept as the record's note, each after its question's label.
+    pub note: Vec<String>,
+}
+
+/// Which questions hold a place, as [`PersonSource`] for people.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlaceSource {
+    pub role: String,
+    pub group: Option<String>,
+    pub name: Vec<String>,
+    pub postcode: Option<String>,
+    /// A question whose answer is the kind of place (a choice value, usually).
+    pub kind: Option<String>,
+    pub note: Vec<String>,
 }
 
 /// Which local authority a question's answer names (from its `local_authority` key).

@@ -48,6 +48,79 @@ pub(crate) struct FormDef {
     pub urgent: bool,
     #[serde(default)]
     pub pages: Vec<PageDef>,
+    /// Where the answers name people and places for the reviewers' tracker.
+    #[serde(default)]
+    pub people: Vec<PersonDef>,
+    #[serde(default)]
+    pub places: Vec<PlaceDef>,
+}
+
+/// A person the tracker takes from the answers: once, or once per item of a repeat page
+/// (`group`). Each key names a question id; `name` and the list keys take one id or several
+/// (joined with a space, or one value each).
+///
+/// ```toml
+/// [[people]]
+/// group = "perpetrators"
+/// role = "perpetrator"
+/// name = "perpetrator_name"
+/// age = "perpetrator_age"
+/// note = ["perpetrator_links", "perpetrator_known"]
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PersonDef {
+    pub role: Spanned<String>,
+    #[serde(default)]
+    pub group: Option<Spanned<String>>,
+    pub name: Spanned<Ids>,
+    #[serde(default)]
+    pub alias: Option<Spanned<Ids>>,
+    #[serde(default)]
+    pub date_of_birth: Option<Spanned<String>>,
+    #[serde(default)]
+    pub age: Option<Spanned<String>>,
+    #[serde(default)]
+    pub phone: Option<Spanned<Ids>>,
+    #[serde(default)]
+    pub vehicle: Option<Spanned<Ids>>,
+    #[serde(default)]
+    pub postcode: Option<Spanned<String>>,
+    #[serde(default)]
+    pub note: Option<Spanned<Ids>>,
+}
+
+/// A place the tracker takes from the answers, as [`PersonDef`] does for people.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlaceDef {
+    pub role: Spanned<String>,
+    #[serde(default)]
+    pub group: Option<Spanned<String>>,
+    pub name: Spanned<Ids>,
+    #[serde(default)]
+    pub postcode: Option<Spanned<String>>,
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    #[serde(default)]
+    pub note: Option<Spanned<Ids>>,
+}
+
+/// One question id or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Ids {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Ids {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            Ids::One(id) => vec![id],
+            Ids::Many(ids) => ids,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
