@@ -11,10 +11,12 @@ use serde::{Deserialize, Serialize};
 mod defaults;
 mod env;
 mod notify;
+mod tracker;
 mod validate;
 mod workflow;
 use env::apply_env_override;
 pub use notify::{is_plain_address, NotifyConfig, Security};
+pub use tracker::TrackerConfig;
 pub use workflow::{
     FieldKind, LaScope, MoveConfig, MoveField, RoleConfig, StateConfig, WorkflowConfig,
 };
@@ -31,6 +33,8 @@ pub struct Config {
     pub inbox: InboxConfig,
     /// `[notify]`: content-free email when something waits for someone.
     pub notify: NotifyConfig,
+    /// `[tracker]`: which people are referred and which are perpetrators; outcome codes.
+    pub tracker: TrackerConfig,
     /// `[[roles]]`: the workspace's roles (see `workflow`).
     pub roles: Vec<RoleConfig>,
     /// `[workflows.NAME]`: the states and moves of each workflow a form may name.
@@ -46,6 +50,7 @@ impl Default for Config {
             kiosk: KioskConfig::default(),
             inbox: InboxConfig::default(),
             notify: NotifyConfig::default(),
+            tracker: TrackerConfig::default(),
             roles: workflow::default_roles(),
             workflows: workflow::default_workflows(),
         }

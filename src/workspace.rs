@@ -24,6 +24,7 @@ pub mod pull;
 pub mod role;
 pub mod store;
 pub mod totp;
+pub mod tracking;
 pub mod vault;
 pub mod views;
 pub mod waiting;
@@ -77,6 +78,8 @@ pub struct Workspace {
     pub forms: FormSet,
     /// `[[roles]]`, read once at start.
     pub roles: Roles,
+    /// People and places, indexed in memory (the store holds them sealed).
+    pub tracker: std::sync::RwLock<tracking::Tracker>,
     /// Content-free email when something waits for someone (a no-op when `[notify]` is off).
     pub notifier: crate::notify::Notifier,
     pub site: SiteInfo,
@@ -190,6 +193,7 @@ pub fn open(
     let forms = crate::forms::FormSet::load(&config, root)?;
     let roles = Roles::from_config(&config.roles)?;
     let notifier = crate::notify::Notifier::start(&config.notify, root)?;
+    let (index, decisions) = store.load_tracker()?;
     check_workflows(&config, &forms)?;
     let site = SiteInfo {
         name: format!("{} workspace", config.site.name),
@@ -222,6 +226,7 @@ pub fn open(
         secret,
         forms,
         roles,
+        tracker: std::sync::RwLock::new(tracking::Tracker { index, decisions }),
         notifier,
         site,
         policy,

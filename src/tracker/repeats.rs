@@ -160,7 +160,8 @@ pub fn repeat_victims(
     )
 }
 
-/// Perpetrators linked to two or more victims, or to cases in two or more LAs.
+/// Perpetrators linked to two or more victims, or to two or more cases in two or more LAs (one
+/// case naming a presenting and an owning LA is not a repeat).
 pub fn repeat_perpetrators(
     index: &Index,
     clusters: &Clusters,
@@ -178,7 +179,7 @@ pub fn repeat_perpetrators(
             .collect();
         let victims = victims.len();
         let mut r = row(index, clusters, cluster, &cases, false);
-        if victims >= 2 || r.by_la.len() >= 2 {
+        if victims >= 2 || (cases.len() >= 2 && r.by_la.len() >= 2) {
             r.victims = victims;
             rows.push(r);
         }

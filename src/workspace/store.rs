@@ -14,6 +14,7 @@
 
 #[cfg(test)]
 mod tests;
+mod tracker;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -165,6 +166,11 @@ impl WorkspaceStore {
         Ok(Some(serde_json::from_slice(&plain)?))
     }
 
+    /// A keyed hash of `data` under the data key (see `DataKey::keyed_hash`).
+    pub fn keyed_hash(&self, label: &str, data: &[u8]) -> String {
+        self.key.keyed_hash(label, data)
+    }
+
     fn seal<T: Serialize>(&self, key: &[u8], value: &T) -> Result<Vec<u8>> {
         let plain = zeroize::Zeroizing::new(serde_json::to_vec(value)?);
         self.key.seal(key, &plain)
@@ -247,6 +253,12 @@ impl WorkspaceStore {
                 self.audit.record(actor, "purge", &referral.key.path())?;
                 self.referrals.remove(referral.key.db_key())?;
                 self.referrals.flush()?;
+                // Its people and places go with it, unless another case still names them.
+                let forgotten = self.forget_case(&referral.key.path())?;
+                if forgotten > 0 {
+                    let action = format!("purge-tracker:{forgotten}");
+                    self.audit.record(actor, &action, &referral.key.path())?;
+                }
                 purged += 1;
             }
         }

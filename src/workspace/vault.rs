@@ -77,6 +77,21 @@ impl DataKey {
         Ok(out)
     }
 
+    /// A keyed hash of `data` (HMAC-SHA256 under a key derived from this one for `label`), hex:
+    /// what the audit trail keeps of a search, so the same term can be recognised across
+    /// entries by someone holding the data key, and read by no one.
+    pub fn keyed_hash(&self, label: &str, data: &[u8]) -> String {
+        use hmac::{Mac as _, SimpleHmac};
+        let hk = Hkdf::<Sha256>::new(Some(b"prem keyed hash v1"), self.0.as_ref());
+        let mut key = Zeroizing::new([0u8; 32]);
+        hk.expand(label.as_bytes(), key.as_mut())
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        let mut mac =
+            SimpleHmac::<Sha256>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
+        mac.update(data);
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
     /// Opens what [`DataKey::seal`] made with the same `aad`.
     pub fn open(&self, aad: &[u8], bytes: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         if bytes.len() < NONCE_LEN {

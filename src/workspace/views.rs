@@ -5,6 +5,7 @@ mod auth;
 mod case;
 mod list;
 mod moves;
+pub mod people;
 
 use maud::{html, Markup};
 
@@ -106,6 +107,18 @@ fn nav<'a>(u: &User, sign_out: &'a [(&'a str, &'a str)]) -> Vec<NavItem<'a>> {
         title: "Cases",
         url: "/",
     }];
+    if u.role.may(Permission::Search) {
+        nav.push(NavItem::Link {
+            title: "Search",
+            url: "/search",
+        });
+    }
+    if u.role.may(Permission::Tracker) {
+        nav.push(NavItem::Link {
+            title: "Repeats and hotspots",
+            url: "/tracker/",
+        });
+    }
     if u.role.may(Permission::ReadAudit) {
         nav.push(NavItem::Link {
             title: "Audit trail",

@@ -15,6 +15,7 @@ mod frame;
 mod io;
 mod layers;
 mod moves;
+mod people;
 mod quarantine;
 mod router;
 mod serve;

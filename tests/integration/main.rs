@@ -9,6 +9,9 @@ mod support;
 mod project;
 // A second partnership runs its own workflow from its own files, with no Rust change.
 mod partnership;
+
+// The tracker of people and places: matches, repeats, hotspots, search, who sees what.
+mod casework;
 // The static-site generator: fixture sites built into temp folders, `prem check`, preview.
 mod site;
 // Roadshow decks: images, layouts and their build errors.

@@ -39,6 +39,7 @@ pub fn keep(inbox: &Workspace, fetched: Fetched, actor: &str) -> Result<Taken> {
                 return Ok(Taken::Already);
             }
             inbox.store.audit.record(actor, "receive", &path)?;
+            super::super::tracking::take(inbox, &referral)?;
             super::super::waiting::arrived(inbox, &referral, None);
             Ok(Taken::Stored)
         }

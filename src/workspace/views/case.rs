@@ -27,6 +27,8 @@ pub struct CaseView<'a> {
     pub zone: Tz,
     /// Said above the page when a move sent from an older copy of it was refused (409).
     pub overtaken: Option<&'a str>,
+    /// The people and places linked to it that this account may see: (label, role, page).
+    pub people: Vec<(String, String, String)>,
 }
 
 impl CaseView<'_> {
@@ -120,6 +122,14 @@ fn standing(v: &CaseView) -> Markup {
                         (d.format("%-d %B %Y"))
                         @if v.overdue { " " strong.govuk-tag.govuk-tag--red { "Overdue" } }
                     }
+                }
+            }
+        }
+        @if !v.people.is_empty() {
+            h3.govuk-heading-m { "People and places" }
+            ul.govuk-list {
+                @for (label, role, href) in &v.people {
+                    li { a.govuk-link href=(href) { (if label.is_empty() { "(no name given)" } else { label }) } " (" (role) ")" }
                 }
             }
         }

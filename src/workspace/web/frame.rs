@@ -60,5 +60,26 @@ pub fn case<'a>(inbox: &'a Workspace, user: &'a User, r: &'a Referral) -> CaseVi
         can_export: user.role.may(Permission::Export),
         zone: inbox.config.zone(),
         overtaken: None,
+        people: people(inbox, user, r),
     }
+}
+
+/// The people and places linked to `r` that `user` may see: none without the tracker
+/// permission, no perpetrator without intelligence. (label, link role, page)
+fn people(inbox: &Workspace, user: &User, r: &Referral) -> Vec<(String, String, String)> {
+    if !user.role.may(Permission::Tracker) {
+        return Vec::new();
+    }
+    let t = inbox.tracker.read().unwrap_or_else(|e| e.into_inner());
+    let intelligence = user.role.may(Permission::Intelligence);
+    (t.index.links_in(&r.key.path()).iter())
+        .filter(|l| intelligence || !crate::workspace::tracking::is_intelligence(inbox, &l.role))
+        .map(|l| {
+            let id = l.subject.id();
+            let label = (t.index.person(id).map(|p| p.name.clone()))
+                .or_else(|| t.index.place(id).map(|p| p.name.clone()))
+                .unwrap_or_default();
+            (label, l.role.clone(), format!("/people/{id}"))
+        })
+        .collect()
 }

@@ -44,6 +44,13 @@ pub enum Action {
     Denied(Permission),
     /// A case moved on: the move's id.
     Moved(String),
+    /// A person's or place's page.
+    ViewSubject,
+    /// A search, by the keyed hash of its terms (never the terms).
+    Search(String),
+    /// One of the tracker's lists, seen or downloaded.
+    ViewList(&'static str),
+    ExportList(&'static str),
 }
 
 impl fmt::Display for Action {
@@ -64,6 +71,10 @@ impl fmt::Display for Action {
             Action::Pull => "pull",
             Action::Denied(p) => return write!(f, "denied:{}", p.name()),
             Action::Moved(m) => return write!(f, "move:{m}"),
+            Action::ViewSubject => "view-tracker",
+            Action::Search(h) => return write!(f, "search:{h}"),
+            Action::ViewList(l) => return write!(f, "view-list:{l}"),
+            Action::ExportList(l) => return write!(f, "export-list:{l}"),
         };
         f.write_str(word)
     }
@@ -93,7 +104,9 @@ pub async fn referral(
 ) -> Result<Referral, WorkspaceError> {
     let store = inbox.store.clone();
     let referral = blocking(move || store.get(&key)).await?;
-    referral
+    let mut r = referral
         .filter(|r| listing::visible(inbox, user, r))
-        .ok_or(WorkspaceError::NotFound)
+        .ok_or(WorkspaceError::NotFound)?;
+    crate::workspace::tracking::redact(inbox, user, &mut r);
+    Ok(r)
 }

@@ -187,7 +187,11 @@ impl<P> Page<'_, P> {
                 self.user.flash(&format!("{}: done.", self.m.title)).await?;
                 Ok(Redirect::to(&format!("/cases/{}", self.r.key.path())).into_response())
             }
-            Err(Overtaken(now)) => overtaken(self.inbox, self.user, &now, &self.m.id, typed).await,
+            Err(Overtaken(now)) => {
+                let mut now = *now;
+                crate::workspace::tracking::redact(self.inbox, self.user, &mut now);
+                overtaken(self.inbox, self.user, &now, &self.m.id, typed).await
+            }
         }
     }
 

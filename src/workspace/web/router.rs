@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use super::error::WorkspaceError;
 use super::layers::{self, render_errors};
-use super::{assets, auth, cases, moves, quarantine};
+use super::{assets, auth, cases, moves, people, quarantine};
 use crate::http::headers::{security_headers, HeaderPolicy};
 use crate::http::log::log_requests;
 use crate::workspace::Workspace;
@@ -26,6 +26,7 @@ pub fn app(inbox: Arc<Workspace>, sessions: crate::store::SledSessionStore) -> R
         .merge(auth::router())
         .merge(cases::router())
         .merge(moves::router())
+        .merge(people::router())
         .merge(quarantine::router())
         .fallback(|| async { WorkspaceError::NotFound })
         .layer(from_fn(layers::no_store))

@@ -131,7 +131,17 @@ async fn due_tomorrow(inbox: &Arc<Workspace>, today: chrono::NaiveDate) {
 /// Deletes referrals past retention, as the system.
 async fn purge_expired(inbox: &Arc<Workspace>) {
     let (i, days) = (inbox.clone(), inbox.config.inbox.retention_days);
-    match blocking(move || i.store.purge_expired(days, "system")).await {
+    let purge = move || {
+        let n = i.store.purge_expired(days, "system")?;
+        if n > 0 {
+            // The purged cases' people and places leave the in-memory tracker too.
+            let (index, decisions) = i.store.load_tracker()?;
+            *i.tracker.write().unwrap_or_else(|e| e.into_inner()) =
+                crate::workspace::tracking::Tracker { index, decisions };
+        }
+        Ok(n)
+    };
+    match blocking(purge).await {
         Ok(n) if n > 0 => tracing::info!(purged = n, "retention purge"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "retention purge failed"),

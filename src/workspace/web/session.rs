@@ -60,7 +60,10 @@ pub mod may {
         Export,
         ExportCsv,
         ReadAudit,
-        ManageQuarantine
+        ManageQuarantine,
+        Search,
+        Tracker,
+        Match
     );
 }
 

@@ -103,6 +103,18 @@ impl Forms {
         form_id: &str,
         stop: impl Fn(&Page) -> bool,
     ) -> Result<(Answers, Option<&'f Page>), String> {
+        self.answer_with(b, form_id, stop, &[])
+    }
+
+    /// As [`Forms::try_answer_until`], with some answers given: `set` replaces the synthetic
+    /// value of each field it names (a repeat page's first item is `question-1`).
+    fn answer_with<'f>(
+        &'f self,
+        b: &Browser,
+        form_id: &str,
+        stop: impl Fn(&Page) -> bool,
+        set: &[(&str, &str)],
+    ) -> Result<(Answers, Option<&'f Page>), String> {
         let form = self.get(form_id);
         let mut answers = Answers::default();
         for _ in 0..60 {
@@ -119,6 +131,11 @@ impl Forms {
             }
             let token = try_csrf(&html).ok_or(format!("{href}: no CSRF field on the page"))?;
             let mut pairs = fill(form, page, &answers);
+            for (name, value) in pairs.iter_mut() {
+                if let Some((_, v)) = set.iter().find(|(n, _)| n == name) {
+                    *value = v.to_string();
+                }
+            }
             let valid = forms::validate_page(form, page, &answers, &pairs)
                 .map_err(|e| format!("{href}: our own answers are invalid: {e:?}"))?;
             answers.record(page, valid);
@@ -143,8 +160,23 @@ impl Forms {
     }
 
     pub fn try_complete(&self, b: &Browser, form_id: &str) -> Result<String, String> {
+        self.try_complete_with(b, form_id, &[])
+    }
+
+    /// Completes a whole form with some answers given (see [`Forms::answer_with`]).
+    pub fn complete_with(&self, b: &Browser, form_id: &str, set: &[(&str, &str)]) -> String {
+        self.try_complete_with(b, form_id, set)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn try_complete_with(
+        &self,
+        b: &Browser,
+        form_id: &str,
+        set: &[(&str, &str)],
+    ) -> Result<String, String> {
         ok_page(b, &format!("/forms/{form_id}/"))?;
-        self.try_answer_until(b, form_id, |_| false)?;
+        self.answer_with(b, form_id, |_| false, set)?;
         let check = ok_page(b, &format!("/forms/{form_id}/check/"))?;
         if !check.contains("Check your answers") {
             return Err(format!("{form_id}: not at check your answers:\n{check}"));

@@ -1,0 +1,146 @@
+//! The tracker's records in the workspace's database: people, places, their links to cases,
+//! each case's facts (reference, LAs, date) and every match decision, each sealed under the data
+//! key like a referral. The whole tracker is read once at start into the in-memory index the
+//! pages ask (`crate::tracker::Index`); every change is written here first, then to the index.
+
+use anyhow::{Context as _, Result};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::WorkspaceStore;
+use crate::tracker::decide::{Decisions, MatchDecision};
+use crate::tracker::extract::Extracted;
+use crate::tracker::index::Index;
+use crate::tracker::model::{CaseFacts, Link, Person, Place, Subject};
+
+const PEOPLE: &str = "tracker-people";
+const PLACES: &str = "tracker-places";
+const LINKS: &str = "tracker-links";
+const FACTS: &str = "tracker-cases";
+const DECISIONS: &str = "tracker-decisions";
+
+/// The database key of a link: its case, then what it points at and in which role.
+fn link_key(l: &Link) -> Vec<u8> {
+    format!("{}\0{}\0{}", l.case, l.subject.id(), l.role).into_bytes()
+}
+
+impl WorkspaceStore {
+    fn tree(&self, name: &str) -> Result<sled::Tree> {
+        Ok(self.db.open_tree(name)?)
+    }
+
+    fn put<T: Serialize>(&self, tree: &sled::Tree, key: &[u8], value: &T) -> Result<()> {
+        tree.insert(key, self.seal(key, value)?)?;
+        Ok(())
+    }
+
+    fn every<T: DeserializeOwned>(&self, name: &str) -> Result<Vec<T>> {
+        let tree = self.tree(name)?;
+        let mut out = Vec::new();
+        for kv in tree.iter() {
+            let (k, v) = kv?;
+            let plain = self
+                .key
+                .open(&k, &v)
+                .with_context(|| format!("{name} record"))?;
+            out.push(serde_json::from_slice(&plain)?);
+        }
+        Ok(out)
+    }
+
+    /// Stores what a referral added (its people, places and links) and its case's facts,
+    /// flushed before it is indexed.
+    pub fn put_extracted(&self, ex: &Extracted, facts: &CaseFacts) -> Result<()> {
+        let (people, places, links) = (self.tree(PEOPLE)?, self.tree(PLACES)?, self.tree(LINKS)?);
+        for p in &ex.people {
+            self.put(&people, p.id.as_str().as_bytes(), p)?;
+        }
+        for p in &ex.places {
+            self.put(&places, p.id.as_str().as_bytes(), p)?;
+        }
+        for l in &ex.links {
+            self.put(&links, &link_key(l), l)?;
+        }
+        let f = self.tree(FACTS)?;
+        self.put(&f, facts.key.as_bytes(), facts)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Replaces one person's record (an edit), audited in the same write.
+    pub fn put_person(&self, p: &Person, (actor, action): (&str, &str)) -> Result<()> {
+        let tree = self.tree(PEOPLE)?;
+        let key = p.id.as_str().as_bytes();
+        let change = Some((&tree, key, self.seal(key, p)?));
+        self.audit
+            .record_with(actor, action, p.id.as_str(), change)?;
+        Ok(())
+    }
+
+    /// Replaces one place's record (an edit), audited in the same write.
+    pub fn put_place(&self, p: &Place, (actor, action): (&str, &str)) -> Result<()> {
+        let tree = self.tree(PLACES)?;
+        let key = p.id.as_str().as_bytes();
+        let change = Some((&tree, key, self.seal(key, p)?));
+        self.audit
+            .record_with(actor, action, p.id.as_str(), change)?;
+        Ok(())
+    }
+
+    /// Keeps a match decision for ever, with its audit entry in the same write.
+    pub fn put_decision(&self, d: &MatchDecision, seq: u64, action: &str) -> Result<()> {
+        let tree = self.tree(DECISIONS)?;
+        let key = seq.to_be_bytes();
+        let change = Some((&tree, &key[..], self.seal(&key, d)?));
+        let record = format!("{} {}", d.a, d.b);
+        self.audit.record_with(&d.by, action, &record, change)?;
+        Ok(())
+    }
+
+    /// Removes a purged case's links and facts, and any person or place left linked to no case.
+    pub fn forget_case(&self, case: &str) -> Result<usize> {
+        let links = self.tree(LINKS)?;
+        let prefix = format!("{case}\0");
+        let mut gone = Vec::new();
+        for kv in links.scan_prefix(prefix.as_bytes()) {
+            let (k, v) = kv?;
+            let link: Link = serde_json::from_slice(&self.key.open(&k, &v)?)?;
+            links.remove(&k)?;
+            gone.push(link);
+        }
+        self.tree(FACTS)?.remove(case.as_bytes())?;
+        let remaining: Vec<Link> = self.every(LINKS)?;
+        let mut removed = 0;
+        for l in &gone {
+            let id = l.subject.id();
+            if !remaining.iter().any(|r| r.subject.id() == id) {
+                let tree = match l.subject {
+                    Subject::Person(_) => self.tree(PEOPLE)?,
+                    Subject::Place(_) => self.tree(PLACES)?,
+                };
+                removed += usize::from(tree.remove(id.as_str().as_bytes())?.is_some());
+            }
+        }
+        self.db.flush()?;
+        Ok(removed)
+    }
+
+    /// Everything the tracker holds, indexed, and every decision replayed in order.
+    pub fn load_tracker(&self) -> Result<(Index, Decisions)> {
+        let mut index = Index::new();
+        for p in self.every::<Person>(PEOPLE)? {
+            index.put_person(p);
+        }
+        for p in self.every::<Place>(PLACES)? {
+            index.put_place(p);
+        }
+        for l in self.every::<Link>(LINKS)? {
+            index.put_link(l);
+        }
+        for f in self.every::<CaseFacts>(FACTS)? {
+            index.put_case(f);
+        }
+        let decisions = Decisions::replay(self.every::<MatchDecision>(DECISIONS)?)?;
+        Ok((index, decisions))
+    }
+}

@@ -1,0 +1,128 @@
+//! The tracker inside the workspace: the in-memory index of people and places (loaded at start
+//! from the store, where every change is written first), what a pulled referral adds to it, and
+//! the rules of who sees which person or place. A person or place is seen through the cases it
+//! is linked to: an account sees it if it may see one of those cases, and sees a perpetrator
+//! only with the `intelligence` permission.
+
+use std::collections::BTreeSet;
+
+use anyhow::Result;
+
+use super::accounts::{Permission, User};
+use super::model::Referral;
+use super::{listing, Workspace};
+use crate::tracker::decide::Decisions;
+use crate::tracker::index::Index;
+use crate::tracker::model::{CaseFacts, Link, Subject};
+
+/// The tracker as the pages ask it.
+#[derive(Default)]
+pub struct Tracker {
+    pub index: Index,
+    pub decisions: Decisions,
+}
+
+/// What the tracker knows of a case: its reference, its LAs and the day it was sent.
+pub fn facts(ws: &Workspace, r: &Referral) -> CaseFacts {
+    let form = ws.form_of(r);
+    let las: BTreeSet<String> = [r.presenting_authority(form), r.owning_authority(form)]
+        .into_iter()
+        .flatten()
+        .map(String::from)
+        .collect();
+    CaseFacts {
+        key: r.key.path(),
+        reference: r.submission.reference.clone(),
+        las: las.into_iter().collect(),
+        date: r.created_at.with_timezone(&ws.config.zone()).date_naive(),
+    }
+}
+
+/// Takes a newly stored referral's people and places into the tracker: stored, then indexed.
+/// Nothing is matched or merged: possible matches are shown to a reviewer to decide.
+pub fn take(ws: &Workspace, r: &Referral) -> Result<()> {
+    let Some(form) = ws.form_of(r) else {
+        return Ok(());
+    };
+    let ex = crate::tracker::extract::extract(form, &r.submission, &r.key.path());
+    let facts = facts(ws, r);
+    ws.store.put_extracted(&ex, &facts)?;
+    let mut t = ws.tracker.write().unwrap_or_else(|e| e.into_inner());
+    for p in ex.people {
+        t.index.put_person(p);
+    }
+    for p in ex.places {
+        t.index.put_place(p);
+    }
+    for l in ex.links {
+        t.index.put_link(l);
+    }
+    t.index.put_case(facts);
+    Ok(())
+}
+
+/// Whether a link role is intelligence about someone else (`tracker.perpetrator_roles`).
+pub fn is_intelligence(ws: &Workspace, role: &str) -> bool {
+    ws.config
+        .tracker
+        .perpetrator_roles
+        .iter()
+        .any(|r| r == role)
+}
+
+/// Whether `user` may see the case `key` (as the tracker names it, `kiosk/id`).
+pub fn sees_case(ws: &Workspace, user: &User, key: &str) -> bool {
+    let Some((kiosk, id)) = key.split_once('/') else {
+        return false;
+    };
+    let key = super::RecordKey {
+        kiosk: kiosk.into(),
+        id: id.into(),
+    };
+    matches!(ws.store.get(&key), Ok(Some(r)) if listing::visible(ws, user, &r))
+}
+
+/// Whether `user` may see `link`: its case, and, for a perpetrator, intelligence.
+pub fn sees_link(ws: &Workspace, user: &User, link: &Link) -> bool {
+    (!is_intelligence(ws, &link.role) || user.role.may(Permission::Intelligence))
+        && sees_case(ws, user, &link.case)
+}
+
+/// The links of `subject` that `user` may see; none means the subject is "not found" to them.
+pub fn visible_links(ws: &Workspace, user: &User, t: &Tracker, subject: &Subject) -> Vec<Link> {
+    (t.index.links_of(subject.id()).iter())
+        .filter(|l| sees_link(ws, user, l))
+        .cloned()
+        .collect()
+}
+
+/// Takes out of `r`'s answers what is intelligence about others, for an account without the
+/// `intelligence` permission: the repeat pages (and single questions) a form's `[[people]]`
+/// declares as perpetrators. Every page, print and export of a case goes through this.
+pub fn redact(ws: &Workspace, user: &User, r: &mut Referral) {
+    if user.role.may(Permission::Intelligence) {
+        return;
+    }
+    let Some(form) = ws.form_of(r) else {
+        return;
+    };
+    let answers = &mut r.submission.answers;
+    for source in (form.people.iter()).filter(|p| is_intelligence(ws, &p.role)) {
+        match &source.group {
+            Some(page) => {
+                answers.items.remove(page);
+            }
+            None => {
+                let asked = [&source.name, &source.alias, &source.phone, &source.vehicle];
+                let single = [&source.date_of_birth, &source.age, &source.postcode];
+                for q in asked
+                    .into_iter()
+                    .flatten()
+                    .chain(single.into_iter().flatten())
+                {
+                    answers.values.remove(q);
+                }
+            }
+        }
+    }
+}

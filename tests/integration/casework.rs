@@ -1,0 +1,217 @@
+//! The tracker end to end on the harbour partnership, with real processes over real sockets:
+//! three referrals from two councils name one adult of concern, spelt three ways, and one
+//! arcade; each is pulled and signed off by its own council's lead; a reviewer sees the
+//! possible matches explained field by field with an absolute score, confirms two, rejects a
+//! wrong one (never suggested again); the adult is listed as a repeat perpetrator across both
+//! councils and the arcade as a hotspot, on the page and as CSV; search finds the adult by a
+//! misspelling, and the audit trail keeps a keyed hash of the search, not its words. The panel
+//! office of one council sees only its council's case and no adult of concern.
+
+use crate::support::workspace::WorkspaceHarness;
+use crate::support::Harness;
+
+const ADULT: [&str; 3] = [
+    "Darrik Vantablack",
+    "Darrik Vantablak",
+    "Vantablack, Darrik",
+];
+const STRANGER: &str = "Orlaith Pennywhistle";
+
+#[test]
+fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils() {
+    let h = Harness::start(|_| {});
+    let b = h.browser();
+    let mut refs = Vec::new();
+    for (n, council) in ["Northcliff", "Westhaven", "Westhaven"].iter().enumerate() {
+        let answers = [
+            ("bringing_council", *council),
+            (
+                "yp_name",
+                if n == 0 {
+                    "Jessamy Quorne"
+                } else {
+                    "Tobiah Quillon"
+                },
+            ),
+            ("adult_called", ADULT[n]),
+            ("adult_age", "about 30"),
+            ("place_described-1", "Gull Street amusement arcade"),
+        ];
+        refs.push(h.forms.complete_with(&b, "young-person", &answers));
+    }
+    // A fourth, about someone else entirely.
+    let answers = [
+        ("bringing_council", "Northcliff"),
+        ("adult_called", STRANGER),
+    ];
+    refs.push(h.forms.complete_with(&b, "young-person", &answers));
+
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
+    ih.pull();
+    let ws = ih.inbox();
+    let stored = ws.store.all().expect("all");
+    let key_of = |reference: &str| {
+        stored
+            .iter()
+            .find(|r| r.submission.reference == reference)
+            .expect("stored")
+            .key
+            .clone()
+    };
+    for r in &refs {
+        ih.move_case(&key_of(r), "sign-off", "council-lead");
+    }
+
+    // The case page lists its people and places for the reviewer.
+    let rev = ih.signed_in("rev.track", "reviewer", None);
+    let first = format!("/cases/{}", key_of(&refs[0]).path());
+    let page = rev.get(&first).text();
+    assert!(
+        page.contains("People and places") && page.contains(ADULT[0]),
+        "{page}"
+    );
+    let person_href = |page: &str, name: &str| {
+        let at = page.find(&format!(">{name}</a>")).expect("linked");
+        let start = page[..at].rfind("href=\"").expect("href") + 6;
+        page[start..at - 1].to_string()
+    };
+    let adult0 = person_href(&page, ADULT[0]);
+
+    // The adult's page: two possible matches (the misspelling and the surname-first), each
+    // explained, each with an absolute score; the stranger is not among them.
+    let page = rev.get(&adult0).text();
+    assert!(
+        page.contains("Possible matches") && page.contains(ADULT[1]) && page.contains(ADULT[2]),
+        "{page}"
+    );
+    assert!(!page.contains(STRANGER), "{page}");
+    assert!(
+        page.contains("Why it was suggested") && page.contains("score "),
+        "{page}"
+    );
+    let other_id = |page: &str, name: &str| {
+        let at = page
+            .find(&format!("Record the decision about {name}"))
+            .expect("form");
+        let form = page[..at].rfind("name=\"other\" value=\"").expect("other") + 20;
+        page[form..form + 32].to_string()
+    };
+    let (misspelt, reversed) = (other_id(&page, ADULT[1]), other_id(&page, ADULT[2]));
+    let decide = format!("{adult0}/match");
+    for (other, verdict) in [(&misspelt, "confirmed"), (&reversed, "confirmed")] {
+        let res = rev.submit(
+            &adult0,
+            &decide,
+            &[
+                ("other", other),
+                ("verdict", verdict),
+                ("reason", "Same phone and age."),
+            ],
+        );
+        assert_eq!(res.status, 200);
+        assert!(res.contains("Match decision recorded."));
+    }
+    // Confirmed: one cluster now, so no suggestion is left on the page.
+    let page = rev.get(&adult0).text();
+    assert!(page.contains("None held."), "{page}");
+
+    // A wrong suggestion rejected is never suggested again.
+    let jess = person_href(&rev.get(&first).text(), "Jessamy Quorne");
+    let page = rev.get(&jess).text();
+    if page.contains("Record the decision about Tobiah Quillon") {
+        let tobiah = other_id(&page, "Tobiah Quillon");
+        rev.submit(
+            &jess,
+            &format!("{jess}/match"),
+            &[
+                ("other", &tobiah),
+                ("verdict", "rejected"),
+                ("reason", "Different people."),
+            ],
+        );
+        assert!(!rev
+            .get(&jess)
+            .contains("Record the decision about Tobiah Quillon"));
+    }
+
+    // Repeat perpetrator across both councils; hotspot in three cases; both as CSV.
+    let page = rev.get("/tracker/perpetrators").text();
+    assert!(
+        ADULT.iter().any(|a| page.contains(a))
+            && page.contains("Northcliff: 1")
+            && page.contains("Westhaven: 2"),
+        "{page}"
+    );
+    assert!(!page.contains(STRANGER), "one case is not a repeat: {page}");
+    // The arcade, named the same in three referrals: confirmed the same place twice over.
+    let arcade = person_href(&rev.get(&first).text(), "Gull Street amusement arcade");
+    let page = rev.get(&arcade).text();
+    assert!(
+        page.contains("Place name") && page.contains("Is this the same place?"),
+        "{page}"
+    );
+    let others: Vec<String> = page
+        .match_indices("name=\"other\" value=\"")
+        .map(|(at, m)| page[at + m.len()..at + m.len() + 32].to_string())
+        .collect();
+    assert_eq!(others.len(), 2, "{page}");
+    for other in &others {
+        let fields = [
+            ("other", other.as_str()),
+            ("verdict", "confirmed"),
+            ("reason", "Same arcade."),
+        ];
+        assert_eq!(
+            rev.submit(&arcade, &format!("{arcade}/match"), &fields)
+                .status,
+            200
+        );
+    }
+    let page = rev.get("/tracker/hotspots").text();
+    assert!(page.contains("Gull Street amusement arcade"), "{page}");
+    let csv = rev.get("/tracker/perpetrators.csv");
+    assert!(
+        csv.header("content-type")
+            .unwrap_or_default()
+            .starts_with("text/csv")
+            && csv.text().contains("Vantablack"),
+        "{}",
+        csv.text()
+    );
+
+    // Search by a misspelling; the trail keeps a keyed hash, never the words.
+    let page = rev.get("/search?q=Vantablak").text();
+    assert!(ADULT.iter().any(|a| page.contains(a)), "{page}");
+    let trail: Vec<_> = ws.store.audit.recent(1000).expect("audit");
+    let search = trail
+        .iter()
+        .find(|e| e.action.starts_with("search:"))
+        .expect("audited");
+    assert!(
+        !format!("{search:?}").to_lowercase().contains("vantab"),
+        "{search:?}"
+    );
+    for a in [
+        "view-tracker",
+        "match:confirmed",
+        "view-list:perpetrators",
+        "export-list:perpetrators",
+    ] {
+        assert!(trail.iter().any(|e| e.action == a), "audit has {a}");
+    }
+
+    // The panel office of Northcliff: its own council's cases only, and no adult of concern:
+    // not on the case page, not by address, not in search, no perpetrator list.
+    let office = ih.signed_in("office.north", "business-support", Some("Northcliff"));
+    let page = office.get(&first).text();
+    assert!(
+        page.contains("Jessamy Quorne") && !page.contains(ADULT[0]),
+        "{page}"
+    );
+    assert_eq!(office.get(&adult0).status, 404);
+    let found = office.get("/search?q=Vantablack").text();
+    assert!(ADULT.iter().all(|a| !found.contains(a)), "{found}");
+    assert_eq!(office.get("/tracker/perpetrators").status, 403);
+    let westhaven = format!("/cases/{}", key_of(&refs[1]).path());
+    assert_eq!(office.get(&westhaven).status, 404);
+}
