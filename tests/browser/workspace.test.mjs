@@ -631,6 +631,25 @@ test('admins read the audit trail and handle records set aside; the chair takes 
     assert.ok(await page.getByText('Exited').first().isVisible());
     assert.ok(await page.getByText('Sunderland authorising manager').isVisible(), 'the answers are kept in the history');
     await checkPage(page, 'exited');
+
+    // The tracker's pages: a person linked to the case (with possible matches, none here),
+    // search with a result, and the repeats lists.
+    const person = page.locator('h3:has-text("People and places") + ul a').first();
+    assert.ok(await person.isVisible(), 'the case lists its people and places');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), person.click()]);
+    assert.match(new URL(page.url()).pathname, /^\/people\/[0-9a-f]{32}$/);
+    assert.ok(await page.getByRole('heading', { name: 'Possible matches' }).isVisible());
+    await checkPage(page, 'person');
+    await follow(page, 'Search');
+    await checkPage(page, 'search');
+    await page.getByLabel('Name or alias, date of birth, reference, place or postcode district').fill('Testy');
+    await submitAndWait(page, 'Search');
+    assert.ok(await page.getByRole('heading', { name: /results?$/ }).isVisible());
+    await checkPage(page, 'search results');
+    await follow(page, 'Repeats and hotspots');
+    await checkPage(page, 'repeat perpetrators');
+    await follow(page, 'Hotspots');
+    await checkPage(page, 'hotspots');
     assert.equal(await page.getByRole('link', { name: 'Audit trail' }).count(), 0, 'no audit link for a chair');
     const res = await page.goto(`${inbox.url}/audit/`);
     assert.equal(res.status(), 403);
