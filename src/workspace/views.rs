@@ -6,6 +6,7 @@ mod case;
 mod list;
 mod moves;
 pub mod people;
+pub mod subject;
 
 use maud::{html, Markup};
 
@@ -16,7 +17,7 @@ use crate::theme::marking;
 use crate::theme::{self, NavItem, SiteInfo};
 
 pub use auth::{code_page, enrol_page, login_page, password_page};
-pub use case::{case_page, print_page, CaseView};
+pub use case::{case_body, case_page, print_page, CaseView};
 pub use list::{list_page, Filters, ListView};
 pub use moves::{message, move_page, target, MoveView};
 
@@ -117,6 +118,12 @@ fn nav<'a>(u: &User, sign_out: &'a [(&'a str, &'a str)]) -> Vec<NavItem<'a>> {
         nav.push(NavItem::Link {
             title: "Repeats and hotspots",
             url: "/tracker/",
+        });
+    }
+    if u.role.may(Permission::SubjectAccess) {
+        nav.push(NavItem::Link {
+            title: "Subject access",
+            url: "/subject-access",
         });
     }
     if u.role.may(Permission::ReadAudit) {

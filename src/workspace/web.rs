@@ -20,6 +20,7 @@ mod quarantine;
 mod router;
 mod serve;
 mod session;
+mod subject;
 
 pub use error::WorkspaceError;
 pub use router::app;

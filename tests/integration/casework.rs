@@ -214,4 +214,29 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
     assert_eq!(office.get("/tracker/perpetrators").status, 403);
     let westhaven = format!("/cases/{}", key_of(&refs[1]).path());
     assert_eq!(office.get(&westhaven).status, 404);
+
+    // A subject access request: the admin finds the adult and gets everything held about the
+    // whole confirmed cluster (three records, three cases), as a page and as JSON; audited by
+    // record id, never by name.
+    let admin = ih.signed_in("admin.sar", "admin", None);
+    let page = admin.get("/subject-access?q=Vantablack").text();
+    let at = page.find("href=\"/subject-access/").expect("found") + 6;
+    let sar = page[at..at + "/subject-access/".len() + 32].to_string();
+    let page = admin.get(&sar).text();
+    for r in &refs[..3] {
+        assert!(page.contains(r.as_str()), "{r} in the request: {page}");
+    }
+    assert!(!page.contains(&refs[3]), "not the stranger's case");
+    assert!(page.contains(&ws.config.inbox.protective_marking));
+    let json: serde_json::Value =
+        serde_json::from_slice(&admin.get(&format!("{sar}.json")).body).expect("json");
+    assert_eq!(json["cases"].as_array().map(Vec::len), Some(3));
+    assert_eq!(json["records"].as_array().map(Vec::len), Some(3));
+    let trail = ws.store.audit.recent(1000).expect("audit");
+    assert!(trail.iter().any(|e| e.action == "subject-access"));
+    assert!(trail.iter().any(|e| e.action == "subject-access-json"));
+    assert!(
+        !format!("{trail:?}").contains("Vantablack"),
+        "no name in the trail"
+    );
 }

@@ -206,16 +206,21 @@ pub fn case_page(c: &Chrome, v: &CaseView) -> Markup {
     )
 }
 
+/// A case as printed: heading, standing and history, and the answers.
+pub fn case_body(v: &CaseView) -> Markup {
+    html! {
+        (heading(v.referral, v.form, v.zone))
+        (standing(v))
+        h2.govuk-heading-l { "Answers" }
+        (answers(v))
+    }
+}
+
 /// The print view: the same content without links to act, laid out for A4 by the print
 /// stylesheet.
 pub fn print_page(c: &Chrome, v: &CaseView) -> Markup {
     let main = html! {
-        div.app-print-a4 {
-            (heading(v.referral, v.form, v.zone))
-            (standing(v))
-            h2.govuk-heading-l { "Answers" }
-            (answers(v))
-        }
+        div.app-print-a4 { (case_body(v)) }
     };
     page(c, &v.referral.submission.reference, "/", main)
 }

@@ -51,6 +51,9 @@ pub enum Action {
     /// One of the tracker's lists, seen or downloaded.
     ViewList(&'static str),
     ExportList(&'static str),
+    /// Everything held about one person, as a page or as JSON.
+    SubjectAccess,
+    SubjectAccessJson,
 }
 
 impl fmt::Display for Action {
@@ -72,6 +75,8 @@ impl fmt::Display for Action {
             Action::Denied(p) => return write!(f, "denied:{}", p.name()),
             Action::Moved(m) => return write!(f, "move:{m}"),
             Action::ViewSubject => "view-tracker",
+            Action::SubjectAccess => "subject-access",
+            Action::SubjectAccessJson => "subject-access-json",
             Action::Search(h) => return write!(f, "search:{h}"),
             Action::ViewList(l) => return write!(f, "view-list:{l}"),
             Action::ExportList(l) => return write!(f, "export-list:{l}"),

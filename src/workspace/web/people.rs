@@ -38,7 +38,7 @@ pub fn router() -> Router<Arc<Workspace>> {
         .route("/tracker/{list}", get(list))
 }
 
-fn tracker(ws: &Workspace) -> std::sync::RwLockReadGuard<'_, Tracker> {
+pub(super) fn tracker(ws: &Workspace) -> std::sync::RwLockReadGuard<'_, Tracker> {
     ws.tracker.read().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -81,7 +81,7 @@ fn label(t: &Tracker, id: &Id) -> String {
         .unwrap_or_default()
 }
 
-fn details(t: &Tracker, s: &Subject) -> Vec<(&'static str, String)> {
+pub(super) fn details(t: &Tracker, s: &Subject) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     if let Some(p) = t.index.person(s.id()) {
         out.push(("Name", p.name.clone()));

@@ -63,7 +63,8 @@ pub mod may {
         ManageQuarantine,
         Search,
         Tracker,
-        Match
+        Match,
+        SubjectAccess
     );
 }
 
