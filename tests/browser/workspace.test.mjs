@@ -590,6 +590,14 @@ test('admins read the audit trail and handle records set aside; the chair takes 
     await submitAndWait(page, 'Try to open them again');
     assert.ok(await page.getByText('None opened: 1 still set aside.').isVisible());
     await checkPage(page, 'records set aside after a retry');
+    // A subject access request: find the person, then everything held about them.
+    await follow(page, 'Subject access');
+    await checkPage(page, 'subject access');
+    await page.getByLabel('Their name, an alias or their date of birth').fill('Testy');
+    await submitAndWait(page, 'Find');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('main ul.govuk-list a').first().click()]);
+    assert.ok(await page.getByText(reference).first().isVisible(), 'the case is in the request');
+    await checkPage(page, 'subject access: everything held');
     await signOut(page);
 
     await firstSignIn(page, 'chair.one');
