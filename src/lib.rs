@@ -9,6 +9,7 @@ pub mod checker;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod csv;
 pub mod criteria;
 pub mod forms;
 pub mod glossary;
