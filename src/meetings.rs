@@ -12,8 +12,14 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub mod action;
+pub mod agenda;
+pub mod minute;
 pub mod schedule;
 
+pub use action::{Action, ActionDraft, Status, Update, UpdateDraft};
+pub use agenda::{assemble, Agenda, Item, Listing, ListingKind, OpenAction, Section};
+pub use minute::{Minute, MinuteDraft};
 pub use schedule::{AgendaWarning, Occurrence, Schedule};
 
 /// Which meeting something happened at: a scheduled one by its series and day (a series meets
@@ -54,6 +60,101 @@ impl std::str::FromStr for MeetingId {
     }
 }
 
+/// What is wrong with one field of what was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// Left empty, or an empty list where one entry at least is needed.
+    Missing,
+    /// Longer than the given number of characters.
+    TooLong(usize),
+    /// Not one of the configured choices (a risk level, a decision).
+    Unknown,
+    /// Earlier than this date, the first one allowed.
+    Before(NaiveDate),
+    /// Later than this date, the last one allowed.
+    After(NaiveDate),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Missing => write!(f, "is missing"),
+            Problem::TooLong(max) => write!(f, "is longer than {max} characters"),
+            Problem::Unknown => write!(f, "is not one of the choices"),
+            Problem::Before(d) => write!(f, "must be on or after {d}"),
+            Problem::After(d) => write!(f, "must be on or before {d}"),
+        }
+    }
+}
+
+/// Every problem with what was sent, each by its field (`due`, `actions[2].owner_agency`), so a
+/// page can show them all at once beside their fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems(pub Vec<(String, Problem)>);
+
+impl Problems {
+    pub fn push(&mut self, field: impl Into<String>, p: Problem) {
+        self.0.push((field.into(), p));
+    }
+
+    /// The problem with `field`, if any.
+    pub fn get(&self, field: &str) -> Option<Problem> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, p)| *p)
+    }
+
+    /// `value` trimmed; a problem noted if it is empty (when `required`) or over `max` characters.
+    fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
+        let value = value.trim();
+        if required && value.is_empty() {
+            self.push(field, Problem::Missing);
+        } else if value.chars().count() > max {
+            self.push(field, Problem::TooLong(max));
+        }
+        value.to_string()
+    }
+
+    /// The date, or a problem if there is none or it falls outside `first..=last`.
+    fn date(
+        &mut self,
+        field: &str,
+        value: Option<NaiveDate>,
+        first: Option<NaiveDate>,
+        last: Option<NaiveDate>,
+    ) -> NaiveDate {
+        let Some(d) = value else {
+            self.push(field, Problem::Missing);
+            return NaiveDate::MIN;
+        };
+        if let Some(first) = first.filter(|f| d < *f) {
+            self.push(field, Problem::Before(first));
+        } else if let Some(last) = last.filter(|l| d > *l) {
+            self.push(field, Problem::After(last));
+        }
+        d
+    }
+
+    /// `Ok(value)` when nothing was found wrong.
+    fn or<T>(self, value: T) -> Result<T, Problems> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, (field, p)) in self.0.iter().enumerate() {
+            let sep = if n == 0 { "" } else { "; " };
+            write!(f, "{sep}{field} {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +182,18 @@ mod tests {
         assert!("north".parse::<MeetingId>().is_err());
         assert!("north.2027-02-30".parse::<MeetingId>().is_err());
         assert!("extraordinary:".parse::<MeetingId>().is_err());
+    }
+
+    #[test]
+    fn problems_read_as_one_line_per_field() {
+        let mut p = Problems::default();
+        p.push("due", Problem::Missing);
+        p.push("text", Problem::TooLong(10));
+        assert_eq!(
+            p.to_string(),
+            "due is missing; text is longer than 10 characters"
+        );
+        assert_eq!(p.get("text"), Some(Problem::TooLong(10)));
+        assert_eq!(p.get("owner_role"), None);
     }
 }
