@@ -14,11 +14,14 @@ use serde::{Deserialize, Serialize};
 
 pub mod action;
 pub mod agenda;
+pub mod export;
+pub mod extraordinary;
 pub mod minute;
 pub mod schedule;
 
 pub use action::{Action, ActionDraft, Status, Update, UpdateDraft};
 pub use agenda::{assemble, Agenda, Item, Listing, ListingKind, OpenAction, Section};
+pub use extraordinary::{Attendee, ConveneDraft, Convened, Extraordinary};
 pub use minute::{Minute, MinuteDraft};
 pub use schedule::{AgendaWarning, Occurrence, Schedule};
 
