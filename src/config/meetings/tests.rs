@@ -243,3 +243,33 @@ fn a_time_is_written_back_as_it_was_given() {
     assert_eq!(back.get("at").and_then(|v| v.as_str()), Some("09:05"));
     assert!("9:05".parse::<TimeOfDay>().is_err());
 }
+
+#[test]
+fn the_project_and_the_harbour_fixture_declare_their_own_cycles() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let none = Vec::<(String, String)>::new;
+    let project = Config::load_with_env(root, none()).expect("prem.toml loads");
+    let las = &project.partnership.local_authorities;
+    assert_eq!(project.meetings.series.len(), las.len(), "a panel per LA");
+    for la in las {
+        let s = (project.meetings.series.iter())
+            .find(|s| s.la.as_ref() == Some(la))
+            .unwrap_or_else(|| panic!("no series for {la}"));
+        assert!(matches!(s.rule, Rule::Monthly { .. }), "{la} meets monthly");
+        let send = s.agenda_send_by.as_ref().map(SendBy::before);
+        assert_eq!(send, Some(Before::Days(7)), "{la}: agenda a week ahead");
+    }
+    let harbour = Config::load_with_env(&root.join("tests/fixtures/harbour"), none())
+        .expect("the fixture loads");
+    let rules: Vec<&Rule> = harbour.meetings.series.iter().map(|s| &s.rule).collect();
+    assert!(matches!(
+        rules[..],
+        [
+            Rule::Weekly { weeks: 2, .. },
+            Rule::EveryWorkingDay {},
+            Rule::Monthly { .. }
+        ]
+    ));
+    assert_eq!(harbour.meetings.extraordinary, Deadline::Hours(24));
+    assert_ne!(harbour.meetings.risk_levels, project.meetings.risk_levels);
+}
