@@ -158,6 +158,47 @@ impl fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
+/// Fixed days, a meeting and actions for the tests of every part.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+    use super::{Action, ActionDraft, Occurrence};
+
+    pub fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a YYYY-MM-DD date")
+    }
+
+    pub fn at(s: &str) -> DateTime<Utc> {
+        s.parse().expect("an RFC 3339 time")
+    }
+
+    /// A meeting of the series `north` on `date` at 10:00 UTC, with no agenda deadline.
+    pub fn meeting(date: &str) -> Occurrence {
+        let starts_at = at(&format!("{date}T10:00:00Z"));
+        Occurrence {
+            series: "north".into(),
+            date: day(date),
+            time: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+            starts_at,
+            ends_at: starts_at,
+            moved_from: None,
+            publish_by: None,
+        }
+    }
+
+    /// An open action `id` of `case`, agreed on `agreed` and due on `due`.
+    pub fn action(id: &str, case: &str, agreed: &str, due: &str) -> Action {
+        let draft = ActionDraft {
+            text: format!("Action {id}"),
+            owner_agency: "Police".into(),
+            owner_role: "Sergeant".into(),
+            due: Some(day(due)),
+        };
+        Action::agree(id, case, &draft, day(agreed), None).expect("valid")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

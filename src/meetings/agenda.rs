@@ -116,21 +116,12 @@ pub fn assemble(meeting: &Occurrence, listings: &[Listing], actions: &[Action]) 
 mod tests {
     use super::*;
     use crate::meetings::action::UpdateDraft;
-
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
+    use crate::meetings::fixture::{self, action, at, day};
 
     fn meeting() -> Occurrence {
-        let starts_at = "2027-02-11T10:00:00Z".parse().expect("time");
         Occurrence {
-            series: "north".into(),
-            date: day("2027-02-11"),
-            time: chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-            starts_at,
-            ends_at: starts_at,
-            moved_from: None,
-            publish_by: Some("2027-02-04T10:00:00Z".parse().expect("time")),
+            publish_by: Some(at("2027-02-04T10:00:00Z")),
+            ..fixture::meeting("2027-02-11")
         }
     }
 
@@ -143,16 +134,6 @@ mod tests {
             kind,
             extraordinary,
         }
-    }
-
-    fn action(id: &str, case: &str, agreed: &str, due: &str) -> Action {
-        let draft = crate::meetings::ActionDraft {
-            text: format!("Action {id}"),
-            owner_agency: "Police".into(),
-            owner_role: "Sergeant".into(),
-            due: Some(day(due)),
-        };
-        Action::agree(id, case, &draft, day(agreed), None).expect("valid")
     }
 
     #[test]
@@ -183,10 +164,10 @@ mod tests {
             date: Some(day(date)),
             reported_by: "Housing".into(),
         };
-        let at = "2027-02-01T09:00:00Z".parse().expect("time");
+        let when = at("2027-02-01T09:00:00Z");
         for (text, date) in [("Second", "2027-01-30"), ("First", "2027-01-20")] {
             updated
-                .record_update(&update(text, date), "bs-1", at, day("2027-02-01"))
+                .record_update(&update(text, date), "bs-1", when, day("2027-02-01"))
                 .expect("valid");
         }
         let mut done = action("a3", "r1", "2027-01-14", "2027-01-20");

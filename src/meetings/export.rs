@@ -142,21 +142,14 @@ fn status(s: Status) -> &'static str {
 mod tests {
     use super::*;
     use crate::meetings::agenda::{assemble, Listing, ListingKind};
-    use crate::meetings::{ActionDraft, Occurrence, UpdateDraft};
-    use chrono::NaiveDate;
-
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
+    use crate::meetings::fixture::{self, at, day};
+    use crate::meetings::UpdateDraft;
 
     fn action(id: &str, case: &str, text: &str) -> Action {
-        let draft = ActionDraft {
+        Action {
             text: text.into(),
-            owner_agency: "Police".into(),
-            owner_role: "Sergeant".into(),
-            due: Some(day("2027-02-01")),
-        };
-        Action::agree(id, case, &draft, day("2027-01-14"), None).expect("valid")
+            ..fixture::action(id, case, "2027-01-14", "2027-02-01")
+        }
     }
 
     fn lines(csv: &str) -> Vec<&str> {
@@ -165,16 +158,7 @@ mod tests {
 
     #[test]
     fn the_agenda_has_a_row_per_open_action_and_one_for_a_case_without() {
-        let starts_at = "2027-02-11T10:00:00Z".parse().expect("time");
-        let meeting = Occurrence {
-            series: "north".into(),
-            date: day("2027-02-11"),
-            time: chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-            starts_at,
-            ends_at: starts_at,
-            moved_from: None,
-            publish_by: None,
-        };
+        let meeting = fixture::meeting("2027-02-11");
         let listing = |case: &str, kind| Listing {
             case: case.into(),
             reference: format!("REF-{case}"),
@@ -228,7 +212,7 @@ mod tests {
                 reported_by: "Housing".into(),
             },
             "bs-1",
-            "2027-01-20T10:00:00Z".parse().expect("time"),
+            at("2027-01-20T10:00:00Z"),
             day("2027-01-20"),
         )
         .expect("valid");

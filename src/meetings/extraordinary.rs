@@ -164,11 +164,8 @@ impl Extraordinary {
 mod tests {
     use super::*;
     use crate::calendar::Calendar;
+    use crate::meetings::fixture::at;
     use chrono::NaiveDate;
-
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().expect("time")
-    }
 
     fn schedule() -> Schedule<'static> {
         Schedule::new(

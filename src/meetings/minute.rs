@@ -86,33 +86,18 @@ impl Minute {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
-
-    fn meeting() -> Occurrence {
-        let starts_at = "2027-01-14T10:00:00Z".parse().expect("time");
-        Occurrence {
-            series: "north".into(),
-            date: day("2027-01-14"),
-            time: chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-            starts_at,
-            ends_at: starts_at,
-            moved_from: None,
-            publish_by: None,
-        }
-    }
+    use crate::meetings::fixture::{at, day, meeting};
 
     fn record(draft: &MinuteDraft) -> Result<Minute, Problems> {
-        let at = "2027-01-14T12:00:00Z".parse().expect("time");
+        let meeting = meeting("2027-01-14");
+        let when = at("2027-01-14T12:00:00Z");
         Minute::record(
             "case-1",
-            &meeting(),
+            &meeting,
             draft,
             &MeetingsConfig::default(),
             "bs-1",
-            at,
+            when,
         )
     }
 

@@ -1,13 +1,6 @@
 use super::*;
+use crate::meetings::fixture::{at, day};
 use crate::meetings::Problem;
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    s.parse().expect("time")
-}
 
 fn draft(due: Option<&str>) -> ActionDraft {
     ActionDraft {

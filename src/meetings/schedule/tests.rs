@@ -3,14 +3,7 @@
 
 use super::*;
 use crate::config::{Day, SendBy, TimeOfDay};
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-}
-
-fn utc(s: &str) -> DateTime<Utc> {
-    s.parse().expect("an RFC 3339 time")
-}
+use crate::meetings::fixture::{at as utc, day};
 
 fn series(rule: Rule, time: &str) -> SeriesConfig {
     SeriesConfig {
@@ -43,6 +36,15 @@ fn send_by(before: Before, at: Option<&str>) -> Option<SendBy> {
     Some(send)
 }
 
+fn monthly(week: Nth, day: Day, time: &str) -> SeriesConfig {
+    series(Rule::Monthly { week, day }, time)
+}
+
+/// Monthly on the second Thursday at 10:00, no agenda sent ahead.
+fn second_thursdays() -> SeriesConfig {
+    monthly(Nth::Second, Day::Thursday, "10:00")
+}
+
 fn england() -> Schedule<'static> {
     Schedule::new(
         Calendar::named("england-and-wales").expect("built in"),
@@ -63,13 +65,7 @@ fn dates(o: &[Occurrence]) -> Vec<String> {
 
 #[test]
 fn a_year_of_second_thursdays_lands_on_twelve_right_days() {
-    let s = series(
-        Rule::Monthly {
-            week: Nth::Second,
-            day: Day::Thursday,
-        },
-        "10:00",
-    );
+    let s = second_thursdays();
     let year = england().between(&s, day("2027-01-01"), day("2027-12-31"));
     assert_eq!(
         dates(&year),
@@ -102,13 +98,7 @@ fn a_year_of_second_thursdays_lands_on_twelve_right_days() {
 
 #[test]
 fn fourth_tuesdays_move_off_a_boxing_day_substitute() {
-    let s = series(
-        Rule::Monthly {
-            week: Nth::Fourth,
-            day: Day::Tuesday,
-        },
-        "10:00",
-    );
+    let s = monthly(Nth::Fourth, Day::Tuesday, "10:00");
     let year = england().between(&s, day("2027-01-01"), day("2027-12-31"));
     let got = dates(&year);
     assert_eq!(got.len(), 12);
@@ -129,13 +119,7 @@ fn fourth_tuesdays_move_off_a_boxing_day_substitute() {
 
 #[test]
 fn last_weekday_of_the_month_and_a_bank_holiday_monday() {
-    let s = series(
-        Rule::Monthly {
-            week: Nth::Last,
-            day: Day::Monday,
-        },
-        "14:00",
-    );
+    let s = monthly(Nth::Last, Day::Monday, "14:00");
     let got = england().between(&s, day("2027-04-01"), day("2027-06-30"));
     // 31 May 2027 is the spring bank holiday: Tuesday 1 June instead.
     assert_eq!(dates(&got), ["2027-04-26", "2027-06-01", "2027-06-28"]);
@@ -210,13 +194,7 @@ fn every_working_day_in_scotland_keeps_st_andrews_day_and_its_new_year() {
 
 #[test]
 fn a_week_ahead_is_at_the_meetings_own_time_a_week_before() {
-    let mut s = series(
-        Rule::Monthly {
-            week: Nth::Second,
-            day: Day::Thursday,
-        },
-        "10:00",
-    );
+    let mut s = second_thursdays();
     s.agenda_send_by = send_by(Before::Days(7), None);
     let o = england().on(&s, day("2027-01-14")).expect("meets");
     assert_eq!(o.publish_by, Some(utc("2027-01-07T10:00:00Z")));
@@ -266,13 +244,7 @@ fn the_monday_before_comes_forward_over_easter() {
 
 #[test]
 fn an_unpublished_agenda_warns_from_its_send_by_moment_until_the_meeting() {
-    let mut s = series(
-        Rule::Monthly {
-            week: Nth::Second,
-            day: Day::Thursday,
-        },
-        "10:00",
-    );
+    let mut s = second_thursdays();
     s.agenda_send_by = send_by(Before::Days(7), None);
     let o = england().on(&s, day("2027-01-14")).expect("meets");
     let warned = |now: &str, published| o.agenda_warning(utc(now), published);
@@ -297,13 +269,7 @@ fn an_unpublished_agenda_warns_from_its_send_by_moment_until_the_meeting() {
 
 #[test]
 fn the_next_scheduled_meeting_is_the_first_to_start_after() {
-    let s = series(
-        Rule::Monthly {
-            week: Nth::Second,
-            day: Day::Thursday,
-        },
-        "10:00",
-    );
+    let s = second_thursdays();
     let e = england();
     let next = |at: &str| e.next_scheduled(&s, utc(at)).map(|o| o.date.to_string());
     assert_eq!(next("2027-01-14T09:00:00Z").as_deref(), Some("2027-01-14"));
@@ -320,13 +286,7 @@ fn the_next_scheduled_meeting_is_the_first_to_start_after() {
 #[test]
 fn all_series_together_come_in_the_order_they_start() {
     let a = series(Rule::EveryWorkingDay {}, "09:00");
-    let mut b = series(
-        Rule::Monthly {
-            week: Nth::Second,
-            day: Day::Thursday,
-        },
-        "08:30",
-    );
+    let mut b = monthly(Nth::Second, Day::Thursday, "08:30");
     b.id = "early".into();
     let all = england().all_between(&[a, b], day("2027-01-13"), day("2027-01-14"));
     let got: Vec<(String, String)> = all
