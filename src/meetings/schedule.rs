@@ -8,6 +8,7 @@ use chrono::{
     Weekday,
 };
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 
 use super::MeetingId;
 use crate::calendar::Calendar;
@@ -17,7 +18,7 @@ use crate::config::{Before, Config, Deadline, Nth, OnHoliday, Rule, SeriesConfig
 mod tests;
 
 /// One meeting of a series.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occurrence {
     pub series: String,
     pub date: NaiveDate,
@@ -92,6 +93,7 @@ impl<'a> Schedule<'a> {
             .filter_map(|d| self.place(series.on_holiday, d))
             .filter(|(d, _)| (from..=to).contains(d))
             .collect();
+        days.sort();
         days.dedup_by_key(|(d, _)| *d);
         days.into_iter()
             .map(|(date, moved_from)| self.occurrence(series, date, moved_from))
@@ -130,6 +132,30 @@ impl<'a> Schedule<'a> {
         self.between(series, from, to)
             .into_iter()
             .find(|o| o.starts_at > after)
+    }
+
+    /// The first meeting after `after` that hears `la`'s cases: the earliest of the series
+    /// set for that LA, or, if none is, of those hearing every LA. Where an accepted case
+    /// goes unless someone chooses another meeting.
+    pub fn next_for_la(
+        &self,
+        series: &[SeriesConfig],
+        la: &str,
+        after: DateTime<Utc>,
+    ) -> Option<Occurrence> {
+        let own: Vec<&SeriesConfig> = series
+            .iter()
+            .filter(|s| s.la.as_deref() == Some(la))
+            .collect();
+        let hearing = if own.is_empty() {
+            series.iter().filter(|s| s.la.is_none()).collect()
+        } else {
+            own
+        };
+        hearing
+            .into_iter()
+            .filter_map(|s| self.next_scheduled(s, after))
+            .min_by_key(|o| o.starts_at)
     }
 
     /// When an extraordinary meeting requested at `requested_at` must be held by: so many clock

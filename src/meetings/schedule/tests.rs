@@ -284,6 +284,24 @@ fn the_next_scheduled_meeting_is_the_first_to_start_after() {
 }
 
 #[test]
+fn a_case_goes_to_its_own_las_next_meeting_or_else_to_one_hearing_every_la() {
+    let mut north = second_thursdays();
+    north.id = "north".into();
+    north.la = Some("North".into());
+    let mut all = monthly(Nth::First, Day::Monday, "10:00");
+    all.id = "all".into();
+    let series = [north, all];
+    let e = england();
+    let after = utc("2027-01-01T12:00:00Z");
+    let next = |la: &str| {
+        e.next_for_la(&series, la, after)
+            .map(|o| o.id().to_string())
+    };
+    assert_eq!(next("North").as_deref(), Some("north.2027-01-14"));
+    assert_eq!(next("South").as_deref(), Some("all.2027-01-04"));
+}
+
+#[test]
 fn all_series_together_come_in_the_order_they_start() {
     let a = series(Rule::EveryWorkingDay {}, "09:00");
     let mut b = monthly(Nth::Second, Day::Thursday, "08:30");
