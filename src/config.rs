@@ -10,11 +10,16 @@ use serde::{Deserialize, Serialize};
 
 mod defaults;
 mod env;
+mod meetings;
 mod notify;
 mod tracker;
 mod validate;
 mod workflow;
 use env::apply_env_override;
+pub use meetings::{
+    Before, Day, Deadline, DecisionConfig, MeetingsConfig, Nth, OnHoliday, Rule, SendBy,
+    SeriesConfig, TimeOfDay,
+};
 pub use notify::{is_plain_address, NotifyConfig, Security};
 pub use tracker::TrackerConfig;
 pub use workflow::{
@@ -39,6 +44,8 @@ pub struct Config {
     pub roles: Vec<RoleConfig>,
     /// `[workflows.NAME]`: the states and moves of each workflow a form may name.
     pub workflows: std::collections::BTreeMap<String, WorkflowConfig>,
+    /// `[meetings]`: the meeting series, their agendas, minutes and extraordinary meetings.
+    pub meetings: MeetingsConfig,
 }
 
 impl Default for Config {
@@ -53,6 +60,7 @@ impl Default for Config {
             tracker: TrackerConfig::default(),
             roles: workflow::default_roles(),
             workflows: workflow::default_workflows(),
+            meetings: MeetingsConfig::default(),
         }
     }
 }

@@ -30,16 +30,18 @@ pub(super) fn apply_env_override(table: &mut toml::Table, key: &str, value: &str
     let trimmed = value.trim_start();
     let parsed = match default {
         // Lists of tables ([[kiosk.recipients]], [[inbox.kiosks]]) and explicit lists are
-        // written as TOML: PREM_INBOX_KIOSKS='[{name="k1", url="http://…", token_file="…"}]'.
-        toml::Value::Array(_) if trimmed.starts_with('[') => {
+        // written as TOML: PREM_INBOX_KIOSKS='[{name="k1", url="http://…", token_file="…"}]';
+        // so are small tables, as an inline table: PREM_MEETINGS_EXTRAORDINARY='{ hours = 24 }'.
+        toml::Value::Array(_) | toml::Value::Table(_) if trimmed.starts_with(['[', '{']) => {
             let doc = format!("v = {value}");
             doc.parse::<toml::Table>()
                 .ok()
                 .and_then(|mut t| t.remove("v"))
                 .ok_or_else(|| {
                     anyhow::anyhow!(
-                        "{key}: \"{value}\" is not a TOML list (write [\"a\", \"b\"], \
-                         [{{name = \"x\", …}}], or a comma-separated list of words)"
+                        "{key}: \"{value}\" is not a TOML list or inline table (write \
+                         [\"a\", \"b\"], [{{name = \"x\", …}}], {{hours = 24}}, or a \
+                         comma-separated list of words)"
                     )
                 })?
         }

@@ -113,6 +113,35 @@ token_file = "t""#
                     let v: toml::Table = format!("v = {text}").parse().expect("toml");
                     (text.to_string(), v["v"].clone())
                 }
+                ("meetings", "series", _) => (
+                    r#"[{id = "daily", title = "Daily", rule = {repeat = "every-working-day"}, time = "09:00", chair_roles = ["chair"]}]"#
+                        .to_string(),
+                    toml::Value::Array(vec![toml::Value::Table(
+                        r#"id = "daily"
+title = "Daily"
+rule = { repeat = "every-working-day" }
+time = "09:00"
+duration_minutes = 120
+on_holiday = "next-working-day"
+chair_roles = ["chair"]
+vice_chair_roles = []
+members = []"#
+                            .parse()
+                            .expect("table"),
+                    )]),
+                ),
+                ("meetings", "minute_decisions", _) => (
+                    r#"[{id = "go", title = "Go"}]"#.to_string(),
+                    toml::Value::Array(vec![toml::Value::Table(
+                        "id = \"go\"\ntitle = \"Go\"\nnext_review = true"
+                            .parse()
+                            .expect("table"),
+                    )]),
+                ),
+                ("meetings", "extraordinary", _) => (
+                    "{ hours = 5 }".to_string(),
+                    toml::Value::Table("hours = 5".parse().expect("table")),
+                ),
                 (_, "trusted_proxies", _) => (
                     "192.0.2.1, 192.0.2.2".to_string(),
                     toml::Value::Array(vec!["192.0.2.1".into(), "192.0.2.2".into()]),

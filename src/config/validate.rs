@@ -68,6 +68,11 @@ impl Config {
             );
         }
         super::workflow::validate(&self.roles, &self.workflows)?;
+        super::meetings::validate(
+            &self.meetings,
+            &self.roles,
+            &self.partnership.local_authorities,
+        )?;
         for (table, proxies) in [("kiosk", &k.trusted_proxies), ("inbox", &i.trusted_proxies)] {
             for p in proxies {
                 p.parse::<std::net::IpAddr>().map_err(|_| {

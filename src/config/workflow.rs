@@ -235,7 +235,7 @@ pub fn default_workflows() -> BTreeMap<String, WorkflowConfig> {
     BTreeMap::from([("referral".into(), referral), ("status".into(), status)])
 }
 
-fn id_ok(id: &str) -> bool {
+pub(super) fn id_ok(id: &str) -> bool {
     !id.is_empty()
         && id
             .chars()

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::case::{Case, Flow};
 use super::model::Referral;
+use crate::csv::field;
 
 /// The whole referral, with its marking, state and deadline, as one JSON document of plain
 /// objects (named fields, never tuples), so that another system can read it without knowing
@@ -46,16 +47,6 @@ fn history_json(c: &Case) -> serde_json::Value {
             })
         })
         .collect()
-}
-
-/// Quotes a CSV field, and defuses spreadsheet formulas (a field starting `=`, `+`, `-`, `@`).
-fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 pub const CSV_COLUMNS: [&str; 14] = [
@@ -134,8 +125,6 @@ pub fn json_file_name(r: &Referral) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::field;
-
     #[test]
     fn the_csv_starts_with_its_header_and_carries_the_marking_on_every_row() {
         let text = super::csv(
@@ -149,11 +138,5 @@ mod tests {
             super::csv_file_name("OFFICIAL-SENSITIVE"),
             "referrals-OFFICIAL-SENSITIVE.csv"
         );
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
     }
 }
