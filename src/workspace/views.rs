@@ -3,6 +3,7 @@
 
 mod auth;
 mod case;
+pub mod edit;
 mod list;
 mod moves;
 pub mod people;

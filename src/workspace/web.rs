@@ -10,6 +10,7 @@
 mod assets;
 mod auth;
 mod cases;
+mod edit;
 mod error;
 mod frame;
 mod io;

@@ -648,6 +648,16 @@ test('admins read the audit trail and handle records set aside; the chair takes 
     assert.match(new URL(page.url()).pathname, /^\/people\/[0-9a-f]{32}$/);
     assert.ok(await page.getByRole('heading', { name: 'Possible matches' }).isVisible());
     await checkPage(page, 'person');
+    await follow(page, 'Edit this record');
+    await checkPage(page, 'edit a person');
+    await page.getByLabel('Postcode district (the first half of a postcode)').fill('!!');
+    await submitAndWait(page, 'Save');
+    await summaryReachesFields(page, 'edit a person');
+    await checkPage(page, 'edit a person with errors', { status: 400 });
+    await page.getByLabel('Postcode district (the first half of a postcode)').fill('NE1');
+    await page.getByLabel('Also known as (separate with commas)').fill('Testy T');
+    await submitAndWait(page, 'Save');
+    assert.ok(await page.getByText('Saved.').isVisible());
     await follow(page, 'Search');
     await checkPage(page, 'search');
     await page.getByLabel('Name or alias, date of birth, reference, place or postcode district').fill('Testy');

@@ -179,6 +179,49 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
         csv.text()
     );
 
+    // Police add what they know: an alias and a district. A bad district is refused, with
+    // what was typed kept; then the alias is on the record and search finds it.
+    let edit = format!("{adult0}/edit");
+    let res = rev.submit(
+        &edit,
+        &edit,
+        &[
+            ("name", ADULT[0]),
+            ("aliases", "Dazzer"),
+            ("district", "!!"),
+            ("dob", ""),
+            ("phones", ""),
+            ("vehicles", ""),
+            ("note", ""),
+        ],
+    );
+    assert_eq!(res.status, 400);
+    assert!(
+        res.contains("Enter a postcode district") && res.contains("value=\"Dazzer\""),
+        "{}",
+        res.text()
+    );
+    let res = rev.submit(
+        &edit,
+        &edit,
+        &[
+            ("name", ADULT[0]),
+            ("aliases", "Dazzer"),
+            ("district", "HC4"),
+            ("dob", ""),
+            ("phones", ""),
+            ("vehicles", ""),
+            ("note", ""),
+        ],
+    );
+    assert_eq!(res.status, 200);
+    assert!(
+        res.contains("Saved.") && res.contains("Dazzer") && res.contains("HC4"),
+        "{}",
+        res.text()
+    );
+    assert!(rev.get("/search?q=Dazzer").contains(ADULT[0]));
+
     // Search by a misspelling; the trail keeps a keyed hash, never the words.
     let page = rev.get("/search?q=Vantablak").text();
     assert!(ADULT.iter().any(|a| page.contains(a)), "{page}");
@@ -212,6 +255,7 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
     let found = office.get("/search?q=Vantablack").text();
     assert!(ADULT.iter().all(|a| !found.contains(a)), "{found}");
     assert_eq!(office.get("/tracker/perpetrators").status, 403);
+    assert_eq!(office.get(&format!("{adult0}/edit")).status, 403);
     let westhaven = format!("/cases/{}", key_of(&refs[1]).path());
     assert_eq!(office.get(&westhaven).status, 404);
 

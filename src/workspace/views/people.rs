@@ -33,6 +33,7 @@ pub struct SubjectView<'a> {
     /// Each possible match: the suggestion, its label, and where its cases are.
     pub matches: Vec<(Suggestion, String, Vec<CaseLine>)>,
     pub can_decide: bool,
+    pub can_edit: bool,
 }
 
 fn agreement(a: Agreement) -> &'static str {
@@ -150,6 +151,7 @@ pub fn subject_page(c: &Chrome, v: &SubjectView) -> Markup {
                 div.govuk-summary-list__row { dt.govuk-summary-list__key { (k) } dd.govuk-summary-list__value { (value) } }
             }
         }
+        @if v.can_edit { p.govuk-body.app-no-print { a.govuk-link href={ "/people/" (v.id) "/edit" } { "Edit this record" } } }
         h2.govuk-heading-m { "Cases" }
         (cases(&v.cases))
         h2.govuk-heading-m { "Possible matches" }

@@ -184,6 +184,7 @@ async fn show(
         cases,
         matches,
         can_decide: user.role.may(Permission::Match),
+        can_edit: user.role.may(Permission::EditTracker),
     };
     Ok(subject_page(&user.frame(&ws).await?, &view).into_response())
 }

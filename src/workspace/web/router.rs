@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use super::error::WorkspaceError;
 use super::layers::{self, render_errors};
-use super::{assets, auth, cases, moves, people, quarantine, subject};
+use super::{assets, auth, cases, edit, moves, people, quarantine, subject};
 use crate::http::headers::{security_headers, HeaderPolicy};
 use crate::http::log::log_requests;
 use crate::workspace::Workspace;
@@ -27,6 +27,7 @@ pub fn app(inbox: Arc<Workspace>, sessions: crate::store::SledSessionStore) -> R
         .merge(cases::router())
         .merge(moves::router())
         .merge(people::router())
+        .merge(edit::router())
         .merge(subject::router())
         .merge(quarantine::router())
         .fallback(|| async { WorkspaceError::NotFound })

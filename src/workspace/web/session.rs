@@ -63,6 +63,7 @@ pub mod may {
         ManageQuarantine,
         Search,
         Tracker,
+        EditTracker,
         Match,
         SubjectAccess
     );

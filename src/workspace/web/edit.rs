@@ -1,0 +1,264 @@
+//! Editing a person or place the tracker holds (roles with `edit-tracker`): what police
+//! intelligence adds to what a referral said (aliases, a date of birth, phones, vehicles, the
+//! postcode district, the kind of place, a note). Saved with its audit entry in one write, then
+//! re-indexed, so the next possible-match list already uses it. A wrong date or district is
+//! refused with the form again and what was typed.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::NaiveDate;
+
+use super::error::WorkspaceError;
+use super::io::{blocking, Shared};
+use super::people::tracker;
+use super::session::{may, SignedIn};
+use crate::http::extract::CsrfForm;
+use crate::tracker::model::{Id, Person, Place};
+use crate::tracker::normalise;
+use crate::workspace::tracking;
+use crate::workspace::views::edit::{edit_page, EditView};
+use crate::workspace::Workspace;
+
+pub fn router() -> Router<Arc<Workspace>> {
+    Router::new().route("/people/{id}/edit", get(show).post(save))
+}
+
+/// The record to edit, as typed fields: (name, label, value, hint).
+enum Record {
+    Person(Person),
+    Place(Place),
+}
+
+fn find(ws: &Workspace, user: &crate::workspace::User, id: &str) -> Result<Record, WorkspaceError> {
+    let t = tracker(ws);
+    let id = Id::parse(id).ok_or(WorkspaceError::NotFound)?;
+    let record = match (t.index.person(&id), t.index.place(&id)) {
+        (Some(p), _) => Record::Person(p.clone()),
+        (_, Some(p)) => Record::Place(p.clone()),
+        _ => return Err(WorkspaceError::NotFound),
+    };
+    let subject = match &record {
+        Record::Person(p) => crate::tracker::model::Subject::Person(p.id.clone()),
+        Record::Place(p) => crate::tracker::model::Subject::Place(p.id.clone()),
+    };
+    if tracking::visible_links(ws, user, &t, &subject).is_empty() {
+        return Err(WorkspaceError::NotFound);
+    }
+    Ok(record)
+}
+
+fn fields(r: &Record) -> Vec<(&'static str, &'static str, String)> {
+    match r {
+        Record::Person(p) => vec![
+            ("name", "Name", p.name.clone()),
+            (
+                "aliases",
+                "Also known as (separate with commas)",
+                p.aliases.join(", "),
+            ),
+            (
+                "dob",
+                "Date of birth (for example 27/3/2011)",
+                p.date_of_birth
+                    .map(|d| d.format("%-d/%-m/%Y").to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "phones",
+                "Phone numbers (separate with commas)",
+                p.phones.join(", "),
+            ),
+            (
+                "vehicles",
+                "Vehicles (separate with commas)",
+                p.vehicles.join(", "),
+            ),
+            (
+                "district",
+                "Postcode district (the first half of a postcode)",
+                p.postcode_district.clone().unwrap_or_default(),
+            ),
+            ("note", "Note", p.note.clone()),
+        ],
+        Record::Place(p) => vec![
+            ("name", "Name or description", p.name.clone()),
+            ("kind", "Kind of place", p.kind.clone().unwrap_or_default()),
+            (
+                "district",
+                "Postcode district (the first half of a postcode)",
+                p.postcode_district.clone().unwrap_or_default(),
+            ),
+            ("note", "Note", p.note.clone()),
+        ],
+    }
+}
+
+async fn show(
+    State(ws): Shared,
+    user: SignedIn<may::EditTracker>,
+    Path(id): Path<String>,
+) -> Result<Response, WorkspaceError> {
+    let record = find(&ws, &user.user, &id)?;
+    let view = EditView {
+        id: &id,
+        fields: fields(&record),
+        kinds: &ws.config.tracker.place_kinds,
+        errors: Vec::new(),
+    };
+    Ok(edit_page(&user.frame(&ws).await?, &view).into_response())
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn value<'a>(typed: &'a [(String, String)], name: &str) -> &'a str {
+    typed
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.trim())
+}
+
+/// The record with what was typed, or each problem by field.
+fn apply(
+    r: Record,
+    typed: &[(String, String)],
+    kinds: &[String],
+) -> Result<Record, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let district = match value(typed, "district") {
+        "" => None,
+        d => normalise::district(d).or_else(|| {
+            errors.push((
+                "district",
+                "Enter a postcode district like the first half of a postcode, or leave it empty"
+                    .to_string(),
+            ));
+            None
+        }),
+    };
+    let out = match r {
+        Record::Person(mut p) => {
+            p.name = value(typed, "name").to_string();
+            p.aliases = list(value(typed, "aliases"));
+            p.date_of_birth = match value(typed, "dob") {
+                "" => None,
+                d => crate::tracker::search::Query::guess(d)
+                    .into_iter()
+                    .find_map(|q| match q {
+                        crate::tracker::search::Query::DateOfBirth(d) => Some(d),
+                        _ => None,
+                    })
+                    .filter(|d| {
+                        *d <= chrono::Utc::now().date_naive()
+                            && *d >= NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default()
+                    })
+                    .or_else(|| {
+                        errors.push((
+                            "dob",
+                            "Enter a real date of birth, like 27/3/2011, or leave it empty"
+                                .to_string(),
+                        ));
+                        None
+                    }),
+            };
+            p.phones = list(value(typed, "phones"));
+            p.vehicles = list(value(typed, "vehicles"));
+            p.postcode_district = district;
+            p.note = value(typed, "note").to_string();
+            if p.name.is_empty() && p.aliases.is_empty() {
+                errors.push(("name", "Enter a name or an alias".to_string()));
+            }
+            Record::Person(p)
+        }
+        Record::Place(mut p) => {
+            p.name = value(typed, "name").to_string();
+            p.kind = match value(typed, "kind") {
+                "" => None,
+                k if kinds.iter().any(|x| x == k) => Some(k.to_string()),
+                _ => {
+                    errors.push(("kind", "Choose a kind of place from the list".to_string()));
+                    None
+                }
+            };
+            p.postcode_district = district;
+            p.note = value(typed, "note").to_string();
+            if p.name.is_empty() {
+                errors.push((
+                    "name",
+                    "Enter the place's name or a description".to_string(),
+                ));
+            }
+            Record::Place(p)
+        }
+    };
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+async fn save(
+    State(ws): Shared,
+    user: SignedIn<may::EditTracker>,
+    Path(id): Path<String>,
+    CsrfForm(typed): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, WorkspaceError> {
+    let record = find(&ws, &user.user, &id)?;
+    match apply(record, &typed, &ws.config.tracker.place_kinds) {
+        Ok(changed) => {
+            let (w, actor) = (ws.clone(), user.name.clone());
+            blocking(move || {
+                match changed {
+                    Record::Person(p) => {
+                        w.store.put_person(&p, (&actor, "edit-tracker"))?;
+                        w.tracker
+                            .write()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .index
+                            .put_person(p);
+                    }
+                    Record::Place(p) => {
+                        w.store.put_place(&p, (&actor, "edit-tracker"))?;
+                        w.tracker
+                            .write()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .index
+                            .put_place(p);
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+            user.flash("Saved.").await?;
+            Ok(Redirect::to(&format!("/people/{id}")).into_response())
+        }
+        Err(errors) => {
+            let record = find(&ws, &user.user, &id)?;
+            let fields = (fields(&record).into_iter())
+                .map(|(n, l, _)| (n, l, value(&typed, n).to_string()))
+                .collect();
+            let view = EditView {
+                id: &id,
+                fields,
+                kinds: &ws.config.tracker.place_kinds,
+                errors,
+            };
+            Ok((
+                StatusCode::BAD_REQUEST,
+                edit_page(&user.frame(&ws).await?, &view),
+            )
+                .into_response())
+        }
+    }
+}
