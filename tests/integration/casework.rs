@@ -222,6 +222,63 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
     );
     assert!(rev.get("/search?q=Dazzer").contains(ADULT[0]));
 
+    // A coded outcome on the first case: a missing date is refused, then it is recorded.
+    let outcomes = format!("{first}/outcomes");
+    let res = rev.submit(
+        &first,
+        &outcomes,
+        &[
+            ("code", "order-made"),
+            ("outcome-day", ""),
+            ("outcome-month", ""),
+            ("outcome-year", ""),
+            ("note", ""),
+        ],
+    );
+    assert_eq!(res.status, 400);
+    assert!(
+        res.contains("Enter the date of the outcome"),
+        "{}",
+        res.text()
+    );
+    let today = chrono::Utc::now().date_naive();
+    let (d, m, y) = (
+        today.format("%-d").to_string(),
+        today.format("%-m").to_string(),
+        today.format("%Y").to_string(),
+    );
+    let res = rev.submit(
+        &first,
+        &outcomes,
+        &[
+            ("code", "order-made"),
+            ("outcome-day", &d),
+            ("outcome-month", &m),
+            ("outcome-year", &y),
+            ("note", "Order granted."),
+        ],
+    );
+    assert_eq!(res.status, 200);
+    assert!(
+        res.contains("Outcome recorded.")
+            && res.contains("order-made")
+            && res.contains("Order granted."),
+        "{}",
+        res.text()
+    );
+    let res = rev.submit(
+        &first,
+        &outcomes,
+        &[
+            ("code", "made-up"),
+            ("outcome-day", &d),
+            ("outcome-month", &m),
+            ("outcome-year", &y),
+            ("note", ""),
+        ],
+    );
+    assert_eq!(res.status, 400, "only configured codes");
+
     // Search by a misspelling; the trail keeps a keyed hash, never the words.
     let page = rev.get("/search?q=Vantablak").text();
     assert!(ADULT.iter().any(|a| page.contains(a)), "{page}");

@@ -11,13 +11,14 @@ use super::WorkspaceStore;
 use crate::tracker::decide::{Decisions, MatchDecision};
 use crate::tracker::extract::Extracted;
 use crate::tracker::index::Index;
-use crate::tracker::model::{CaseFacts, Link, Person, Place, Subject};
+use crate::tracker::model::{CaseFacts, Link, Outcome, Person, Place, Subject};
 
 const PEOPLE: &str = "tracker-people";
 const PLACES: &str = "tracker-places";
 const LINKS: &str = "tracker-links";
 const FACTS: &str = "tracker-cases";
 const DECISIONS: &str = "tracker-decisions";
+const OUTCOMES: &str = "tracker-outcomes";
 
 /// The database key of a link: its case, then what it points at and in which role.
 fn link_key(l: &Link) -> Vec<u8> {
@@ -97,6 +98,28 @@ impl WorkspaceStore {
         Ok(())
     }
 
+    /// Adds a coded outcome to a case, with its audit entry in the same write.
+    pub fn add_outcome(&self, o: &Outcome, actor: &str) -> Result<()> {
+        let tree = self.tree(OUTCOMES)?;
+        let key = format!("{}\0{}", o.case, crate::tracker::model::Id::random()).into_bytes();
+        let change = Some((&tree, &key[..], self.seal(&key, o)?));
+        let action = format!("outcome:{}", o.code);
+        self.audit.record_with(actor, &action, &o.case, change)?;
+        Ok(())
+    }
+
+    /// A case's outcomes, oldest first.
+    pub fn outcomes(&self, case: &str) -> Result<Vec<Outcome>> {
+        let tree = self.tree(OUTCOMES)?;
+        let mut out = Vec::new();
+        for kv in tree.scan_prefix(format!("{case}\0").as_bytes()) {
+            let (k, v) = kv?;
+            out.push(serde_json::from_slice::<Outcome>(&self.key.open(&k, &v)?)?);
+        }
+        out.sort_by_key(|o| o.date);
+        Ok(out)
+    }
+
     /// Removes a purged case's links and facts, and any person or place left linked to no case.
     pub fn forget_case(&self, case: &str) -> Result<usize> {
         let links = self.tree(LINKS)?;
@@ -109,6 +132,10 @@ impl WorkspaceStore {
             gone.push(link);
         }
         self.tree(FACTS)?.remove(case.as_bytes())?;
+        let outcomes = self.tree(OUTCOMES)?;
+        for kv in outcomes.scan_prefix(format!("{case}\0").as_bytes()) {
+            outcomes.remove(kv?.0)?;
+        }
         let remaining: Vec<Link> = self.every(LINKS)?;
         let mut removed = 0;
         for l in &gone {

@@ -29,6 +29,12 @@ pub struct CaseView<'a> {
     pub overtaken: Option<&'a str>,
     /// The people and places linked to it that this account may see: (label, role, page).
     pub people: Vec<(String, String, String)>,
+    /// Its coded outcomes (for accounts with the tracker), oldest first.
+    pub outcomes: Vec<crate::tracker::model::Outcome>,
+    /// The codes an outcome may be recorded with, when this account may record one.
+    pub outcome_codes: Option<&'a [String]>,
+    /// A refused outcome: the field and what to fix.
+    pub outcome_error: Option<(&'a str, &'a str)>,
 }
 
 impl CaseView<'_> {
@@ -133,12 +139,66 @@ fn standing(v: &CaseView) -> Markup {
                 }
             }
         }
+        (outcomes(v))
         h3.govuk-heading-m { "History" }
         @if c.history.is_empty() {
             p.govuk-body { "Nothing has been done on this case yet." }
         } @else {
             ol.govuk-list.app-history reversed {
                 @for s in c.history.iter().rev() { (step(s, v.zone)) }
+            }
+        }
+    }
+}
+
+/// The case's coded outcomes, and the form to add one for those who may.
+fn outcomes(v: &CaseView) -> Markup {
+    html! {
+        @if v.outcome_codes.is_some() || !v.outcomes.is_empty() {
+            h3.govuk-heading-m { "Outcomes" }
+            @if v.outcomes.is_empty() { p.govuk-body { "None recorded." } }
+            ul.govuk-list {
+                @for o in &v.outcomes {
+                    li { strong { (o.code) } ", " (o.date.format("%-d %B %Y")) @if !o.note.is_empty() { ": " (o.note) } }
+                }
+            }
+        }
+    }
+}
+
+/// The form that records an outcome, for those who may.
+fn outcome_form(c: &Chrome, v: &CaseView) -> Markup {
+    let error = v.outcome_error;
+    html! {
+        @if let Some(codes) = v.outcome_codes {
+            h2.govuk-heading-m { "Record an outcome" }
+            form method="post" action={ (v.base()) "/outcomes" } novalidate {
+                (super::csrf_field(&c.csrf))
+                div.govuk-form-group {
+                    label.govuk-label for="outcome-code" { "Outcome" }
+                    select.govuk-select id="outcome-code" name="code" {
+                        @for c in codes { option value=(c) { (c) } }
+                    }
+                }
+                div.govuk-form-group.govuk-form-group--error[error.is_some()] {
+                    fieldset.govuk-fieldset role="group" {
+                        legend.govuk-fieldset__legend.govuk-fieldset__legend--s { "Date" }
+                        @if let Some((_, m)) = error { p.govuk-error-message id="outcome-error" { span.govuk-visually-hidden { "Error:" } " " (m) } }
+                        div.govuk-date-input {
+                            @for (name, label, width) in [("outcome-day", "Day", 2), ("outcome-month", "Month", 2), ("outcome-year", "Year", 4)] {
+                                div.govuk-date-input__item { div.govuk-form-group {
+                                    label.govuk-label.govuk-date-input__label for=(name) { (label) }
+                                    input class={ "govuk-input govuk-date-input__input govuk-input--width-" (width) } id=(name) name=(name) type="text" inputmode="numeric";
+                                } }
+                            }
+                        }
+                    }
+                }
+                div.govuk-form-group {
+                    label.govuk-label for="outcome-note" { "Note (optional)" }
+                    input.govuk-input id="outcome-note" name="note" type="text";
+                }
+                button.govuk-button.govuk-button--secondary type="submit" { "Record the outcome" }
             }
         }
     }
@@ -181,12 +241,16 @@ pub fn heading(r: &Referral, form: Option<&Form>, zone: Tz) -> Markup {
 }
 
 pub fn case_page(c: &Chrome, v: &CaseView) -> Markup {
-    let errors: Vec<FieldError> = (v.overtaken.iter())
+    let mut errors: Vec<FieldError> = (v.overtaken.iter())
         .map(|message| FieldError {
             field: "case",
             message,
         })
         .collect();
+    errors.extend(
+        v.outcome_error
+            .map(|(field, message)| FieldError { field, message }),
+    );
     let main = html! {
         (error_summary(&errors))
         (heading(v.referral, v.form, v.zone))
@@ -195,7 +259,7 @@ pub fn case_page(c: &Chrome, v: &CaseView) -> Markup {
                 h2.govuk-heading-l { "Answers" }
                 (answers(v))
             }
-            div.govuk-grid-column-one-third { div.app-no-print { (actions(v)) } (standing(v)) }
+            div.govuk-grid-column-one-third { div.app-no-print { (actions(v)) (outcome_form(c, v)) } (standing(v)) }
         }
     };
     page(

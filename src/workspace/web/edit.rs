@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 
 use super::error::WorkspaceError;
 use super::io::{blocking, Shared};
@@ -261,4 +261,66 @@ async fn save(
                 .into_response())
         }
     }
+}
+
+/// Records a coded outcome on a case (roles with `edit-tracker`): a code from
+/// `tracker.outcome_codes`, a real date, an optional note. A missing or impossible date shows
+/// the case again with the error.
+pub fn outcome_router() -> Router<Arc<Workspace>> {
+    Router::new().route(
+        "/cases/{kiosk}/{id}/outcomes",
+        axum::routing::post(add_outcome),
+    )
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomePost {
+    code: String,
+    #[serde(rename = "outcome-day")]
+    day: String,
+    #[serde(rename = "outcome-month")]
+    month: String,
+    #[serde(rename = "outcome-year")]
+    year: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn add_outcome(
+    State(ws): Shared,
+    user: SignedIn<may::EditTracker>,
+    Path(key): Path<crate::workspace::RecordKey>,
+    CsrfForm(post): CsrfForm<OutcomePost>,
+) -> Result<Response, WorkspaceError> {
+    let r = super::io::referral(&ws, &user, key).await?;
+    let n = |s: &str| s.trim().parse::<u32>().ok();
+    let date = (n(&post.year).zip(n(&post.month)).zip(n(&post.day)))
+        .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d))
+        .filter(|d| *d <= ws.today() && d.year() >= 2000);
+    let codes = &ws.config.tracker.outcome_codes;
+    let outcome = date.and_then(|date| {
+        crate::tracker::model::Outcome::new(
+            &r.key.path(),
+            &post.code,
+            date,
+            post.note.trim(),
+            codes,
+        )
+        .ok()
+    });
+    let Some(outcome) = outcome else {
+        let mut view = super::frame::case(&ws, &user.user, &r);
+        view.outcome_error = Some((
+            "outcome-day",
+            "Enter the date of the outcome, today or earlier, like 27 3 2026",
+        ));
+        let chrome = user.frame(&ws).await?;
+        let page = crate::workspace::views::case_page(&chrome, &view);
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    };
+    let (w, actor) = (ws.clone(), user.name.clone());
+    blocking(move || w.store.add_outcome(&outcome, &actor)).await?;
+    user.flash("Outcome recorded.").await?;
+    Ok(Redirect::to(&format!("/cases/{}", r.key.path())).into_response())
 }

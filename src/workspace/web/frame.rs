@@ -61,6 +61,14 @@ pub fn case<'a>(inbox: &'a Workspace, user: &'a User, r: &'a Referral) -> CaseVi
         zone: inbox.config.zone(),
         overtaken: None,
         people: people(inbox, user, r),
+        outcomes: if user.role.may(Permission::Tracker) {
+            inbox.store.outcomes(&r.key.path()).unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+        outcome_codes: (user.role.may(Permission::EditTracker))
+            .then_some(&inbox.config.tracker.outcome_codes[..]),
+        outcome_error: None,
     }
 }
 

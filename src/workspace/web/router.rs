@@ -28,6 +28,7 @@ pub fn app(inbox: Arc<Workspace>, sessions: crate::store::SledSessionStore) -> R
         .merge(moves::router())
         .merge(people::router())
         .merge(edit::router())
+        .merge(edit::outcome_router())
         .merge(subject::router())
         .merge(quarantine::router())
         .fallback(|| async { WorkspaceError::NotFound })
