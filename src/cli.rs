@@ -26,6 +26,7 @@ fn options(root: &Path, drafts: bool, out: Option<PathBuf>) -> Result<(Config, B
     opts.drafts |= drafts;
     // A progress line only where someone is watching: never in logs or CI.
     opts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    opts.search_in_memory = false;
     if let Some(out) = out {
         opts.out = out;
     }

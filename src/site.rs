@@ -16,6 +16,7 @@ mod output;
 mod pages;
 mod render;
 mod search_index;
+mod search_text;
 mod sitemap;
 mod state;
 mod tree;
@@ -53,6 +54,10 @@ pub struct BuildOptions {
     pub forms_link: bool,
     /// Print progress while rendering large sites (set when stderr is a terminal).
     pub progress: bool,
+    /// Whether `Built::index` holds the whole search index, for a server
+    /// answering `/search/?q=`. `prem build` needs none of it, and on a
+    /// large site gathering it means reading every page's text again.
+    pub search_in_memory: bool,
 }
 
 impl BuildOptions {
@@ -65,6 +70,7 @@ impl BuildOptions {
             today: chrono::Local::now().date_naive(),
             forms_link: root.join(&config.build.forms_dir).is_dir(),
             progress: false,
+            search_in_memory: true,
         }
     }
 }

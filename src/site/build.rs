@@ -35,6 +35,7 @@ pub struct Built {
     pub info: SiteInfo,
     /// Every page A to Z, for the search page.
     pub all: Vec<Link>,
+    /// The whole search index, when `BuildOptions::search_in_memory`; else empty.
     pub index: Vec<Entry>,
     /// Each step of the load and the build with the time it took, in the order they ran.
     pub steps: Vec<Step>,

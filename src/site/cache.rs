@@ -18,15 +18,15 @@ use serde::{Deserialize, Serialize};
 use super::output::hash_hex;
 use super::LoadedPage;
 use crate::config::Config;
-use crate::content::FrontMatter;
-use crate::markdown::Rendered;
+use crate::content::{FrontMatter, Heading};
+use crate::markdown::{ImageRef, LinkTarget, Rendered};
 use crate::slides::Slide;
 
 /// Beside the output manifest; the server skips dot files.
 pub const CACHE_FILE: &str = ".prem-cache.json";
 /// Pages changed since `CACHE_FILE` was written, so an edit saves little.
 pub const DELTA_FILE: &str = ".prem-cache-delta.json";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// A file changed this soon before the cache is saved could change again
 /// within the same clock tick keeping its size; such files are not cached,
@@ -53,15 +53,43 @@ impl Stamp {
 
 /// One page as `Site::load` left it. The HTML is not kept (see
 /// `Rendered::html`): a page's output is rewritten only when something
-/// changed, and then the build renders it again from its file.
+/// changed, and then the build renders it again from its file. Nor is its
+/// text: only the search index needs it, and it is most of a page's size,
+/// so it is kept per part of the index (`search_text`) and read only when
+/// that part changes; this file, read by every rebuild, stays small.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Entry {
     pub stamp: Stamp,
     pub front: FrontMatter,
     pub body_line: usize,
+    #[serde(with = "hex")]
     pub source_hash: [u8; 32],
-    pub rendered: Rendered,
+    pub facts: Facts,
     pub slides: Vec<Slide>,
+}
+
+/// What the checks across pages and the layouts need of a rendering. A
+/// cached page rendered without problems, or the build that saved it
+/// would have failed.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Facts {
+    pub headings: Vec<Heading>,
+    pub anchors: Vec<LinkTarget>,
+    pub images: Vec<ImageRef>,
+    pub acronyms: Vec<(String, usize)>,
+}
+
+impl Facts {
+    /// A rendering with these facts and no HTML or text, for a reused page.
+    pub fn into_rendered(self) -> Rendered {
+        Rendered {
+            headings: self.headings,
+            anchors: self.anchors,
+            images: self.images,
+            acronyms: self.acronyms,
+            ..Rendered::default()
+        }
+    }
 }
 
 /// The cache file as saved: a base with every page, or a delta holding the
@@ -176,9 +204,29 @@ struct EntryRef<'a> {
     stamp: Stamp,
     front: &'a crate::content::FrontMatter,
     body_line: usize,
+    #[serde(serialize_with = "hex::serialize")]
     source_hash: &'a [u8; 32],
-    rendered: &'a Rendered,
+    facts: FactsRef<'a>,
     slides: &'a [Slide],
+}
+
+#[derive(Serialize)]
+struct FactsRef<'a> {
+    headings: &'a [Heading],
+    anchors: &'a [LinkTarget],
+    images: &'a [ImageRef],
+    acronyms: &'a [(String, usize)],
+}
+
+impl<'a> FactsRef<'a> {
+    fn of(r: &'a Rendered) -> Self {
+        Self {
+            headings: &r.headings,
+            anchors: &r.anchors,
+            images: &r.images,
+            acronyms: &r.acronyms,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -220,7 +268,7 @@ pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
                         front: &lp.page.front,
                         body_line: lp.page.body_line,
                         source_hash: &lp.page.source_hash,
-                        rendered: &lp.rendered,
+                        facts: FactsRef::of(&lp.rendered),
                         slides: &lp.slides,
                     },
                 ))

@@ -123,7 +123,7 @@ fn cached_page(content_dir: &Path, decks: &str, rel: String, e: cache::Entry) ->
             body_line: e.body_line,
             source_hash: e.source_hash,
         },
-        rendered: e.rendered,
+        rendered: e.facts.into_rendered(),
         slides: e.slides,
         stamp: Some(e.stamp),
         reused: true,
