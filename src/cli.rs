@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::config::Config;
-use crate::site::{BuildOptions, Report, Site};
+use crate::site::{BuildOptions, Freshness, Report, Site};
 
 fn load(
     root: &Path,
@@ -47,20 +47,23 @@ fn print_warnings(site: &Site) {
 pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool, timings: bool) -> Result<ExitCode> {
     let start = Instant::now();
     let (config, opts) = options(root, drafts, out)?;
-    if let Some(done) = crate::site::up_to_date(&config, &opts) {
-        for w in &done.warnings {
-            eprintln!("{w}");
+    let stamped = match crate::site::up_to_date(&config, &opts) {
+        Freshness::Changed(stamped) => stamped,
+        Freshness::UpToDate(done) => {
+            for w in &done.warnings {
+                eprintln!("{w}");
+            }
+            eprintln!(
+                "built {} pages into {} in {:.2?} (0 files written, {} unchanged, 0 removed)",
+                done.pages,
+                opts.out.display(),
+                start.elapsed(),
+                done.outputs
+            );
+            return Ok(ExitCode::SUCCESS);
         }
-        eprintln!(
-            "built {} pages into {} in {:.2?} (0 files written, {} unchanged, 0 removed)",
-            done.pages,
-            opts.out.display(),
-            start.elapsed(),
-            done.outputs
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let site = match Site::load(config, opts) {
+    };
+    let site = match Site::load_stamped(config, opts, stamped) {
         Ok(site) => site,
         Err(report) => return Ok(print_report(&report)),
     };
