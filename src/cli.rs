@@ -88,6 +88,10 @@ pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool, timings: bool) -> 
         s.skipped,
         s.removed
     );
+    // The process ends here: freeing a large site's pages one string at a
+    // time would cost a rebuild more than some of its steps.
+    std::mem::forget(site);
+    std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,9 +1,11 @@
 //! Checks that need the whole site: URL clashes, links and anchors between
 //! pages, acronyms missing from the glossary, and overdue reviews.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::LoadedPage;
 use crate::checker::Checker;
@@ -49,32 +51,41 @@ pub fn url_map(pages: &[&Page], problems: &Problems) -> HashMap<String, String> 
         .collect()
 }
 
-/// Ids that a link may point at on each URL of the built site.
+/// Ids that a link may point at on each URL of the built site, borrowed
+/// from the pages where they can be: at 10,000 pages, copying every address
+/// and heading id was most of this check.
+type Anchors<'a> = HashMap<Cow<'a, str>, HashSet<Cow<'a, str>>>;
+
 fn anchor_sets<'a>(
     pages: &'a [LoadedPage],
     g: &'a Glossary,
     checker: &Checker,
     decks_url: &str,
-) -> HashMap<String, HashSet<String>> {
-    let mut sets: HashMap<String, HashSet<String>> = HashMap::new();
+) -> Anchors<'a> {
+    const MAIN: Cow<str> = Cow::Borrowed("main-content");
+    let mut sets: Anchors = HashMap::with_capacity(pages.len() + 8);
     for lp in pages {
-        let set = sets.entry(lp.page.url.clone()).or_default();
-        set.insert("main-content".into());
-        set.extend(lp.rendered.headings.iter().map(|h| h.id.clone()));
+        let set = sets.entry(Cow::Borrowed(&lp.page.url)).or_default();
+        set.insert(MAIN);
+        set.extend(lp.rendered.headings.iter().map(|h| Cow::Borrowed(&*h.id)));
         if lp.page.kind == PageKind::Deck {
-            set.extend((1..=lp.slides.len()).map(|n| format!("slide-{n}")));
+            set.extend((1..=lp.slides.len()).map(|n| Cow::Owned(format!("slide-{n}"))));
         }
     }
     let gl = sets.entry(glossary::GLOSSARY_URL.into()).or_default();
-    gl.insert("main-content".into());
-    gl.extend(g.terms.iter().map(|t| glossary::anchor(&t.term)));
-    gl.extend(g.by_letter().iter().map(|(l, _)| format!("letter-{l}")));
+    gl.insert(MAIN);
+    gl.extend(g.terms.iter().map(|t| Cow::Owned(glossary::anchor(&t.term))));
+    gl.extend(
+        g.by_letter()
+            .iter()
+            .map(|(l, _)| Cow::Owned(format!("letter-{l}"))),
+    );
     let search = sets.entry(crate::search::SEARCH_URL.into()).or_default();
-    search.extend(["main-content".to_string(), "a-to-z".to_string()]);
+    search.extend([MAIN, Cow::Borrowed("a-to-z")]);
     // The decks section is always an address a link may name (a footer may link to it).
-    sets.entry(decks_url.into()).or_default();
+    sets.entry(Cow::Owned(decks_url.to_string())).or_default();
     for url in checker.urls() {
-        sets.entry(url).or_default().insert("main-content".into());
+        sets.entry(Cow::Owned(url)).or_default().insert(MAIN);
     }
     sets
 }
@@ -89,73 +100,83 @@ pub fn cross_page(
     let sets = anchor_sets(pages, g, checker, decks_url);
     checker_links(checker, &sets, problems);
     let known = g.known_acronyms();
-    for lp in pages {
-        let path = &lp.page.display_path;
-        for link in &lp.rendered.anchors {
-            if SERVED_ELSEWHERE.iter().any(|p| link.url.starts_with(p)) || has_extension(&link.url)
-            {
-                continue;
-            }
-            let url = if link.url.ends_with('/') {
-                link.url.clone()
-            } else {
-                format!("{}/", link.url)
-            };
-            match sets.get(&url) {
-                None => problems.push(Problem::error(
+    pages.par_iter().for_each(|lp| {
+        links(lp, &sets, problems);
+        if g.present {
+            acronyms(lp, &known, problems);
+        }
+    });
+}
+
+/// Every link on a page leads to a page of the site, and to a heading or
+/// anchor on it when it names one.
+fn links(lp: &LoadedPage, sets: &Anchors, problems: &Problems) {
+    let path = &lp.page.display_path;
+    for link in &lp.rendered.anchors {
+        if SERVED_ELSEWHERE.iter().any(|p| link.url.starts_with(p)) || has_extension(&link.url) {
+            continue;
+        }
+        let url: Cow<str> = if link.url.ends_with('/') {
+            Cow::Borrowed(&link.url)
+        } else {
+            Cow::Owned(format!("{}/", link.url))
+        };
+        match sets.get(&*url) {
+            None => problems.push(Problem::error(
+                path,
+                link.line,
+                format!(
+                    "broken link \"{}\": there is no page at that address",
+                    link.url
+                ),
+            )),
+            Some(ids) if !link.anchor.is_empty() && !ids.contains(link.anchor.as_str()) => {
+                problems.push(Problem::error(
                     path,
                     link.line,
                     format!(
-                        "broken link \"{}\": there is no page at that address",
-                        link.url
+                        "broken link \"{}#{}\": that page has no heading or anchor \"{}\"",
+                        link.url, link.anchor, link.anchor
                     ),
-                )),
-                Some(ids) if !link.anchor.is_empty() && !ids.contains(&link.anchor) => problems
-                    .push(Problem::error(
-                        path,
-                        link.line,
-                        format!(
-                            "broken link \"{}#{}\": that page has no heading or anchor \"{}\"",
-                            link.url, link.anchor, link.anchor
-                        ),
-                    )),
-                Some(_) => {}
+                ))
             }
+            Some(_) => {}
         }
-        if !g.present {
-            continue;
-        }
-        let in_title = find_acronyms(&lp.page.front.title)
-            .into_iter()
-            .map(|a| (a.to_string(), 1));
-        let in_summary = lp
-            .page
-            .front
-            .summary
-            .iter()
-            .flat_map(|s| find_acronyms(s))
-            .map(|a| (a.to_string(), 1));
-        let mut reported = HashSet::new();
-        for (a, line) in in_title
-            .chain(in_summary)
-            .chain(lp.rendered.acronyms.iter().cloned())
-        {
-            if !known.contains(a.as_str()) && reported.insert(a.clone()) {
-                problems.push(Problem::error(
-                    path,
-                    line,
-                    format!(
-                        "acronym \"{a}\" is not in the glossary: define it in {}",
-                        glossary::GLOSSARY_FILE
-                    ),
-                ));
-            }
+    }
+}
+
+/// Every acronym on a page (title, summary and body) is in the glossary.
+fn acronyms(lp: &LoadedPage, known: &BTreeSet<&str>, problems: &Problems) {
+    let in_title = find_acronyms(&lp.page.front.title)
+        .into_iter()
+        .map(|a| (a.to_string(), 1));
+    let in_summary = lp
+        .page
+        .front
+        .summary
+        .iter()
+        .flat_map(|s| find_acronyms(s))
+        .map(|a| (a.to_string(), 1));
+    let mut reported = HashSet::new();
+    for (a, line) in in_title
+        .chain(in_summary)
+        .chain(lp.rendered.acronyms.iter().cloned())
+    {
+        if !known.contains(a.as_str()) && reported.insert(a.clone()) {
+            problems.push(Problem::error(
+                &lp.page.display_path,
+                line,
+                format!(
+                    "acronym \"{a}\" is not in the glossary: define it in {}",
+                    glossary::GLOSSARY_FILE
+                ),
+            ));
         }
     }
 }
 
 /// The checker's outcome links must lead to real pages and headings.
-fn checker_links(checker: &Checker, sets: &HashMap<String, HashSet<String>>, problems: &Problems) {
+fn checker_links(checker: &Checker, sets: &Anchors, problems: &Problems) {
     let path = std::path::Path::new(crate::checker::CHECKER_FILE);
     for link in checker.outcomes.iter().flat_map(|o| &o.links) {
         let href = link.href.as_str();

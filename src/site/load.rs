@@ -11,7 +11,7 @@ use super::{
     cache, check, glossary_links, render_page, state, BuildOptions, LoadedPage, RenderInputs, Site,
 };
 use crate::config::Config;
-use crate::content::{self, Page, Problems};
+use crate::content::{self, Page, PageKind, Problems};
 use crate::criteria::Criteria;
 use crate::glossary::Glossary;
 
@@ -59,10 +59,11 @@ pub(super) fn load_pages(
     let mut reused = Vec::new();
     let mut to_read = Vec::new();
     for (rel, stamp) in listed {
+        let place = content::walk::place(&rel, decks);
         // The glossary's intro is written with every build, so it keeps its HTML.
-        let glossary_intro = content::walk::place(&rel, decks).1 == crate::glossary::GLOSSARY_URL;
+        let glossary_intro = place.1 == crate::glossary::GLOSSARY_URL;
         match cache.take(&rel, stamp).filter(|_| !glossary_intro) {
-            Some(entry) => reused.push(cached_page(&content_dir, decks, rel, entry)),
+            Some(entry) => reused.push(cached_page(&content_dir, place, rel, entry)),
             None => to_read.push((rel, stamp)),
         }
     }
@@ -110,8 +111,12 @@ pub(super) fn load_pages(
 }
 
 /// A page rebuilt from its cache entry, without reading its file.
-fn cached_page(content_dir: &Path, decks: &str, rel: String, e: cache::Entry) -> LoadedPage {
-    let (kind, url, parent) = content::walk::place(&rel, decks);
+fn cached_page(
+    content_dir: &Path,
+    (kind, url, parent): (PageKind, String, Option<String>),
+    rel: String,
+    e: cache::Entry,
+) -> LoadedPage {
     LoadedPage {
         page: Page {
             display_path: content_dir.join(&rel),
