@@ -138,7 +138,9 @@ fn site_info(site: &Site, tree: &Tree, theme_assets: &[(String, Vec<u8>)]) -> Si
     }
 }
 
-/// Everything that appears on every page: if it changes, every page is redone.
+/// Everything that appears on every page: if it changes, every page is
+/// redone. That includes this program: the layouts are compiled in, so a
+/// new build of prem may draw every page differently.
 fn global_key(site: &Site, info: &SiteInfo) -> Result<String> {
     let config = serde_json::to_vec(&site.config).context("cannot encode configuration")?;
     let nav: Vec<_> = site
@@ -158,8 +160,9 @@ fn global_key(site: &Site, info: &SiteInfo) -> Result<String> {
     let criteria =
         std::fs::read(site.opts.root.join(crate::criteria::CRITERIA_FILE)).unwrap_or_default();
     let flags = format!(
-        "{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}",
         env!("CARGO_PKG_VERSION"),
+        state::program(),
         info.asset_version,
         site.opts.live_reload,
         site.opts.forms_link

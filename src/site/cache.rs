@@ -211,12 +211,7 @@ pub fn render_key(root: &Path, config: &Config) -> String {
     let read = |rel: &str| std::fs::read(root.join(rel)).unwrap_or_default();
     let criteria = read(crate::criteria::CRITERIA_FILE);
     let glossary = read(crate::glossary::GLOSSARY_FILE);
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| Stamp::of(&p))
-        .map(|s| format!("{}:{}", s.size, s.mtime_ns))
-        .unwrap_or_else(|| "unknown".into());
-    let program = format!("{}|{exe}", env!("CARGO_PKG_VERSION"));
+    let program = format!("{}|{}", env!("CARGO_PKG_VERSION"), super::state::program());
     hash_hex(&[&config, &criteria, &glossary, program.as_bytes()])
 }
 

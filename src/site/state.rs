@@ -138,8 +138,8 @@ impl Inputs {
 }
 
 /// This very program, by size and time: a new build of prem never trusts
-/// an old one's output.
-fn program() -> String {
+/// an old one's output (its layouts and Markdown passes are compiled in).
+pub(super) fn program() -> String {
     std::env::current_exe()
         .ok()
         .and_then(|p| Stamp::of(&p))
