@@ -2,7 +2,7 @@
 //! the output folder, the input hash each file was made from, so a rebuild
 //! skips unchanged pages and removes files whose page has gone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -32,10 +32,18 @@ struct Manifest {
     outputs: BTreeMap<String, String>,
 }
 
+/// The manifest as read: looked up once per output, so by hash.
+#[derive(Debug, Default, Deserialize)]
+struct OldManifest {
+    version: u32,
+    outputs: HashMap<String, String>,
+}
+
 pub struct Output {
     root: PathBuf,
-    old: Manifest,
-    new: Mutex<BTreeMap<String, String>>,
+    old: OldManifest,
+    /// What this build made or kept, in no order (sorted when saved).
+    new: Mutex<Vec<(String, String)>>,
     pub written: AtomicUsize,
     pub skipped: AtomicUsize,
 }
@@ -46,7 +54,7 @@ impl Output {
             .with_context(|| format!("{}: cannot create output folder", root.display()))?;
         let old = std::fs::read(root.join(MANIFEST))
             .ok()
-            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            .and_then(|b| serde_json::from_slice::<OldManifest>(&b).ok())
             .filter(|m| m.version == 1)
             .unwrap_or_default();
         Ok(Self {
@@ -165,15 +173,22 @@ impl Output {
     }
 
     fn record(&self, rel: &str, key: &str) {
+        let entry = (rel.to_string(), key.to_string());
         self.new
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), key.to_string());
+            .push(entry);
     }
 
     /// Removes outputs of pages that no longer exist and saves the manifest.
     pub fn finish(self) -> Result<usize> {
-        let new = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
+        // A file recorded twice keeps its last key, as a map insert would.
+        let new: BTreeMap<String, String> = self
+            .new
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
         let mut removed = 0;
         for rel in self.old.outputs.keys().filter(|k| !new.contains_key(*k)) {
             let path = self.root.join(rel);
@@ -188,7 +203,9 @@ impl Output {
                 }
             }
         }
-        if new == self.old.outputs && self.old.version == 1 {
+        let same = new.len() == self.old.outputs.len()
+            && new.iter().all(|(k, v)| self.old.outputs.get(k) == Some(v));
+        if same && self.old.version == 1 {
             return Ok(0); // the manifest on disk says just this
         }
         let manifest = Manifest {
@@ -206,7 +223,7 @@ impl Output {
 /// `None` when there is none.
 pub fn recorded(root: &Path) -> Option<Vec<String>> {
     let bytes = std::fs::read(root.join(MANIFEST)).ok()?;
-    let manifest: Manifest = serde_json::from_slice(&bytes).ok()?;
+    let manifest: OldManifest = serde_json::from_slice(&bytes).ok()?;
     (manifest.version == 1).then(|| manifest.outputs.into_keys().collect())
 }
 
