@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::config::Config;
-use crate::site::{BuildOptions, Report, Site};
+use crate::site::{BuildOptions, Freshness, Report, Site};
 
 fn load(
     root: &Path,
@@ -26,6 +26,7 @@ fn options(root: &Path, drafts: bool, out: Option<PathBuf>) -> Result<(Config, B
     opts.drafts |= drafts;
     // A progress line only where someone is watching: never in logs or CI.
     opts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    opts.search_in_memory = false;
     if let Some(out) = out {
         opts.out = out;
     }
@@ -46,20 +47,23 @@ fn print_warnings(site: &Site) {
 pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool, timings: bool) -> Result<ExitCode> {
     let start = Instant::now();
     let (config, opts) = options(root, drafts, out)?;
-    if let Some(done) = crate::site::up_to_date(&config, &opts) {
-        for w in &done.warnings {
-            eprintln!("{w}");
+    let stamped = match crate::site::up_to_date(&config, &opts) {
+        Freshness::Changed(stamped) => stamped,
+        Freshness::UpToDate(done) => {
+            for w in &done.warnings {
+                eprintln!("{w}");
+            }
+            eprintln!(
+                "built {} pages into {} in {:.2?} (0 files written, {} unchanged, 0 removed)",
+                done.pages,
+                opts.out.display(),
+                start.elapsed(),
+                done.outputs
+            );
+            return Ok(ExitCode::SUCCESS);
         }
-        eprintln!(
-            "built {} pages into {} in {:.2?} (0 files written, {} unchanged, 0 removed)",
-            done.pages,
-            opts.out.display(),
-            start.elapsed(),
-            done.outputs
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let site = match Site::load(config, opts) {
+    };
+    let site = match Site::load_stamped(config, opts, stamped) {
         Ok(site) => site,
         Err(report) => return Ok(print_report(&report)),
     };
@@ -84,6 +88,10 @@ pub fn build(root: &Path, out: Option<PathBuf>, drafts: bool, timings: bool) -> 
         s.skipped,
         s.removed
     );
+    // The process ends here: freeing a large site's pages one string at a
+    // time would cost a rebuild more than some of its steps.
+    std::mem::forget(site);
+    std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
 }
 

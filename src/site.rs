@@ -16,6 +16,7 @@ mod output;
 mod pages;
 mod render;
 mod search_index;
+mod search_text;
 mod sitemap;
 mod state;
 mod tree;
@@ -36,7 +37,7 @@ use crate::slides::{self, Slide};
 
 use build::Steps;
 pub use build::{BuildStats, Built, Step};
-pub use state::{up_to_date, UpToDate};
+pub use state::{up_to_date, Freshness, Inputs, UpToDate};
 
 /// How to run a build; `Config` says what the site is, this says how to build it now.
 #[derive(Debug, Clone)]
@@ -53,6 +54,10 @@ pub struct BuildOptions {
     pub forms_link: bool,
     /// Print progress while rendering large sites (set when stderr is a terminal).
     pub progress: bool,
+    /// Whether `Built::index` holds the whole search index, for a server
+    /// answering `/search/?q=`. `prem build` needs none of it, and on a
+    /// large site gathering it means reading every page's text again.
+    pub search_in_memory: bool,
 }
 
 impl BuildOptions {
@@ -65,6 +70,7 @@ impl BuildOptions {
             today: chrono::Local::now().date_naive(),
             forms_link: root.join(&config.build.forms_dir).is_dir(),
             progress: false,
+            search_in_memory: true,
         }
     }
 }
@@ -135,9 +141,22 @@ impl std::error::Error for Report {}
 impl Site {
     /// Reads and checks the whole site, returning every problem at once.
     pub fn load(config: Config, opts: BuildOptions) -> std::result::Result<Self, Report> {
+        let stamped = state::Inputs::stamp(&config, &opts);
+        Self::load_stamped(config, opts, stamped)
+    }
+
+    /// `load`, with the inputs `up_to_date` stamped when it found a change,
+    /// so they are not stamped twice.
+    pub fn load_stamped(
+        config: Config,
+        opts: BuildOptions,
+        stamped: Inputs,
+    ) -> std::result::Result<Self, Report> {
         let problems = Problems::default();
-        let mut steps = Steps::default();
-        let stamped = steps.time("stamp_inputs", || state::Inputs::stamp(&config, &opts));
+        let mut steps = Steps(vec![Step {
+            name: "stamp_inputs",
+            took: stamped.took,
+        }]);
         let (criteria, glossary, checker) = steps.time("read_data", || {
             let root = &opts.root;
             let criteria = load_data(
@@ -158,7 +177,7 @@ impl Site {
             (criteria, glossary, checker)
         });
         let loaded = steps.time("load_pages", || {
-            load::load_pages(&config, &opts, &glossary, &criteria, &problems)
+            load::load_pages(&config, &opts, &stamped, &glossary, &criteria, &problems)
         });
         let pages = loaded.pages;
         let warnings = steps.time("check_pages", || {

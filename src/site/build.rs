@@ -35,6 +35,7 @@ pub struct Built {
     pub info: SiteInfo,
     /// Every page A to Z, for the search page.
     pub all: Vec<Link>,
+    /// The whole search index, when `BuildOptions::search_in_memory`; else empty.
     pub index: Vec<Entry>,
     /// Each step of the load and the build with the time it took, in the order they ran.
     pub steps: Vec<Step>,
@@ -137,7 +138,9 @@ fn site_info(site: &Site, tree: &Tree, theme_assets: &[(String, Vec<u8>)]) -> Si
     }
 }
 
-/// Everything that appears on every page: if it changes, every page is redone.
+/// Everything that appears on every page: if it changes, every page is
+/// redone. That includes this program: the layouts are compiled in, so a
+/// new build of prem may draw every page differently.
 fn global_key(site: &Site, info: &SiteInfo) -> Result<String> {
     let config = serde_json::to_vec(&site.config).context("cannot encode configuration")?;
     let nav: Vec<_> = site
@@ -157,8 +160,9 @@ fn global_key(site: &Site, info: &SiteInfo) -> Result<String> {
     let criteria =
         std::fs::read(site.opts.root.join(crate::criteria::CRITERIA_FILE)).unwrap_or_default();
     let flags = format!(
-        "{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}",
         env!("CARGO_PKG_VERSION"),
+        state::program(),
         info.asset_version,
         site.opts.live_reload,
         site.opts.forms_link

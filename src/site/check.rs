@@ -1,9 +1,11 @@
 //! Checks that need the whole site: URL clashes, links and anchors between
 //! pages, acronyms missing from the glossary, and overdue reviews.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::LoadedPage;
 use crate::checker::Checker;
@@ -49,32 +51,68 @@ pub fn url_map(pages: &[&Page], problems: &Problems) -> HashMap<String, String> 
         .collect()
 }
 
-/// Ids that a link may point at on each URL of the built site.
+/// What a link may point at: every address of the built site, and every
+/// (address, id) on them, borrowed from the pages where they can be. One
+/// flat set of pairs rather than a set per page: at 10,000 pages, making
+/// and filling those sets was most of this check.
+#[derive(Default)]
+struct Anchors<'a> {
+    urls: HashSet<Cow<'a, str>>,
+    ids: HashSet<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl<'a> Anchors<'a> {
+    fn add(&mut self, url: Cow<'a, str>, ids: impl IntoIterator<Item = Cow<'a, str>>) {
+        for id in ids {
+            self.ids.insert((url.clone(), id));
+        }
+        self.ids
+            .insert((url.clone(), Cow::Borrowed("main-content")));
+        self.urls.insert(url);
+    }
+
+    fn has_page(&self, url: &str) -> bool {
+        self.urls.contains(url)
+    }
+
+    fn has_id(&self, url: &str, id: &str) -> bool {
+        self.ids.contains(&(Cow::Borrowed(url), Cow::Borrowed(id)))
+    }
+}
+
 fn anchor_sets<'a>(
     pages: &'a [LoadedPage],
     g: &'a Glossary,
     checker: &Checker,
     decks_url: &str,
-) -> HashMap<String, HashSet<String>> {
-    let mut sets: HashMap<String, HashSet<String>> = HashMap::new();
+) -> Anchors<'a> {
+    let mut sets = Anchors::default();
+    let headings: usize = pages.iter().map(|lp| lp.rendered.headings.len() + 1).sum();
+    sets.ids.reserve(headings + g.terms.len() + 64);
+    sets.urls.reserve(pages.len() + 8);
     for lp in pages {
-        let set = sets.entry(lp.page.url.clone()).or_default();
-        set.insert("main-content".into());
-        set.extend(lp.rendered.headings.iter().map(|h| h.id.clone()));
-        if lp.page.kind == PageKind::Deck {
-            set.extend((1..=lp.slides.len()).map(|n| format!("slide-{n}")));
-        }
+        let ids = lp.rendered.headings.iter().map(|h| Cow::Borrowed(&*h.id));
+        let slides = match lp.page.kind {
+            PageKind::Deck => lp.slides.len(),
+            _ => 0,
+        };
+        let slides = (1..=slides).map(|n| Cow::Owned(format!("slide-{n}")));
+        sets.add(Cow::Borrowed(&lp.page.url), ids.chain(slides));
     }
-    let gl = sets.entry(glossary::GLOSSARY_URL.into()).or_default();
-    gl.insert("main-content".into());
-    gl.extend(g.terms.iter().map(|t| glossary::anchor(&t.term)));
-    gl.extend(g.by_letter().iter().map(|(l, _)| format!("letter-{l}")));
-    let search = sets.entry(crate::search::SEARCH_URL.into()).or_default();
-    search.extend(["main-content".to_string(), "a-to-z".to_string()]);
+    let terms = g
+        .terms
+        .iter()
+        .map(|t| Cow::Owned(glossary::anchor(&t.term)));
+    let letters = g
+        .by_letter()
+        .into_iter()
+        .map(|(l, _)| Cow::Owned(format!("letter-{l}")));
+    sets.add(glossary::GLOSSARY_URL.into(), terms.chain(letters));
+    sets.add(crate::search::SEARCH_URL.into(), [Cow::Borrowed("a-to-z")]);
     // The decks section is always an address a link may name (a footer may link to it).
-    sets.entry(decks_url.into()).or_default();
+    sets.urls.insert(Cow::Owned(decks_url.to_string()));
     for url in checker.urls() {
-        sets.entry(url).or_default().insert("main-content".into());
+        sets.add(Cow::Owned(url), []);
     }
     sets
 }
@@ -89,73 +127,81 @@ pub fn cross_page(
     let sets = anchor_sets(pages, g, checker, decks_url);
     checker_links(checker, &sets, problems);
     let known = g.known_acronyms();
-    for lp in pages {
-        let path = &lp.page.display_path;
-        for link in &lp.rendered.anchors {
-            if SERVED_ELSEWHERE.iter().any(|p| link.url.starts_with(p)) || has_extension(&link.url)
-            {
-                continue;
-            }
-            let url = if link.url.ends_with('/') {
-                link.url.clone()
-            } else {
-                format!("{}/", link.url)
-            };
-            match sets.get(&url) {
-                None => problems.push(Problem::error(
-                    path,
-                    link.line,
-                    format!(
-                        "broken link \"{}\": there is no page at that address",
-                        link.url
-                    ),
-                )),
-                Some(ids) if !link.anchor.is_empty() && !ids.contains(&link.anchor) => problems
-                    .push(Problem::error(
-                        path,
-                        link.line,
-                        format!(
-                            "broken link \"{}#{}\": that page has no heading or anchor \"{}\"",
-                            link.url, link.anchor, link.anchor
-                        ),
-                    )),
-                Some(_) => {}
-            }
+    pages.par_iter().for_each(|lp| {
+        links(lp, &sets, problems);
+        if g.present {
+            acronyms(lp, &known, problems);
         }
-        if !g.present {
+    });
+}
+
+/// Every link on a page leads to a page of the site, and to a heading or
+/// anchor on it when it names one.
+fn links(lp: &LoadedPage, sets: &Anchors, problems: &Problems) {
+    let path = &lp.page.display_path;
+    for link in &lp.rendered.anchors {
+        if SERVED_ELSEWHERE.iter().any(|p| link.url.starts_with(p)) || has_extension(&link.url) {
             continue;
         }
-        let in_title = find_acronyms(&lp.page.front.title)
-            .into_iter()
-            .map(|a| (a.to_string(), 1));
-        let in_summary = lp
-            .page
-            .front
-            .summary
-            .iter()
-            .flat_map(|s| find_acronyms(s))
-            .map(|a| (a.to_string(), 1));
-        let mut reported = HashSet::new();
-        for (a, line) in in_title
-            .chain(in_summary)
-            .chain(lp.rendered.acronyms.iter().cloned())
-        {
-            if !known.contains(a.as_str()) && reported.insert(a.clone()) {
-                problems.push(Problem::error(
-                    path,
-                    line,
-                    format!(
-                        "acronym \"{a}\" is not in the glossary: define it in {}",
-                        glossary::GLOSSARY_FILE
-                    ),
-                ));
-            }
+        let url: Cow<str> = if link.url.ends_with('/') {
+            Cow::Borrowed(&link.url)
+        } else {
+            Cow::Owned(format!("{}/", link.url))
+        };
+        if !sets.has_page(&url) {
+            problems.push(Problem::error(
+                path,
+                link.line,
+                format!(
+                    "broken link \"{}\": there is no page at that address",
+                    link.url
+                ),
+            ));
+        } else if !link.anchor.is_empty() && !sets.has_id(&url, &link.anchor) {
+            problems.push(Problem::error(
+                path,
+                link.line,
+                format!(
+                    "broken link \"{}#{}\": that page has no heading or anchor \"{}\"",
+                    link.url, link.anchor, link.anchor
+                ),
+            ));
+        }
+    }
+}
+
+/// Every acronym on a page (title, summary and body) is in the glossary.
+fn acronyms(lp: &LoadedPage, known: &BTreeSet<&str>, problems: &Problems) {
+    let in_title = find_acronyms(&lp.page.front.title)
+        .into_iter()
+        .map(|a| (a.to_string(), 1));
+    let in_summary = lp
+        .page
+        .front
+        .summary
+        .iter()
+        .flat_map(|s| find_acronyms(s))
+        .map(|a| (a.to_string(), 1));
+    let mut reported = HashSet::new();
+    for (a, line) in in_title
+        .chain(in_summary)
+        .chain(lp.rendered.acronyms.iter().cloned())
+    {
+        if !known.contains(a.as_str()) && reported.insert(a.clone()) {
+            problems.push(Problem::error(
+                &lp.page.display_path,
+                line,
+                format!(
+                    "acronym \"{a}\" is not in the glossary: define it in {}",
+                    glossary::GLOSSARY_FILE
+                ),
+            ));
         }
     }
 }
 
 /// The checker's outcome links must lead to real pages and headings.
-fn checker_links(checker: &Checker, sets: &HashMap<String, HashSet<String>>, problems: &Problems) {
+fn checker_links(checker: &Checker, sets: &Anchors, problems: &Problems) {
     let path = std::path::Path::new(crate::checker::CHECKER_FILE);
     for link in checker.outcomes.iter().flat_map(|o| &o.links) {
         let href = link.href.as_str();
@@ -163,9 +209,7 @@ fn checker_links(checker: &Checker, sets: &HashMap<String, HashSet<String>>, pro
             continue;
         }
         let (url, anchor) = href.split_once('#').unwrap_or((href, ""));
-        let ok = sets
-            .get(url)
-            .is_some_and(|ids| anchor.is_empty() || ids.contains(anchor));
+        let ok = sets.has_page(url) && (anchor.is_empty() || sets.has_id(url, anchor));
         if !ok {
             problems.push(Problem::error(
                 path,

@@ -5,10 +5,13 @@
 
 use anyhow::Result;
 
+use super::output::hash_hex;
 use super::render::{index_rel, Render};
 use super::tree::link;
 use crate::glossary::GLOSSARY_URL;
 use crate::theme::{self, Link, PageView};
+
+const SEARCH_PAGE: &str = "search/index.html";
 
 impl Render<'_> {
     /// The glossary, search and 404 pages; returns the search page's A to Z
@@ -16,9 +19,21 @@ impl Render<'_> {
     pub(super) fn render_generated(&self) -> Result<Vec<Link>> {
         self.render_glossary()?;
         let all = self.a_to_z();
-        let search = theme::search_page(&self.info, None, None, &all);
-        self.out
-            .write_generated("search/index.html", search.into_string().as_bytes())?;
+        // Named by what it lists and what every page shows, so a large
+        // site's list is not rendered again to find it unchanged.
+        let mut listed = String::with_capacity(all.len() * 64);
+        for l in &all {
+            listed.push_str(&l.title);
+            listed.push('\t');
+            listed.push_str(&l.url);
+            listed.push('\n');
+        }
+        let key = hash_hex(&[self.global.as_bytes(), listed.as_bytes()]);
+        if !self.out.is_current(SEARCH_PAGE, &key) {
+            let search = theme::search_page(&self.info, None, None, &all);
+            self.out
+                .write(SEARCH_PAGE, &key, search.into_string().as_bytes())?;
+        }
         let not_found = theme::not_found_page(&self.info);
         self.out
             .write_generated("404.html", not_found.into_string().as_bytes())?;
@@ -63,12 +78,8 @@ impl Render<'_> {
                 ..link(lp)
             })
             .collect();
-        all.sort_by(|a, b| {
-            a.title
-                .to_lowercase()
-                .cmp(&b.title.to_lowercase())
-                .then(a.url.cmp(&b.url))
-        });
+        // Each title lower-cased once, not at every comparison.
+        all.sort_by_cached_key(|l| (l.title.to_lowercase(), l.url.clone()));
         all
     }
 

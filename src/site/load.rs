@@ -8,10 +8,10 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use super::{
-    cache, check, glossary_links, render_page, BuildOptions, LoadedPage, RenderInputs, Site,
+    cache, check, glossary_links, render_page, state, BuildOptions, LoadedPage, RenderInputs, Site,
 };
 use crate::config::Config;
-use crate::content::{self, Page, Problems};
+use crate::content::{self, Page, PageKind, Problems};
 use crate::criteria::Criteria;
 use crate::glossary::Glossary;
 
@@ -32,6 +32,7 @@ pub(super) struct LoadedPages {
 pub(super) fn load_pages(
     config: &Config,
     opts: &BuildOptions,
+    stamped: &state::Inputs,
     glossary: &Glossary,
     criteria: &Criteria,
     problems: &Problems,
@@ -39,16 +40,16 @@ pub(super) fn load_pages(
     let content_dir = opts.root.join(&config.build.content_dir);
     let decks = config.build.decks_section.as_str();
     let key = cache::render_key(&opts.root, config);
-    // Parsing the cache is the longest step of a rebuild with nothing
-    // changed; the file system is asked about the sources meanwhile.
-    let (mut cache, (stamped, assets)) = rayon::join(
+    // Decoding the cache is the longest step of a rebuild; the content
+    // folder is listed meanwhile (its files were stamped before the load).
+    let (mut cache, (listed, assets)) = rayon::join(
         || cache::RenderCache::load(&opts.out, &key),
         || {
             let (md, assets) = content::walk::list(&content_dir, problems);
             let stamped: Vec<(String, Option<cache::Stamp>)> = md
                 .into_par_iter()
                 .map(|rel| {
-                    let stamp = cache::Stamp::of(&content_dir.join(&rel));
+                    let stamp = stamped.stamp_of(&content_dir.join(&rel));
                     (rel, stamp)
                 })
                 .collect();
@@ -57,11 +58,12 @@ pub(super) fn load_pages(
     );
     let mut reused = Vec::new();
     let mut to_read = Vec::new();
-    for (rel, stamp) in stamped {
+    for (rel, stamp) in listed {
+        let place = content::walk::place(&rel, decks);
         // The glossary's intro is written with every build, so it keeps its HTML.
-        let glossary_intro = content::walk::place(&rel, decks).1 == crate::glossary::GLOSSARY_URL;
+        let glossary_intro = place.1 == crate::glossary::GLOSSARY_URL;
         match cache.take(&rel, stamp).filter(|_| !glossary_intro) {
-            Some(entry) => reused.push(cached_page(&content_dir, decks, rel, entry)),
+            Some(entry) => reused.push(cached_page(&content_dir, place, rel, entry)),
             None => to_read.push((rel, stamp)),
         }
     }
@@ -109,8 +111,12 @@ pub(super) fn load_pages(
 }
 
 /// A page rebuilt from its cache entry, without reading its file.
-fn cached_page(content_dir: &Path, decks: &str, rel: String, e: cache::Entry) -> LoadedPage {
-    let (kind, url, parent) = content::walk::place(&rel, decks);
+fn cached_page(
+    content_dir: &Path,
+    (kind, url, parent): (PageKind, String, Option<String>),
+    rel: String,
+    e: cache::Entry,
+) -> LoadedPage {
     LoadedPage {
         page: Page {
             display_path: content_dir.join(&rel),
@@ -123,7 +129,7 @@ fn cached_page(content_dir: &Path, decks: &str, rel: String, e: cache::Entry) ->
             body_line: e.body_line,
             source_hash: e.source_hash,
         },
-        rendered: e.rendered,
+        rendered: e.facts.into_rendered(),
         slides: e.slides,
         stamp: Some(e.stamp),
         reused: true,

@@ -2,7 +2,7 @@
 //! the output folder, the input hash each file was made from, so a rebuild
 //! skips unchanged pages and removes files whose page has gone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -32,10 +32,18 @@ struct Manifest {
     outputs: BTreeMap<String, String>,
 }
 
+/// The manifest as read: looked up once per output, so by hash.
+#[derive(Debug, Default, Deserialize)]
+struct OldManifest {
+    version: u32,
+    outputs: HashMap<String, String>,
+}
+
 pub struct Output {
     root: PathBuf,
-    old: Manifest,
-    new: Mutex<BTreeMap<String, String>>,
+    old: OldManifest,
+    /// What this build made or kept, in no order (sorted when saved).
+    new: Mutex<Vec<(String, String)>>,
     pub written: AtomicUsize,
     pub skipped: AtomicUsize,
 }
@@ -46,7 +54,7 @@ impl Output {
             .with_context(|| format!("{}: cannot create output folder", root.display()))?;
         let old = std::fs::read(root.join(MANIFEST))
             .ok()
-            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            .and_then(|b| serde_json::from_slice::<OldManifest>(&b).ok())
             .filter(|m| m.version == 1)
             .unwrap_or_default();
         Ok(Self {
@@ -128,10 +136,20 @@ impl Output {
 
     /// The gzip and brotli copies alone, for a file already written from `key`.
     pub fn write_compressed_copies(&self, rel: &str, key: &str, bytes: &[u8]) -> Result<()> {
+        self.write_copies(rel, key, bytes, Effort::for_size(bytes.len()))
+    }
+
+    /// A fast gzip copy alone, for a file rewritten often enough that the
+    /// time to compress it well would be most of a rebuild (a part of a
+    /// large site's search index, remade whenever one of its pages changes).
+    pub fn write_fast_copy(&self, rel: &str, key: &str, bytes: &[u8]) -> Result<()> {
+        self.write_copies(rel, key, bytes, Effort::FAST)
+    }
+
+    fn write_copies(&self, rel: &str, key: &str, bytes: &[u8], effort: Effort) -> Result<()> {
         if bytes.len() < PRECOMPRESS_MIN || !PRECOMPRESS.iter().any(|ext| rel.ends_with(ext)) {
             return Ok(());
         }
-        let effort = Effort::for_size(bytes.len());
         let copy = |suffix: &str, compress: fn(&[u8], Effort) -> Result<Vec<u8>>| {
             let copy = format!("{rel}{suffix}");
             if self.is_current(&copy, key) {
@@ -155,15 +173,22 @@ impl Output {
     }
 
     fn record(&self, rel: &str, key: &str) {
+        let entry = (rel.to_string(), key.to_string());
         self.new
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), key.to_string());
+            .push(entry);
     }
 
     /// Removes outputs of pages that no longer exist and saves the manifest.
     pub fn finish(self) -> Result<usize> {
-        let new = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
+        // A file recorded twice keeps its last key, as a map insert would.
+        let new: BTreeMap<String, String> = self
+            .new
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
         let mut removed = 0;
         for rel in self.old.outputs.keys().filter(|k| !new.contains_key(*k)) {
             let path = self.root.join(rel);
@@ -178,7 +203,9 @@ impl Output {
                 }
             }
         }
-        if new == self.old.outputs && self.old.version == 1 {
+        let same = new.len() == self.old.outputs.len()
+            && new.iter().all(|(k, v)| self.old.outputs.get(k) == Some(v));
+        if same && self.old.version == 1 {
             return Ok(0); // the manifest on disk says just this
         }
         let manifest = Manifest {
@@ -196,7 +223,7 @@ impl Output {
 /// `None` when there is none.
 pub fn recorded(root: &Path) -> Option<Vec<String>> {
     let bytes = std::fs::read(root.join(MANIFEST)).ok()?;
-    let manifest: Manifest = serde_json::from_slice(&bytes).ok()?;
+    let manifest: OldManifest = serde_json::from_slice(&bytes).ok()?;
     (manifest.version == 1).then(|| manifest.outputs.into_keys().collect())
 }
 
@@ -209,11 +236,11 @@ const PRECOMPRESS_MIN: usize = 1024;
 const PRECOMPRESS: [&str; 6] = [".css", ".js", ".json", ".svg", ".txt", ".xml"];
 
 /// How hard to compress. The theme's assets, read on every first visit,
-/// get maximum effort; a file past `FAST_FROM` (a very large site's search
-/// index: 19 MB for 10,000 pages) would take half a minute at that effort
-/// on every rebuild that changes it, so it gets fast gzip alone (19 MB to
-/// under 6 MB in a tenth of a second), which every client takes; brotli's
-/// fast settings compress worse than gzip's.
+/// get maximum effort; a file past `FAST_FROM`, or remade often (the parts
+/// of a large site's search index: 19 MB in all for 10,000 pages), would
+/// take seconds at that effort on every rebuild that changes it, so it gets
+/// fast gzip alone (about 3.3x smaller, at some 100 MB/s), which every
+/// client takes; brotli's fast settings compress worse than gzip's.
 #[derive(Debug, Clone, Copy)]
 struct Effort {
     gzip: u32,
@@ -224,6 +251,11 @@ struct Effort {
 const FAST_FROM: usize = 1 << 20;
 
 impl Effort {
+    const FAST: Self = Self {
+        gzip: 1,
+        brotli: None,
+    };
+
     fn for_size(len: usize) -> Self {
         if len < FAST_FROM {
             Self {
@@ -231,10 +263,7 @@ impl Effort {
                 brotli: Some(11),
             }
         } else {
-            Self {
-                gzip: 1,
-                brotli: None,
-            }
+            Self::FAST
         }
     }
 }

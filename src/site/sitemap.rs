@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
+use super::output::hash_hex;
 use super::render::Render;
 use super::Site;
 use crate::content::PageKind;
@@ -12,9 +13,20 @@ use crate::glossary::GLOSSARY_URL;
 use crate::search::SEARCH_URL;
 
 impl Render<'_> {
+    /// The sitemap is named by what it lists (and the site-wide key, which
+    /// holds the base URL), so an edit that changes no address or review
+    /// date does not write 10,000 addresses out again to find it the same.
     pub(super) fn render_sitemap(&self) -> Result<()> {
-        self.out
-            .write_generated("sitemap.xml", sitemap(self.site).as_bytes())?;
+        let urls = urls(self.site);
+        let mut listed = String::with_capacity(urls.len() * 48);
+        for (u, lastmod) in &urls {
+            let _ = writeln!(listed, "{u}\t{}", lastmod.as_deref().unwrap_or(""));
+        }
+        let key = hash_hex(&[self.global.as_bytes(), listed.as_bytes()]);
+        if !self.out.is_current("sitemap.xml", &key) {
+            let xml = sitemap(self.site.config.base_url(), urls);
+            self.out.write("sitemap.xml", &key, xml.as_bytes())?;
+        }
         let robots = format!(
             "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
             self.site.config.base_url()
@@ -23,8 +35,8 @@ impl Render<'_> {
     }
 }
 
-fn sitemap(site: &Site) -> String {
-    let base = site.config.base_url();
+/// Every published address, sorted, with its review date.
+fn urls(site: &Site) -> Vec<(String, Option<String>)> {
     let mut urls: Vec<(String, Option<String>)> = Vec::new();
     for lp in &site.pages {
         let lastmod = lp.page.front.reviewed.map(|d| d.to_string());
@@ -42,6 +54,10 @@ fn sitemap(site: &Site) -> String {
         urls.push((site.checker.url.clone(), None));
     }
     urls.sort();
+    urls
+}
+
+fn sitemap(base: &str, urls: Vec<(String, Option<String>)>) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (u, lastmod) in urls {
         let _ = write!(

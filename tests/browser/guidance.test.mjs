@@ -74,6 +74,41 @@ describe('search with JavaScript on', () => {
   }
 });
 
+describe('search on a large site, its index in parts', () => {
+  test('the parts are fetched and searched as one index, in the same order', T, async () => {
+    // This site's index is one file; a large site's is a list of parts
+    // (src/site/search_index.rs). Split this one in two, out of order, and
+    // the results must be those of the whole.
+    const whole = await (await fetch(url('/search-index.json'))).json();
+    assert.ok(Array.isArray(whole), 'this site has one index file');
+    const half = Math.ceil(whole.length / 2);
+    const parts = [whole.slice(half), whole.slice(0, half)];
+    const resultsFor = async (q, split) => {
+      const { context, page, problems } = await openPage(browser, url('/'));
+      try {
+        if (split) {
+          await context.route('**/search-index.json', (r) =>
+            r.fulfill({ json: { parts: ['/search-index/0.json?v=a', '/search-index/1.json?v=b'] } }));
+          await context.route('**/search-index/*.json*', (r) =>
+            r.fulfill({ json: parts[Number(new URL(r.request().url()).pathname.match(/(\d+)\.json$/)[1])] }));
+        }
+        await page.goto(url(`/search/?q=${encodeURIComponent(q)}`));
+        const links = page.locator('#search-results a[href]');
+        await links.first().waitFor({ timeout: 5000 });
+        assert.deepEqual(problems, []);
+        return await links.evaluateAll((els) => els.map((a) => a.getAttribute('href')));
+      } finally {
+        await context.close();
+      }
+    };
+    for (const q of ['superintendent', 'referral']) {
+      const split = await resultsFor(q, true);
+      assert.ok(split.length > 0, `${q}: no results from the parts`);
+      assert.deepEqual(split, await resultsFor(q, false), `${q}: the parts give other results`);
+    }
+  });
+});
+
 describe('the checker', () => {
   test('is linked from the home page', T, async () => {
     const { context, page } = await openPage(browser, url('/'));

@@ -18,6 +18,8 @@ mod site;
 mod decks;
 // The render cache: what a rebuild reads again, and what it must never reuse.
 mod rebuild;
+// A large site's search index in parts: an edit rewrites one part.
+mod search_index;
 // The project's own guidance, read as a practitioner would.
 mod guidance;
 // The kiosk: validation, add another, changes, the sealed store, headers and error pages.

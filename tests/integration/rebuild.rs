@@ -108,6 +108,28 @@ fn unchanged_pages_are_not_read_and_an_edited_one_is_rendered_again() {
 }
 
 #[test]
+fn a_damaged_render_cache_is_not_used_and_is_saved_whole_again() {
+    let src = demo_copy();
+    let out = tempfile::tempdir().expect("tempdir");
+    build(src.path(), out.path());
+    let cache = out.path().join(".prem-cache.bin");
+    let bytes = std::fs::read(&cache).expect("a render cache");
+    std::fs::write(&cache, &bytes[..bytes.len() / 2]).expect("cut");
+    let again = build(src.path(), out.path());
+    assert_eq!(
+        (again.rendered, again.reused),
+        (again.pages, 0),
+        "{again:?}"
+    );
+    let third = build(src.path(), out.path());
+    assert_eq!(
+        (third.rendered, third.reused),
+        (0, third.pages),
+        "{third:?}"
+    );
+}
+
+#[test]
 fn a_reused_page_linking_to_a_deleted_page_fails_with_its_path_and_line() {
     let src = demo_copy();
     let out = tempfile::tempdir().expect("tempdir");
@@ -260,7 +282,7 @@ fn a_few_changes_are_saved_as_a_delta_that_later_builds_apply() {
     let src = tempfile::tempdir().expect("tempdir");
     many_pages(src.path(), 40);
     let out = tempfile::tempdir().expect("tempdir");
-    let delta = out.path().join(".prem-cache-delta.json");
+    let delta = out.path().join(".prem-cache-delta.bin");
     let first = build(src.path(), out.path());
     assert_eq!(first.rendered, 42);
     assert!(!delta.exists());

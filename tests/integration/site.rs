@@ -13,7 +13,7 @@ use crate::support::process::{free_port, prem, run};
 use crate::support::tree::{assert_internal_links_resolve, snapshot};
 
 /// The render cache holds the source files' times, so it differs between two copies.
-const CACHE: &str = ".prem-cache.json";
+const CACHE: &str = ".prem-cache.bin";
 
 fn opts(root: &Path, out: &Path, config: &Config) -> BuildOptions {
     let mut o = BuildOptions::new(root, config);

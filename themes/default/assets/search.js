@@ -1,6 +1,7 @@
-/* Site search in the browser: reads /search-index.json and shows results as
-   the reader types. The same scoring and snippets run on the server
-   (src/search.rs) for readers without JavaScript; keep the two in step. */
+/* Site search in the browser: reads /search-index.json (on a large site, the
+   parts it lists) and shows results as the reader types. The same scoring
+   and snippets run on the server (src/search.rs) for readers without
+   JavaScript; keep the two in step. */
 (function () {
   'use strict';
   var input = document.getElementById('search-q');
@@ -106,7 +107,27 @@
     timer = setTimeout(function () { show(input.value.trim()); }, 150);
   });
 
-  fetch('/search-index.json').then(function (r) { return r.json(); }).then(function (data) {
+  function json(r) {
+    if (!r.ok) { throw new Error('search index: HTTP ' + r.status); }
+    return r.json();
+  }
+
+  /* By title, then address, as the server's index is (ties keep this order). */
+  function byTitle(a, b) {
+    var x = a.t.toLowerCase(), y = b.t.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : a.u < b.u ? -1 : a.u > b.u ? 1 : 0;
+  }
+
+  /* The index, or on a large site a list of its parts, fetched together. */
+  function load() {
+    return fetch('/search-index.json').then(json).then(function (data) {
+      if (Array.isArray(data)) { return data; }
+      return Promise.all(data.parts.map(function (u) { return fetch(u).then(json); }))
+        .then(function (parts) { return [].concat.apply([], parts).sort(byTitle); });
+    });
+  }
+
+  load().then(function (data) {
     index = data;
     var q = new URLSearchParams(window.location.search).get('q');
     if (q && !out.children.length) { input.value = q; show(q.trim()); }
