@@ -13,6 +13,7 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::output::hash_hex;
@@ -26,7 +27,7 @@ use crate::slides::Slide;
 pub const CACHE_FILE: &str = ".prem-cache.bin";
 /// Pages changed since `CACHE_FILE` was written, so an edit saves little.
 pub const DELTA_FILE: &str = ".prem-cache-delta.bin";
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// A file changed this soon before the cache is saved could change again
 /// within the same clock tick keeping its size; such files are not cached,
@@ -106,9 +107,12 @@ struct Header {
 
 const MAGIC: [u8; 4] = *b"prem";
 
+/// Pages are saved in this many pieces, decoded side by side.
+const PIECES: usize = 8;
+
 /// A base with every page, or a delta holding the pages changed since the
 /// base named in its header and those deleted since.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 struct Body {
     pages: HashMap<String, Entry>,
     removed: Vec<String>,
@@ -121,16 +125,31 @@ struct File {
 }
 
 impl File {
+    /// The header, the pages deleted, then the pieces of pages, each
+    /// preceded by its length.
     fn read(path: &Path, key: &str) -> Option<Self> {
         let bytes = std::fs::read(path).ok()?;
         let (header, rest) = postcard::take_from_bytes::<Header>(&bytes).ok()?;
         if header.magic != MAGIC || header.version != VERSION || header.key != key {
             return None;
         }
-        let body = postcard::from_bytes::<Body>(rest).ok()?;
+        let (removed, mut rest) = postcard::take_from_bytes::<Vec<String>>(rest).ok()?;
+        let mut pieces = Vec::new();
+        while !rest.is_empty() {
+            let (len, after) = postcard::take_from_bytes::<u64>(rest).ok()?;
+            let len = usize::try_from(len).ok().filter(|&n| n <= after.len())?;
+            let (piece, next) = after.split_at(len);
+            pieces.push(piece);
+            rest = next;
+        }
+        let pieces: Vec<Vec<(String, Entry)>> = pieces
+            .par_iter()
+            .map(|p| postcard::from_bytes(p).ok())
+            .collect::<Option<_>>()?;
+        let pages = pieces.into_iter().flatten().collect();
         Some(Self {
             base: header.base,
-            body,
+            body: Body { pages, removed },
         })
     }
 }
@@ -244,9 +263,9 @@ impl<'a> FactsRef<'a> {
     }
 }
 
-#[derive(Serialize)]
 struct BodyRef<'a> {
-    pages: HashMap<&'a str, EntryRef<'a>>,
+    /// By source path, in order.
+    pages: Vec<(&'a str, EntryRef<'a>)>,
     removed: Vec<&'a str>,
 }
 
@@ -267,7 +286,7 @@ pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
         .base
         .as_ref()
         .filter(|_| plan.changed.len() <= pages.len() / DELTA_SHARE);
-    let entries = |only_changed: bool| -> HashMap<&str, EntryRef> {
+    let entries = |only_changed: bool| -> Vec<(&str, EntryRef)> {
         pages
             .iter()
             .filter(|lp| !only_changed || plan.changed.contains(&lp.page.source))
@@ -326,9 +345,21 @@ fn write_atomically(out: &Path, name: &str, key: &str, base: &str, body: &BodyRe
         key: key.to_string(),
         base: base.to_string(),
     };
-    let bytes = postcard::to_stdvec(&header)
-        .and_then(|bytes| postcard::to_extend(body, bytes))
+    let per = body.pages.len().div_ceil(PIECES).max(1);
+    let pieces: Vec<Vec<u8>> = body
+        .pages
+        .par_chunks(per)
+        .map(postcard::to_stdvec)
+        .collect::<Result<_, _>>()
         .context("cannot encode the render cache")?;
+    let mut bytes = postcard::to_stdvec(&header)
+        .and_then(|bytes| postcard::to_extend(&body.removed, bytes))
+        .context("cannot encode the render cache")?;
+    for piece in pieces {
+        bytes = postcard::to_extend(&(piece.len() as u64), bytes)
+            .context("cannot encode the render cache")?;
+        bytes.extend_from_slice(&piece);
+    }
     let path = out.join(name);
     let tmp = out.join(format!("{name}.tmp"));
     std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
