@@ -114,7 +114,8 @@ const PIECES: usize = 8;
 /// base named in its header and those deleted since.
 #[derive(Debug, Default)]
 struct Body {
-    pages: HashMap<String, Entry>,
+    /// Sorted by source path.
+    pages: Vec<(String, Entry)>,
     removed: Vec<String>,
 }
 
@@ -146,7 +147,12 @@ impl File {
             .par_iter()
             .map(|p| postcard::from_bytes(p).ok())
             .collect::<Option<_>>()?;
-        let pages = pieces.into_iter().flatten().collect();
+        let mut pages: Vec<(String, Entry)> = pieces.into_iter().flatten().collect();
+        // Saved in order; a file from elsewhere is put in order.
+        if !pages.is_sorted_by(|a, b| a.0 < b.0) {
+            pages.sort_by(|a, b| a.0.cmp(&b.0));
+            pages.dedup_by(|a, b| a.0 == b.0);
+        }
         Some(Self {
             base: header.base,
             body: Body { pages, removed },
@@ -154,12 +160,19 @@ impl File {
     }
 }
 
-/// The saved cache, base and delta merged, as a load finds it.
+/// The saved cache, base and delta merged, as a load finds it. Kept as the
+/// base's sorted list, looked up by binary search: hashing 10,000 entries
+/// of several hundred bytes into a map cost a rebuild more than finding
+/// them.
 #[derive(Debug, Default)]
 pub struct RenderCache {
-    pages: HashMap<String, Entry>,
-    /// The base's id and the pages in it, when there is a base for this key.
-    base: Option<(String, HashSet<String>)>,
+    /// The base's pages with the delta applied, sorted by source path; an
+    /// entry is `None` once taken, or when the delta deleted it.
+    pages: Vec<(String, Option<Entry>)>,
+    /// Pages the delta added that the base does not have.
+    added: HashMap<String, Entry>,
+    /// The base's id, when there is a base for this key.
+    base: Option<String>,
     /// Pages whose entry came from the delta: they still differ from the base.
     from_delta: HashSet<String>,
 }
@@ -171,39 +184,69 @@ impl RenderCache {
         let Some(base) = File::read(&out.join(CACHE_FILE), key) else {
             return Self::default();
         };
-        let mut pages = base.body.pages;
-        let keys = pages.keys().cloned().collect();
-        let mut from_delta = HashSet::new();
-        if let Some(delta) = File::read(&out.join(DELTA_FILE), key).filter(|d| d.base == base.base)
-        {
+        let mut cache = Self {
+            pages: base
+                .body
+                .pages
+                .into_iter()
+                .map(|(rel, e)| (rel, Some(e)))
+                .collect(),
+            added: HashMap::new(),
+            base: Some(base.base),
+            from_delta: HashSet::new(),
+        };
+        let delta =
+            File::read(&out.join(DELTA_FILE), key).filter(|d| Some(&d.base) == cache.base.as_ref());
+        if let Some(delta) = delta {
             for rel in &delta.body.removed {
-                pages.remove(rel);
+                if let Some(slot) = cache.slot(rel) {
+                    *slot = None;
+                }
+                cache.added.remove(rel);
             }
-            from_delta.extend(delta.body.pages.keys().cloned());
-            pages.extend(delta.body.pages);
+            for (rel, e) in delta.body.pages {
+                cache.from_delta.insert(rel.clone());
+                match cache.slot(&rel) {
+                    Some(slot) => *slot = Some(e),
+                    None => {
+                        cache.added.insert(rel, e);
+                    }
+                }
+            }
         }
-        Self {
-            pages,
-            base: Some((base.base, keys)),
-            from_delta,
-        }
+        cache
+    }
+
+    fn slot(&mut self, rel: &str) -> Option<&mut Option<Entry>> {
+        let i = self
+            .pages
+            .binary_search_by(|(k, _)| k.as_str().cmp(rel))
+            .ok()?;
+        Some(&mut self.pages[i].1)
     }
 
     /// Takes the entry for `rel` if the file still has the cached stamp.
     pub fn take(&mut self, rel: &str, stamp: Option<Stamp>) -> Option<Entry> {
-        let entry = self.pages.remove(rel)?;
+        let entry = match self.slot(rel) {
+            Some(slot) => slot.take(),
+            None => self.added.remove(rel),
+        }?;
         (Some(entry.stamp) == stamp).then_some(entry)
     }
 
     /// What saving needs to know once the load is done: `changed` are the
     /// pages read this time; entries left untaken are pages deleted since.
     pub fn into_plan(self, key: String, changed: HashSet<String>) -> Plan {
-        let stale = !changed.is_empty() || !self.pages.is_empty();
+        let untaken = !self.added.is_empty() || self.pages.iter().any(|(_, e)| e.is_some());
+        let stale = !changed.is_empty() || untaken;
         let mut changed = changed;
         changed.extend(self.from_delta);
+        let pages = self.pages;
         Plan {
             key,
-            base: self.base,
+            base: self
+                .base
+                .map(|id| (id, pages.into_iter().map(|(rel, _)| rel).collect())),
             changed,
             stale,
         }
@@ -216,7 +259,8 @@ impl RenderCache {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub key: String,
-    base: Option<(String, HashSet<String>)>,
+    /// The base's id and its pages, sorted.
+    base: Option<(String, Vec<String>)>,
     /// Pages that differ from the base (read this time, or in the delta).
     changed: HashSet<String>,
     stale: bool,
@@ -308,11 +352,16 @@ pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
     };
     match delta {
         Some((id, keys)) => {
-            let present: HashSet<&str> = pages.iter().map(|lp| lp.page.source.as_str()).collect();
+            // The site's pages are sorted by source, as the base's are.
+            let present = |k: &str| {
+                pages
+                    .binary_search_by(|lp| lp.page.source.as_str().cmp(k))
+                    .is_ok()
+            };
             let removed = keys
                 .iter()
                 .map(String::as_str)
-                .filter(|k| !present.contains(k))
+                .filter(|k| !present(k))
                 .collect();
             let body = BodyRef {
                 pages: entries(true),
