@@ -27,7 +27,7 @@ use crate::slides::Slide;
 pub const CACHE_FILE: &str = ".prem-cache.bin";
 /// Pages changed since `CACHE_FILE` was written, so an edit saves little.
 pub const DELTA_FILE: &str = ".prem-cache-delta.bin";
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// A file changed this soon before the cache is saved could change again
 /// within the same clock tick keeping its size; such files are not cached,
@@ -70,13 +70,13 @@ pub struct Entry {
 
 /// What the checks across pages and the layouts need of a rendering. A
 /// cached page rendered without problems, or the build that saved it
-/// would have failed.
+/// would have failed; its acronyms are not kept, as they were found in the
+/// glossary then and the glossary is part of the render key.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Facts {
     pub headings: Vec<Heading>,
     pub anchors: Vec<LinkTarget>,
     pub images: Vec<ImageRef>,
-    pub acronyms: Vec<(String, usize)>,
 }
 
 impl Facts {
@@ -86,7 +86,6 @@ impl Facts {
             headings: self.headings,
             anchors: self.anchors,
             images: self.images,
-            acronyms: self.acronyms,
             ..Rendered::default()
         }
     }
@@ -147,7 +146,10 @@ impl File {
             .par_iter()
             .map(|p| postcard::from_bytes(p).ok())
             .collect::<Option<_>>()?;
-        let mut pages: Vec<(String, Entry)> = pieces.into_iter().flatten().collect();
+        let mut pages = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+        for piece in pieces {
+            pages.extend(piece);
+        }
         // Saved in order; a file from elsewhere is put in order.
         if !pages.is_sorted_by(|a, b| a.0 < b.0) {
             pages.sort_by(|a, b| a.0.cmp(&b.0));
@@ -293,7 +295,6 @@ struct FactsRef<'a> {
     headings: &'a [Heading],
     anchors: &'a [LinkTarget],
     images: &'a [ImageRef],
-    acronyms: &'a [(String, usize)],
 }
 
 impl<'a> FactsRef<'a> {
@@ -302,7 +303,6 @@ impl<'a> FactsRef<'a> {
             headings: &r.headings,
             anchors: &r.anchors,
             images: &r.images,
-            acronyms: &r.acronyms,
         }
     }
 }

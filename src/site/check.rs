@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::fast_hash::FastSet;
 use super::LoadedPage;
 use crate::checker::Checker;
 use crate::content::{Page, PageKind, Problem, Problems};
@@ -57,8 +58,8 @@ pub fn url_map(pages: &[&Page], problems: &Problems) -> HashMap<String, String> 
 /// and filling those sets was most of this check.
 #[derive(Default)]
 struct Anchors<'a> {
-    urls: HashSet<Cow<'a, str>>,
-    ids: HashSet<(Cow<'a, str>, Cow<'a, str>)>,
+    urls: FastSet<Cow<'a, str>>,
+    ids: FastSet<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 impl<'a> Anchors<'a> {
@@ -129,7 +130,9 @@ pub fn cross_page(
     let known = g.known_acronyms();
     pages.par_iter().for_each(|lp| {
         links(lp, &sets, problems);
-        if g.present {
+        // A reused page passed this check in the build that cached it, with
+        // the same glossary (a new glossary renders every page again).
+        if g.present && !lp.reused {
             acronyms(lp, &known, problems);
         }
     });

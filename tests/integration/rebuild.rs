@@ -138,6 +138,27 @@ fn the_search_page_and_sitemap_follow_a_new_title_and_review_date() {
 }
 
 #[test]
+fn an_acronym_taken_out_of_the_glossary_is_reported_on_an_unchanged_page() {
+    let src = demo_copy();
+    let out = tempfile::tempdir().expect("tempdir");
+    build(src.path(), out.path());
+    edit(
+        &page(src.path(), "_data/glossary.toml"),
+        "term = \"LA\"",
+        "term = \"LAX\"",
+    );
+    let report = load(src.path(), out.path())
+        .err()
+        .expect("eligibility.md uses LA")
+        .to_string();
+    let eligibility = page(src.path(), "guides/eligibility.md");
+    assert!(
+        report.contains(&format!("{}:29", eligibility.display())) && report.contains("\"LA\""),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_damaged_render_cache_is_not_used_and_is_saved_whole_again() {
     let src = demo_copy();
     let out = tempfile::tempdir().expect("tempdir");
