@@ -112,8 +112,15 @@ pub(super) fn load_pages(
 /// The pages read and the pages reused, each in the listing's order (by
 /// source path), as one list in that order. Merged rather than sorted: a
 /// page is several hundred bytes, and sorting 10,000 of them moved tens of
-/// megabytes.
-fn merge_sorted(a: Vec<LoadedPage>, b: Vec<LoadedPage>) -> Vec<LoadedPage> {
+/// megabytes; a few pages read are put in their places in the other list.
+fn merge_sorted(a: Vec<LoadedPage>, mut b: Vec<LoadedPage>) -> Vec<LoadedPage> {
+    if a.len() <= 16 {
+        for lp in a {
+            let at = b.partition_point(|x| x.page.source <= lp.page.source);
+            b.insert(at, lp);
+        }
+        return b;
+    }
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
     loop {
