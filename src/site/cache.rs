@@ -8,13 +8,16 @@
 //! unchanged (the render key: configuration, criteria, glossary and this
 //! very program). Anything less certain re-renders: correct before fast.
 
+mod file;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use file::{write_atomically, BodyRef, EntryRef, FactsRef, File};
 
 use super::output::hash_hex;
 use super::LoadedPage;
@@ -88,77 +91,6 @@ impl Facts {
             images: self.images,
             ..Rendered::default()
         }
-    }
-}
-
-/// The start of a cache file, read alone first so that a file made from
-/// other inputs is never decoded. The file is postcard, not JSON: decoding
-/// 10,000 pages' facts is a rebuild's longest step, and postcard does it
-/// several times faster than JSON, from a file half the size.
-#[derive(Debug, Serialize, Deserialize)]
-struct Header {
-    magic: [u8; 4],
-    version: u32,
-    key: String,
-    /// The base's id; in a delta, the base it applies to.
-    base: String,
-}
-
-const MAGIC: [u8; 4] = *b"prem";
-
-/// Pages are saved in this many pieces, decoded side by side.
-const PIECES: usize = 8;
-
-/// A base with every page, or a delta holding the pages changed since the
-/// base named in its header and those deleted since.
-#[derive(Debug, Default)]
-struct Body {
-    /// Sorted by source path.
-    pages: Vec<(String, Entry)>,
-    removed: Vec<String>,
-}
-
-/// A cache file as read.
-struct File {
-    base: String,
-    body: Body,
-}
-
-impl File {
-    /// The header, the pages deleted, then the pieces of pages, each
-    /// preceded by its length.
-    fn read(path: &Path, key: &str) -> Option<Self> {
-        let bytes = std::fs::read(path).ok()?;
-        let (header, rest) = postcard::take_from_bytes::<Header>(&bytes).ok()?;
-        if header.magic != MAGIC || header.version != VERSION || header.key != key {
-            return None;
-        }
-        let (removed, mut rest) = postcard::take_from_bytes::<Vec<String>>(rest).ok()?;
-        let mut pieces = Vec::new();
-        while !rest.is_empty() {
-            let (len, after) = postcard::take_from_bytes::<u64>(rest).ok()?;
-            let len = usize::try_from(len).ok().filter(|&n| n <= after.len())?;
-            let (piece, next) = after.split_at(len);
-            pieces.push(piece);
-            rest = next;
-        }
-        let pieces: Vec<Vec<(String, Entry)>> = pieces
-            .par_iter()
-            .map(|p| postcard::from_bytes(p).ok())
-            .collect::<Option<_>>()?;
-        let mut pages = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
-        for piece in pieces {
-            pages.extend(piece);
-        }
-        // Saved in order; a file from elsewhere is put in order.
-        if !pages.is_sorted_by(|a, b| a.0 < b.0) {
-            pages.sort_by(|a, b| a.0.cmp(&b.0));
-            pages.dedup_by(|a, b| a.0 == b.0);
-        }
-        Some(Self {
-            base: header.base,
-            body: Body { pages, removed },
-        })
     }
 }
 
@@ -280,39 +212,6 @@ pub fn render_key(root: &Path, config: &Config) -> String {
     hash_hex(&[&config, &criteria, &glossary, program.as_bytes()])
 }
 
-#[derive(Serialize)]
-struct EntryRef<'a> {
-    stamp: Stamp,
-    front: &'a crate::content::FrontMatter,
-    body_line: usize,
-    source_hash: &'a [u8; 32],
-    facts: FactsRef<'a>,
-    slides: &'a [Slide],
-}
-
-#[derive(Serialize)]
-struct FactsRef<'a> {
-    headings: &'a [Heading],
-    anchors: &'a [LinkTarget],
-    images: &'a [ImageRef],
-}
-
-impl<'a> FactsRef<'a> {
-    fn of(r: &'a Rendered) -> Self {
-        Self {
-            headings: &r.headings,
-            anchors: &r.anchors,
-            images: &r.images,
-        }
-    }
-}
-
-struct BodyRef<'a> {
-    /// By source path, in order.
-    pages: Vec<(&'a str, EntryRef<'a>)>,
-    removed: Vec<&'a str>,
-}
-
 /// A delta past this share of the site's pages is folded into a new base.
 const DELTA_SHARE: usize = 10;
 
@@ -383,34 +282,4 @@ pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
             }
         }
     }
-}
-
-/// Written aside and renamed, so an interrupted build leaves the old file
-/// or the new one, never half of one.
-fn write_atomically(out: &Path, name: &str, key: &str, base: &str, body: &BodyRef) -> Result<()> {
-    let header = Header {
-        magic: MAGIC,
-        version: VERSION,
-        key: key.to_string(),
-        base: base.to_string(),
-    };
-    let per = body.pages.len().div_ceil(PIECES).max(1);
-    let pieces: Vec<Vec<u8>> = body
-        .pages
-        .par_chunks(per)
-        .map(postcard::to_stdvec)
-        .collect::<Result<_, _>>()
-        .context("cannot encode the render cache")?;
-    let mut bytes = postcard::to_stdvec(&header)
-        .and_then(|bytes| postcard::to_extend(&body.removed, bytes))
-        .context("cannot encode the render cache")?;
-    for piece in pieces {
-        bytes = postcard::to_extend(&(piece.len() as u64), bytes)
-            .context("cannot encode the render cache")?;
-        bytes.extend_from_slice(&piece);
-    }
-    let path = out.join(name);
-    let tmp = out.join(format!("{name}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot write", path.display()))
 }
