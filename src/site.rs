@@ -10,6 +10,7 @@ mod assets;
 mod build;
 mod cache;
 mod check;
+mod fast_hash;
 mod generated;
 mod load;
 mod output;

@@ -8,12 +8,16 @@
 //! unchanged (the render key: configuration, criteria, glossary and this
 //! very program). Anything less certain re-renders: correct before fast.
 
+mod file;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+
+use file::{write_atomically, BodyRef, EntryRef, FactsRef, File};
 
 use super::output::hash_hex;
 use super::LoadedPage;
@@ -26,7 +30,7 @@ use crate::slides::Slide;
 pub const CACHE_FILE: &str = ".prem-cache.bin";
 /// Pages changed since `CACHE_FILE` was written, so an edit saves little.
 pub const DELTA_FILE: &str = ".prem-cache-delta.bin";
-const VERSION: u32 = 3;
+const VERSION: u32 = 5;
 
 /// A file changed this soon before the cache is saved could change again
 /// within the same clock tick keeping its size; such files are not cached,
@@ -69,13 +73,13 @@ pub struct Entry {
 
 /// What the checks across pages and the layouts need of a rendering. A
 /// cached page rendered without problems, or the build that saved it
-/// would have failed.
+/// would have failed; its acronyms are not kept, as they were found in the
+/// glossary then and the glossary is part of the render key.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Facts {
     pub headings: Vec<Heading>,
     pub anchors: Vec<LinkTarget>,
     pub images: Vec<ImageRef>,
-    pub acronyms: Vec<(String, usize)>,
 }
 
 impl Facts {
@@ -85,62 +89,24 @@ impl Facts {
             headings: self.headings,
             anchors: self.anchors,
             images: self.images,
-            acronyms: self.acronyms,
             ..Rendered::default()
         }
     }
 }
 
-/// The start of a cache file, read alone first so that a file made from
-/// other inputs is never decoded. The file is postcard, not JSON: decoding
-/// 10,000 pages' facts is a rebuild's longest step, and postcard does it
-/// several times faster than JSON, from a file half the size.
-#[derive(Debug, Serialize, Deserialize)]
-struct Header {
-    magic: [u8; 4],
-    version: u32,
-    key: String,
-    /// The base's id; in a delta, the base it applies to.
-    base: String,
-}
-
-const MAGIC: [u8; 4] = *b"prem";
-
-/// A base with every page, or a delta holding the pages changed since the
-/// base named in its header and those deleted since.
-#[derive(Debug, Default, Deserialize)]
-struct Body {
-    pages: HashMap<String, Entry>,
-    removed: Vec<String>,
-}
-
-/// A cache file as read.
-struct File {
-    base: String,
-    body: Body,
-}
-
-impl File {
-    fn read(path: &Path, key: &str) -> Option<Self> {
-        let bytes = std::fs::read(path).ok()?;
-        let (header, rest) = postcard::take_from_bytes::<Header>(&bytes).ok()?;
-        if header.magic != MAGIC || header.version != VERSION || header.key != key {
-            return None;
-        }
-        let body = postcard::from_bytes::<Body>(rest).ok()?;
-        Some(Self {
-            base: header.base,
-            body,
-        })
-    }
-}
-
-/// The saved cache, base and delta merged, as a load finds it.
+/// The saved cache, base and delta merged, as a load finds it. Kept as the
+/// base's sorted list, looked up by binary search: hashing 10,000 entries
+/// of several hundred bytes into a map cost a rebuild more than finding
+/// them.
 #[derive(Debug, Default)]
 pub struct RenderCache {
-    pages: HashMap<String, Entry>,
-    /// The base's id and the pages in it, when there is a base for this key.
-    base: Option<(String, HashSet<String>)>,
+    /// The base's pages with the delta applied, sorted by source path; an
+    /// entry is `None` once taken, or when the delta deleted it.
+    pages: Vec<(String, Option<Entry>)>,
+    /// Pages the delta added that the base does not have.
+    added: HashMap<String, Entry>,
+    /// The base's id, when there is a base for this key.
+    base: Option<String>,
     /// Pages whose entry came from the delta: they still differ from the base.
     from_delta: HashSet<String>,
 }
@@ -152,39 +118,69 @@ impl RenderCache {
         let Some(base) = File::read(&out.join(CACHE_FILE), key) else {
             return Self::default();
         };
-        let mut pages = base.body.pages;
-        let keys = pages.keys().cloned().collect();
-        let mut from_delta = HashSet::new();
-        if let Some(delta) = File::read(&out.join(DELTA_FILE), key).filter(|d| d.base == base.base)
-        {
+        let mut cache = Self {
+            pages: base
+                .body
+                .pages
+                .into_iter()
+                .map(|(rel, e)| (rel, Some(e)))
+                .collect(),
+            added: HashMap::new(),
+            base: Some(base.base),
+            from_delta: HashSet::new(),
+        };
+        let delta =
+            File::read(&out.join(DELTA_FILE), key).filter(|d| Some(&d.base) == cache.base.as_ref());
+        if let Some(delta) = delta {
             for rel in &delta.body.removed {
-                pages.remove(rel);
+                if let Some(slot) = cache.slot(rel) {
+                    *slot = None;
+                }
+                cache.added.remove(rel);
             }
-            from_delta.extend(delta.body.pages.keys().cloned());
-            pages.extend(delta.body.pages);
+            for (rel, e) in delta.body.pages {
+                cache.from_delta.insert(rel.clone());
+                match cache.slot(&rel) {
+                    Some(slot) => *slot = Some(e),
+                    None => {
+                        cache.added.insert(rel, e);
+                    }
+                }
+            }
         }
-        Self {
-            pages,
-            base: Some((base.base, keys)),
-            from_delta,
-        }
+        cache
+    }
+
+    fn slot(&mut self, rel: &str) -> Option<&mut Option<Entry>> {
+        let i = self
+            .pages
+            .binary_search_by(|(k, _)| k.as_str().cmp(rel))
+            .ok()?;
+        Some(&mut self.pages[i].1)
     }
 
     /// Takes the entry for `rel` if the file still has the cached stamp.
     pub fn take(&mut self, rel: &str, stamp: Option<Stamp>) -> Option<Entry> {
-        let entry = self.pages.remove(rel)?;
+        let entry = match self.slot(rel) {
+            Some(slot) => slot.take(),
+            None => self.added.remove(rel),
+        }?;
         (Some(entry.stamp) == stamp).then_some(entry)
     }
 
     /// What saving needs to know once the load is done: `changed` are the
     /// pages read this time; entries left untaken are pages deleted since.
     pub fn into_plan(self, key: String, changed: HashSet<String>) -> Plan {
-        let stale = !changed.is_empty() || !self.pages.is_empty();
+        let untaken = !self.added.is_empty() || self.pages.iter().any(|(_, e)| e.is_some());
+        let stale = !changed.is_empty() || untaken;
         let mut changed = changed;
         changed.extend(self.from_delta);
+        let pages = self.pages;
         Plan {
             key,
-            base: self.base,
+            base: self
+                .base
+                .map(|id| (id, pages.into_iter().map(|(rel, _)| rel).collect())),
             changed,
             stale,
         }
@@ -197,7 +193,8 @@ impl RenderCache {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub key: String,
-    base: Option<(String, HashSet<String>)>,
+    /// The base's id and its pages, sorted.
+    base: Option<(String, Vec<String>)>,
     /// Pages that differ from the base (read this time, or in the delta).
     changed: HashSet<String>,
     stale: bool,
@@ -213,41 +210,6 @@ pub fn render_key(root: &Path, config: &Config) -> String {
     let glossary = read(crate::glossary::GLOSSARY_FILE);
     let program = format!("{}|{}", env!("CARGO_PKG_VERSION"), super::state::program());
     hash_hex(&[&config, &criteria, &glossary, program.as_bytes()])
-}
-
-#[derive(Serialize)]
-struct EntryRef<'a> {
-    stamp: Stamp,
-    front: &'a crate::content::FrontMatter,
-    body_line: usize,
-    source_hash: &'a [u8; 32],
-    facts: FactsRef<'a>,
-    slides: &'a [Slide],
-}
-
-#[derive(Serialize)]
-struct FactsRef<'a> {
-    headings: &'a [Heading],
-    anchors: &'a [LinkTarget],
-    images: &'a [ImageRef],
-    acronyms: &'a [(String, usize)],
-}
-
-impl<'a> FactsRef<'a> {
-    fn of(r: &'a Rendered) -> Self {
-        Self {
-            headings: &r.headings,
-            anchors: &r.anchors,
-            images: &r.images,
-            acronyms: &r.acronyms,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct BodyRef<'a> {
-    pages: HashMap<&'a str, EntryRef<'a>>,
-    removed: Vec<&'a str>,
 }
 
 /// A delta past this share of the site's pages is folded into a new base.
@@ -267,7 +229,7 @@ pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
         .base
         .as_ref()
         .filter(|_| plan.changed.len() <= pages.len() / DELTA_SHARE);
-    let entries = |only_changed: bool| -> HashMap<&str, EntryRef> {
+    let entries = |only_changed: bool| -> Vec<(&str, EntryRef)> {
         pages
             .iter()
             .filter(|lp| !only_changed || plan.changed.contains(&lp.page.source))
@@ -289,11 +251,16 @@ pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
     };
     match delta {
         Some((id, keys)) => {
-            let present: HashSet<&str> = pages.iter().map(|lp| lp.page.source.as_str()).collect();
+            // The site's pages are sorted by source, as the base's are.
+            let present = |k: &str| {
+                pages
+                    .binary_search_by(|lp| lp.page.source.as_str().cmp(k))
+                    .is_ok()
+            };
             let removed = keys
                 .iter()
                 .map(String::as_str)
-                .filter(|k| !present.contains(k))
+                .filter(|k| !present(k))
                 .collect();
             let body = BodyRef {
                 pages: entries(true),
@@ -315,22 +282,4 @@ pub fn save(out: &Path, plan: &Plan, pages: &[LoadedPage]) -> Result<()> {
             }
         }
     }
-}
-
-/// Written aside and renamed, so an interrupted build leaves the old file
-/// or the new one, never half of one.
-fn write_atomically(out: &Path, name: &str, key: &str, base: &str, body: &BodyRef) -> Result<()> {
-    let header = Header {
-        magic: MAGIC,
-        version: VERSION,
-        key: key.to_string(),
-        base: base.to_string(),
-    };
-    let bytes = postcard::to_stdvec(&header)
-        .and_then(|bytes| postcard::to_extend(body, bytes))
-        .context("cannot encode the render cache")?;
-    let path = out.join(name);
-    let tmp = out.join(format!("{name}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot write", path.display()))
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::fast_hash::{FastMap, FastSet};
 use super::LoadedPage;
 use crate::checker::Checker;
 use crate::content::{Page, PageKind, Problem, Problems};
@@ -51,33 +52,48 @@ pub fn url_map(pages: &[&Page], problems: &Problems) -> HashMap<String, String> 
         .collect()
 }
 
-/// What a link may point at: every address of the built site, and every
-/// (address, id) on them, borrowed from the pages where they can be. One
-/// flat set of pairs rather than a set per page: at 10,000 pages, making
-/// and filling those sets was most of this check.
+/// What a link may point at: every address of the built site, and the ids
+/// on each. A page's ids are looked up in the page itself when a link names
+/// one (few do): gathering every heading of 10,000 pages into one set, to
+/// look up a handful, was most of this check.
 #[derive(Default)]
 struct Anchors<'a> {
-    urls: HashSet<Cow<'a, str>>,
-    ids: HashSet<(Cow<'a, str>, Cow<'a, str>)>,
+    pages: FastMap<&'a str, &'a LoadedPage>,
+    /// Addresses the build makes from data (glossary, search, checker, the
+    /// decks section), with their ids; an address may be a page's as well.
+    made: FastMap<Cow<'a, str>, FastSet<Cow<'a, str>>>,
 }
 
 impl<'a> Anchors<'a> {
     fn add(&mut self, url: Cow<'a, str>, ids: impl IntoIterator<Item = Cow<'a, str>>) {
-        for id in ids {
-            self.ids.insert((url.clone(), id));
-        }
-        self.ids
-            .insert((url.clone(), Cow::Borrowed("main-content")));
-        self.urls.insert(url);
+        self.made.entry(url).or_default().extend(ids);
     }
 
     fn has_page(&self, url: &str) -> bool {
-        self.urls.contains(url)
+        self.pages.contains_key(url) || self.made.contains_key(url)
     }
 
     fn has_id(&self, url: &str, id: &str) -> bool {
-        self.ids.contains(&(Cow::Borrowed(url), Cow::Borrowed(id)))
+        let on_page = self.pages.get(url).is_some_and(|lp| {
+            id == MAIN
+                || lp.rendered.headings.iter().any(|h| h.id == id)
+                || (lp.page.kind == PageKind::Deck && slide_number(id, lp.slides.len()))
+        });
+        on_page || self.made.get(url).is_some_and(|ids| ids.contains(id))
     }
+}
+
+/// The skip link's target, on every page.
+const MAIN: &str = "main-content";
+
+/// Whether `id` is `slide-N` for a slide of a deck of `slides` (written as
+/// the deck writes it: no sign, no leading zero).
+fn slide_number(id: &str, slides: usize) -> bool {
+    id.strip_prefix("slide-").is_some_and(|n| {
+        !n.starts_with('0')
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && n.parse::<usize>().is_ok_and(|n| (1..=slides).contains(&n))
+    })
 }
 
 fn anchor_sets<'a>(
@@ -87,17 +103,9 @@ fn anchor_sets<'a>(
     decks_url: &str,
 ) -> Anchors<'a> {
     let mut sets = Anchors::default();
-    let headings: usize = pages.iter().map(|lp| lp.rendered.headings.len() + 1).sum();
-    sets.ids.reserve(headings + g.terms.len() + 64);
-    sets.urls.reserve(pages.len() + 8);
+    sets.pages.reserve(pages.len());
     for lp in pages {
-        let ids = lp.rendered.headings.iter().map(|h| Cow::Borrowed(&*h.id));
-        let slides = match lp.page.kind {
-            PageKind::Deck => lp.slides.len(),
-            _ => 0,
-        };
-        let slides = (1..=slides).map(|n| Cow::Owned(format!("slide-{n}")));
-        sets.add(Cow::Borrowed(&lp.page.url), ids.chain(slides));
+        sets.pages.insert(&lp.page.url, lp);
     }
     let terms = g
         .terms
@@ -107,12 +115,19 @@ fn anchor_sets<'a>(
         .by_letter()
         .into_iter()
         .map(|(l, _)| Cow::Owned(format!("letter-{l}")));
-    sets.add(glossary::GLOSSARY_URL.into(), terms.chain(letters));
-    sets.add(crate::search::SEARCH_URL.into(), [Cow::Borrowed("a-to-z")]);
+    let main = || std::iter::once(Cow::Borrowed(MAIN));
+    sets.add(
+        glossary::GLOSSARY_URL.into(),
+        terms.chain(letters).chain(main()),
+    );
+    sets.add(
+        crate::search::SEARCH_URL.into(),
+        main().chain([Cow::Borrowed("a-to-z")]),
+    );
     // The decks section is always an address a link may name (a footer may link to it).
-    sets.urls.insert(Cow::Owned(decks_url.to_string()));
+    sets.add(Cow::Owned(decks_url.to_string()), []);
     for url in checker.urls() {
-        sets.add(Cow::Owned(url), []);
+        sets.add(Cow::Owned(url), main());
     }
     sets
 }
@@ -129,7 +144,9 @@ pub fn cross_page(
     let known = g.known_acronyms();
     pages.par_iter().for_each(|lp| {
         links(lp, &sets, problems);
-        if g.present {
+        // A reused page passed this check in the build that cached it, with
+        // the same glossary (a new glossary renders every page again).
+        if g.present && !lp.reused {
             acronyms(lp, &known, problems);
         }
     });
@@ -255,4 +272,19 @@ pub fn reviews(pages: &[LoadedPage], today: NaiveDate) -> Vec<Problem> {
             (due < today).then(|| Problem::warning(&lp.page.display_path, 1, format!("review was due on {due}: review the page and update reviewed and review_due")))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slide_number;
+
+    #[test]
+    fn a_slide_anchor_names_a_slide_of_the_deck_as_the_deck_writes_it() {
+        assert!(slide_number("slide-1", 3) && slide_number("slide-3", 3));
+        for id in [
+            "slide-4", "slide-0", "slide-03", "slide-+3", "slides-3", "slide-",
+        ] {
+            assert!(!slide_number(id, 3), "{id}");
+        }
+    }
 }

@@ -15,21 +15,26 @@ const SEARCH_PAGE: &str = "search/index.html";
 
 impl Render<'_> {
     /// The glossary, search and 404 pages; returns the search page's A to Z
-    /// list, which the server's search page shows too.
+    /// list, which the server's search page shows too (when the build keeps
+    /// what a server needs, `BuildOptions::search_in_memory`).
     pub(super) fn render_generated(&self) -> Result<Vec<Link>> {
         self.render_glossary()?;
-        let all = self.a_to_z();
-        // Named by what it lists and what every page shows, so a large
-        // site's list is not rendered again to find it unchanged.
-        let mut listed = String::with_capacity(all.len() * 64);
-        for l in &all {
-            listed.push_str(&l.title);
-            listed.push('\t');
-            listed.push_str(&l.url);
-            listed.push('\n');
+        // Named by the pages' titles and addresses (in the site's order:
+        // the same pages give the same list) and what every page shows, so
+        // a large site's list is neither sorted nor rendered to find it
+        // unchanged.
+        let mut parts: Vec<&[u8]> = vec![self.global.as_bytes()];
+        for lp in &self.site.pages {
+            parts.extend([lp.page.front.title.as_bytes(), lp.page.url.as_bytes()]);
         }
-        let key = hash_hex(&[self.global.as_bytes(), listed.as_bytes()]);
-        if !self.out.is_current(SEARCH_PAGE, &key) {
+        let key = hash_hex(&parts);
+        let current = self.out.is_current(SEARCH_PAGE, &key);
+        let all = if current && !self.site.opts.search_in_memory {
+            Vec::new()
+        } else {
+            self.a_to_z()
+        };
+        if !current {
             let search = theme::search_page(&self.info, None, None, &all);
             self.out
                 .write(SEARCH_PAGE, &key, search.into_string().as_bytes())?;

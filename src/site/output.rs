@@ -2,7 +2,7 @@
 //! the output folder, the input hash each file was made from, so a rebuild
 //! skips unchanged pages and removes files whose page has gone.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -10,6 +10,8 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use super::fast_hash::FastMap;
 
 pub const MANIFEST: &str = ".prem-manifest.json";
 
@@ -36,7 +38,7 @@ struct Manifest {
 #[derive(Debug, Default, Deserialize)]
 struct OldManifest {
     version: u32,
-    outputs: HashMap<String, String>,
+    outputs: FastMap<String, String>,
 }
 
 pub struct Output {

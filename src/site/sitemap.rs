@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
+use chrono::Datelike;
 
 use super::output::hash_hex;
 use super::render::Render;
@@ -15,16 +16,36 @@ use crate::search::SEARCH_URL;
 impl Render<'_> {
     /// The sitemap is named by what it lists (and the site-wide key, which
     /// holds the base URL), so an edit that changes no address or review
-    /// date does not write 10,000 addresses out again to find it the same.
+    /// date does not list 10,000 addresses again to find them the same.
     pub(super) fn render_sitemap(&self) -> Result<()> {
-        let urls = urls(self.site);
-        let mut listed = String::with_capacity(urls.len() * 48);
-        for (u, lastmod) in &urls {
-            let _ = writeln!(listed, "{u}\t{}", lastmod.as_deref().unwrap_or(""));
+        let site = self.site;
+        // In the site's order: the same pages give the same sitemap.
+        let dates: Vec<[u8; 5]> = site
+            .pages
+            .iter()
+            .map(|lp| {
+                let [a, b, c, d] = lp
+                    .page
+                    .front
+                    .reviewed
+                    .map_or(0_i32, |d| d.num_days_from_ce())
+                    .to_le_bytes();
+                [a, b, c, d, u8::from(lp.page.kind == PageKind::Deck)]
+            })
+            .collect();
+        let checker = if site.checker.present {
+            site.checker.url.as_str()
+        } else {
+            ""
+        };
+        let glossary = [u8::from(site.glossary.present)];
+        let mut parts: Vec<&[u8]> = vec![self.global.as_bytes(), checker.as_bytes(), &glossary];
+        for (lp, date) in site.pages.iter().zip(&dates) {
+            parts.extend([lp.page.url.as_bytes(), date.as_slice()]);
         }
-        let key = hash_hex(&[self.global.as_bytes(), listed.as_bytes()]);
+        let key = hash_hex(&parts);
         if !self.out.is_current("sitemap.xml", &key) {
-            let xml = sitemap(self.site.config.base_url(), urls);
+            let xml = sitemap(site.config.base_url(), urls(site));
             self.out.write("sitemap.xml", &key, xml.as_bytes())?;
         }
         let robots = format!(

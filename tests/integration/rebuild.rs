@@ -108,6 +108,57 @@ fn unchanged_pages_are_not_read_and_an_edited_one_is_rendered_again() {
 }
 
 #[test]
+fn the_search_page_and_sitemap_follow_a_new_title_and_review_date() {
+    let src = demo_copy();
+    let out = tempfile::tempdir().expect("tempdir");
+    build(src.path(), out.path());
+    let read = |rel: &str| std::fs::read_to_string(out.path().join(rel)).expect(rel);
+    assert!(read("sitemap.xml").contains(
+        "<loc>https://demo.example.org/guides/process/</loc><lastmod>2020-01-01</lastmod>"
+    ));
+    edit(
+        &page(src.path(), "guides/process.md"),
+        "title = \"Process\"",
+        "title = \"Procedure\"",
+    );
+    edit(
+        &page(src.path(), "guides/process.md"),
+        "reviewed = 2020-01-01",
+        "reviewed = 2020-02-02",
+    );
+    build(src.path(), out.path());
+    assert!(
+        read("search/index.html").contains(">Procedure</a>"),
+        "{}",
+        read("search/index.html")
+    );
+    assert!(read("sitemap.xml").contains(
+        "<loc>https://demo.example.org/guides/process/</loc><lastmod>2020-02-02</lastmod>"
+    ));
+}
+
+#[test]
+fn an_acronym_taken_out_of_the_glossary_is_reported_on_an_unchanged_page() {
+    let src = demo_copy();
+    let out = tempfile::tempdir().expect("tempdir");
+    build(src.path(), out.path());
+    edit(
+        &page(src.path(), "_data/glossary.toml"),
+        "term = \"LA\"",
+        "term = \"LAX\"",
+    );
+    let report = load(src.path(), out.path())
+        .err()
+        .expect("eligibility.md uses LA")
+        .to_string();
+    let eligibility = page(src.path(), "guides/eligibility.md");
+    assert!(
+        report.contains(&format!("{}:29", eligibility.display())) && report.contains("\"LA\""),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_damaged_render_cache_is_not_used_and_is_saved_whole_again() {
     let src = demo_copy();
     let out = tempfile::tempdir().expect("tempdir");
