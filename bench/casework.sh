@@ -20,6 +20,7 @@ fi
 echo "casework: building (release)..." >&2
 cargo build --release --example casework -q
 bin="${CARGO_TARGET_DIR:-target}/release/examples/casework"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -v "$bin" "$@" >"$out/casework.md" 2>"$out/casework-time.txt" || {
     cat "$out/casework-time.txt" >&2
     exit 1
@@ -28,4 +29,4 @@ grep '^casework:' "$out/casework-time.txt" >&2 || true
 cat "$out/casework.md"
 awk -F': ' '/Maximum resident/ {printf "| peak memory of the whole run (/usr/bin/time -v) | %.0f MB | | |\n", $2/1024}' \
     "$out/casework-time.txt"
-echo "load average before the run: see /proc/loadavg; machine: $(nproc) cores" >&2
+echo "| load average before the run, on $(nproc) cores | $load_before | | |"
