@@ -226,7 +226,7 @@ pub fn open(
         secret,
         forms,
         roles,
-        tracker: std::sync::RwLock::new(tracking::Tracker { index, decisions }),
+        tracker: std::sync::RwLock::new(tracking::Tracker::new(index, decisions)),
         notifier,
         site,
         policy,

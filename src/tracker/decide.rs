@@ -4,7 +4,7 @@
 //! is never suggested again, and nor is any pair across the two clusters it keeps apart: if A is
 //! not B and B is C, A is not C either.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use anyhow::bail;
 use chrono::{DateTime, Utc};
@@ -111,7 +111,7 @@ impl Decisions {
 #[derive(Debug, Clone, Default)]
 pub struct Clusters {
     root: HashMap<Id, Id>,
-    members: BTreeMap<Id, Vec<Id>>,
+    members: HashMap<Id, Vec<Id>>,
     apart: HashSet<(Id, Id)>,
     conflicts: Vec<(Id, Id)>,
 }

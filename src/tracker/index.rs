@@ -1,35 +1,30 @@
 //! Everything the tracker holds, in memory, with blocking keys so that finding the records that
 //! may match a new one looks at a few hundred records, not all of them.
 //!
-//! The keys are chosen from the weights, so that a pair the full scan would suggest shares at
-//! least one key: with no name or alias word alike in sound or one slip apart, no date of birth
-//! related and no phone in common, a pair can add up to at most a district and an age (+4),
-//! short of "possible" (+8). So the person keys are the Double Metaphone codes of every name and
-//! alias word, each word with one letter deleted (which one-slip pairs always share, even when a
-//! slip changes the sound), the date of birth (looked up as itself, day and month swapped and a
-//! year either side) and each phone. Place keys are the codes and one-deletions of the place's
-//! distinctive words and its whole sorted name. One gap, written down rather than hidden: two
-//! slips in a long word that also change its sound are only found through another field.
+//! The keys are chosen from the weights, so that every pair the full scan would suggest shares
+//! at least one key: with no name or alias word agreeing at some level, no date of birth
+//! related and no phone in common, a pair adds up to at most a district and an age (+4), short
+//! of "possible" (+8). So a person is filed under a key for each way two words can agree
+//! (Double Metaphone codes; one-letter deletions, which one-slip pairs always share even when
+//! the slip changes the sound; the first four letters), the date of birth (looked up as itself,
+//! day and month swapped and a year either side) and each phone. Places are filed under the
+//! keys of their distinctive words and their whole sorted name. A test checks on generated
+//! variants that the index suggests exactly what a full scan would.
 
-use std::collections::{HashMap, HashSet};
+pub(super) mod keys;
 
-use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::decide::{Decisions, Verdict};
 use super::model::{CaseFacts, Id, Link, Person, Place};
-use super::normalise::{self, Token};
+use super::normalise;
 use super::score::{score_people, score_places, Band, Explanation, PreparedPerson, PreparedPlace};
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) enum Key {
-    Code(Box<str>),
-    /// A word with one letter deleted (or whole).
-    Near(Box<str>),
-    Dob(NaiveDate),
-    Phone(Box<str>),
-    Words(Box<str>),
-}
+use keys::{
+    entry, gather, keyed, name_hits, other_keys, person_keys, place_keys, slot_of, words_needed,
+    Key,
+};
 
 /// A real-world person or place (a cluster of confirmed records) that may be the one looked
 /// up, and why. One suggestion per cluster, through its best-scoring record: a perpetrator
@@ -80,60 +75,10 @@ pub struct Index {
     pub(super) districts: HashMap<String, Vec<Id>>,
 }
 
-/// Codes and one-letter deletions of words; initials are left out (an initial alone blocks
-/// nearly everyone).
-pub(super) fn word_keys<'a>(words: impl Iterator<Item = &'a Token>, out: &mut Vec<Key>) {
-    for w in words.filter(|w| w.text.len() > 1) {
-        out.extend(w.codes.iter().map(|c| Key::Code(c.as_str().into())));
-        out.push(Key::Near(w.text.as_str().into()));
-        if w.text.len() >= 4 {
-            for (i, _) in w.text.char_indices() {
-                let mut near = w.text.clone();
-                near.remove(i);
-                out.push(Key::Near(near.into()));
-            }
-        }
-    }
-}
-
-fn person_keys(p: &PreparedPerson, probe: bool) -> Vec<Key> {
-    let mut keys = Vec::new();
-    word_keys(p.names.iter().flatten(), &mut keys);
-    if let Some(dob) = p.dob {
-        keys.push(Key::Dob(dob));
-        if probe {
-            let swapped = NaiveDate::from_ymd_opt(dob.year(), dob.day(), dob.month());
-            let before = NaiveDate::from_ymd_opt(dob.year() - 1, dob.month(), dob.day());
-            let after = NaiveDate::from_ymd_opt(dob.year() + 1, dob.month(), dob.day());
-            keys.extend([swapped, before, after].into_iter().flatten().map(Key::Dob));
-        }
-    }
-    keys.extend(p.phones.iter().map(|n| Key::Phone(n.as_str().into())));
-    dedup(keys)
-}
-
-pub(super) fn place_keys(p: &PreparedPlace) -> Vec<Key> {
-    let mut keys = Vec::new();
-    word_keys(p.distinctive.iter(), &mut keys);
-    let mut words: Vec<&str> = p.words.iter().map(|t| t.text.as_str()).collect();
-    words.sort_unstable();
-    if !words.is_empty() {
-        keys.push(Key::Words(words.join(" ").into()));
-    }
-    dedup(keys)
-}
-
-pub(super) fn dedup(keys: Vec<Key>) -> Vec<Key> {
-    let mut seen = HashSet::new();
-    keys.into_iter()
-        .filter(|k| seen.insert(k.clone()))
-        .collect()
-}
-
-fn unblock(blocks: &mut HashMap<Key, Vec<u32>>, keys: Vec<Key>, slot: u32) {
+fn unblock(blocks: &mut HashMap<Key, Vec<u32>>, keys: impl IntoIterator<Item = Key>, slot: u32) {
     for k in keys {
         if let Some(list) = blocks.get_mut(&k) {
-            list.retain(|s| *s != slot);
+            list.retain(|e| slot_of(*e) != slot);
             if list.is_empty() {
                 blocks.remove(&k);
             }
@@ -151,8 +96,11 @@ impl Index {
         self.remove_record(&person.id);
         let prepared = PreparedPerson::new(&person);
         let slot = u32::try_from(self.people.len()).unwrap_or(u32::MAX);
-        for k in person_keys(&prepared, false) {
-            self.person_blocks.entry(k).or_default().push(slot);
+        for (k, name) in person_keys(&prepared) {
+            self.person_blocks
+                .entry(k)
+                .or_default()
+                .push(entry(slot, name));
         }
         self.slots.insert(person.id.clone(), Slot::Person(slot));
         if let Some(d) = &prepared.district {
@@ -173,7 +121,7 @@ impl Index {
         let prepared = PreparedPlace::new(&place);
         let slot = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
         for k in place_keys(&prepared) {
-            self.place_blocks.entry(k).or_default().push(slot);
+            self.place_blocks.entry(k).or_default().push(entry(slot, 0));
         }
         self.slots.insert(place.id.clone(), Slot::Place(slot));
         if let Some(d) = &prepared.district {
@@ -205,7 +153,8 @@ impl Index {
                     .get_mut(n as usize)
                     .and_then(Option::take)
                     .map(|h| {
-                        unblock(&mut self.person_blocks, person_keys(&h.prepared, false), n);
+                        let keys = person_keys(&h.prepared).into_iter().map(|(k, _)| k);
+                        unblock(&mut self.person_blocks, keys, n);
                         h.prepared.district
                     })
             }
@@ -298,7 +247,7 @@ impl Index {
     /// own candidate when it is.
     pub fn candidates(&self, person: &Person, decisions: &Decisions) -> Vec<Suggestion> {
         let probe = PreparedPerson::new(person);
-        let slots = gather(&self.person_blocks, person_keys(&probe, true));
+        let slots = self.person_slots(&probe);
         let found = slots.into_iter().filter_map(|s| {
             let held = self.people.get(s as usize)?.as_ref()?;
             Some((&held.record.id, score_people(&probe, &held.prepared)))
@@ -306,10 +255,28 @@ impl Index {
         self.suggest(&person.id, found, decisions)
     }
 
+    /// The people a probe shares a date of birth or phone key with, and those whose names it
+    /// shares enough word keys with to match by name (see [`keys::name_hits`]).
+    fn person_slots(&self, probe: &PreparedPerson) -> Vec<u32> {
+        let mut slots = gather(&self.person_blocks, &other_keys(probe, true));
+        for name in &probe.names {
+            let (words, probe_initials) = keyed(name);
+            let need = |slot: u32, j: Option<usize>| {
+                let held = self.people.get(slot as usize).and_then(Option::as_ref);
+                let name = held.zip(j).and_then(|(h, j)| h.prepared.names.get(j));
+                name.map_or(1, |n| words_needed(n, words.len(), probe_initials))
+            };
+            slots.extend(name_hits(&self.person_blocks, &words, need));
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+    }
+
     /// Places that may be `place`, as [`Index::candidates`] does for people.
     pub fn place_candidates(&self, place: &Place, decisions: &Decisions) -> Vec<Suggestion> {
         let probe = PreparedPlace::new(place);
-        let slots = gather(&self.place_blocks, place_keys(&probe));
+        let slots = gather(&self.place_blocks, &place_keys(&probe));
         let found = slots.into_iter().filter_map(|s| {
             let held = self.places.get(s as usize)?.as_ref()?;
             Some((&held.record.id, score_places(&probe, &held.prepared)))
@@ -366,19 +333,6 @@ impl Index {
         });
         out
     }
-}
-
-/// Every slot that shares at least one key, once.
-pub(super) fn gather(blocks: &HashMap<Key, Vec<u32>>, keys: Vec<Key>) -> Vec<u32> {
-    let mut slots: Vec<u32> = keys
-        .iter()
-        .filter_map(|k| blocks.get(k))
-        .flatten()
-        .copied()
-        .collect();
-    slots.sort_unstable();
-    slots.dedup();
-    slots
 }
 
 #[cfg(test)]

@@ -27,34 +27,46 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// One word of a name with its Double Metaphone codes (primary, and alternate when it differs).
+/// A Double Metaphone code: at most four ASCII letters, kept inline (zero-padded) because the
+/// tracker holds hundreds of thousands of words and each would otherwise own two small strings.
+pub type Code = [u8; 4];
+
+/// One word of a name with its Double Metaphone codes (primary and alternate; the same twice
+/// when they agree; all zeros when the word has none, as digits do).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub text: String,
-    pub codes: Vec<String>,
+    pub codes: [Code; 2],
+}
+
+fn code(s: &str) -> Code {
+    let mut out = [0; 4];
+    for (slot, b) in out.iter_mut().zip(s.bytes()) {
+        *slot = b;
+    }
+    out
 }
 
 impl Token {
     pub fn new(text: &str) -> Token {
         let dm = DoubleMetaphone::default();
-        let primary = dm.encode(text);
-        let alternate = dm.encode_alternate(text);
-        let mut codes = Vec::with_capacity(2);
-        if !primary.is_empty() {
-            codes.push(primary);
-        }
-        if !alternate.is_empty() && !codes.contains(&alternate) {
-            codes.push(alternate);
-        }
         Token {
             text: text.to_owned(),
-            codes,
+            codes: [code(&dm.encode(text)), code(&dm.encode_alternate(text))],
         }
+    }
+
+    /// The codes worth comparing or keying on (not the empty one).
+    pub fn codes(&self) -> impl Iterator<Item = &Code> {
+        let [a, b] = &self.codes;
+        std::iter::once(a)
+            .chain((b != a).then_some(b))
+            .filter(|c| c[0] != 0)
     }
 
     /// Whether the two words sound alike under any of their codes.
     pub fn sounds_like(&self, other: &Token) -> bool {
-        self.codes.iter().any(|c| other.codes.contains(c))
+        self.codes().any(|c| other.codes().any(|o| o == c))
     }
 }
 
@@ -231,6 +243,10 @@ mod tests {
         assert!(a.sounds_like(&b), "{:?} {:?}", a.codes, b.codes);
         assert!(Token::new("smith").sounds_like(&Token::new("smyth")));
         assert!(!Token::new("smith").sounds_like(&Token::new("jones")));
+        assert!(
+            !Token::new("12").sounds_like(&Token::new("34")),
+            "no code is no likeness"
+        );
     }
 
     #[test]

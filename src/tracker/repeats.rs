@@ -5,15 +5,25 @@
 //!
 //! Which link roles mean "the person referred" and "a perpetrator" is configuration, passed in
 //! as [`Roles`]; the case facts (LAs, date) come from the workspace through the index.
+//!
+//! Reading every link of ten years of cases takes a few hundred milliseconds, too long for each
+//! view of a list page, so [`Lists::build`] reads them once into a compact form (cases and
+//! LAs numbered, only the clusters that could ever qualify kept: a filter only takes cases
+//! away) and each list is then a quick pass over that. The workspace builds it again when
+//! links, cases or decisions change.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+mod csv;
+
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::decide::Clusters;
 use super::index::Index;
-use super::model::{CaseFacts, Id, Subject};
+use super::model::{Id, Subject};
+
+pub use csv::{cell, csv};
 
 /// The link roles each list counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,14 +41,6 @@ pub struct Filter {
     pub to: Option<NaiveDate>,
 }
 
-impl Filter {
-    fn admits(&self, case: &CaseFacts) -> bool {
-        self.la.as_ref().is_none_or(|la| case.las.contains(la))
-            && self.from.is_none_or(|from| case.date >= from)
-            && self.to.is_none_or(|to| case.date <= to)
-    }
-}
-
 /// One line of a list: a real-world person or place (a cluster) and the cases behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
@@ -46,46 +48,276 @@ pub struct Row {
     pub subject: Subject,
     pub label: String,
     pub records: Vec<Id>,
-    /// Case keys, in order.
+    /// Case keys, in order, and their references (in the same order).
     pub cases: Vec<String>,
+    pub references: Vec<String>,
     /// Distinct victims (clusters referred in the same cases); perpetrators only.
     pub victims: usize,
     pub by_la: BTreeMap<String, usize>,
     pub by_year: BTreeMap<i32, usize>,
 }
 
-/// Cluster → the cases it is linked to in one of `roles` (any role when `None`), for people or
-/// for places.
-fn cases_by_cluster<'a>(
-    index: &'a Index,
-    clusters: &Clusters,
-    filter: &Filter,
-    roles: Option<&[String]>,
-    places: bool,
-) -> HashMap<Id, BTreeSet<&'a str>> {
-    let mut out: HashMap<Id, BTreeSet<&str>> = HashMap::new();
-    for case in index.cases.values().filter(|c| filter.admits(c)) {
-        for link in index.links_in(&case.key) {
-            let wanted = matches!(link.subject, Subject::Place(_)) == places
-                && roles.is_none_or(|r| r.contains(&link.role));
-            if wanted {
-                let cluster = clusters.of(link.subject.id()).clone();
-                out.entry(cluster).or_default().insert(case.key.as_str());
-            }
-        }
-    }
-    out
+/// Which rows of a list to make: `Page::ALL` for an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: usize,
+    pub limit: usize,
 }
 
-fn row(
-    index: &Index,
-    clusters: &Clusters,
-    cluster: Id,
-    cases: &BTreeSet<&str>,
-    place: bool,
-) -> Row {
-    let records = clusters.members(&cluster);
-    let names: Vec<String> = records
+impl Page {
+    pub const ALL: Page = Page {
+        offset: 0,
+        limit: usize::MAX,
+    };
+}
+
+/// One page of a list and how many rows the whole list has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    pub total: usize,
+    pub rows: Vec<Row>,
+}
+
+struct Case {
+    key: String,
+    reference: String,
+    las: Vec<u16>,
+    date: NaiveDate,
+}
+
+/// A cluster that could appear in a list, with the cases (positions, ascending) linking it.
+struct Group {
+    subject: Subject,
+    label: String,
+    records: Vec<Id>,
+    cases: Vec<u32>,
+}
+
+/// The three lists, read once from the index and the clusters.
+pub struct Lists {
+    cases: Vec<Case>,
+    las: Vec<String>,
+    /// Per case, the numbers of the victim clusters referred in it.
+    victims_in: Vec<Vec<u32>>,
+    victims: Vec<Group>,
+    perpetrators: Vec<Group>,
+    hotspots: Vec<Group>,
+}
+
+impl Lists {
+    pub fn build(index: &Index, clusters: &Clusters, roles: &Roles) -> Lists {
+        let mut facts: Vec<_> = index.cases.values().collect();
+        facts.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut las: Vec<String> = Vec::new();
+        let mut la_no: HashMap<&str, u16> = HashMap::new();
+        let mut victim_no: HashMap<&Id, u32> = HashMap::new();
+        let mut victims_in = vec![Vec::new(); facts.len()];
+        let mut groups: [HashMap<&Id, Vec<u32>>; 3] = Default::default();
+        let mut cases = Vec::with_capacity(facts.len());
+        for (at, f) in facts.iter().enumerate() {
+            let at_no = u32::try_from(at).unwrap_or(u32::MAX);
+            let case_las = f.las.iter().map(|la| {
+                *la_no.entry(la.as_str()).or_insert_with(|| {
+                    las.push(la.clone());
+                    u16::try_from(las.len() - 1).unwrap_or(u16::MAX)
+                })
+            });
+            cases.push(Case {
+                key: f.key.clone(),
+                reference: f.reference.clone(),
+                las: case_las.collect(),
+                date: f.date,
+            });
+            for link in index.links_in(&f.key) {
+                let cluster = clusters.of(link.subject.id());
+                let person = matches!(link.subject, Subject::Person(_));
+                let list = if !person {
+                    2
+                } else if roles.referred.contains(&link.role) {
+                    let next = u32::try_from(victim_no.len()).unwrap_or(u32::MAX);
+                    victims_in[at].push(*victim_no.entry(cluster).or_insert(next));
+                    0
+                } else if roles.perpetrator.contains(&link.role) {
+                    1
+                } else {
+                    continue;
+                };
+                let at_list = groups[list].entry(cluster).or_default();
+                if at_list.last() != Some(&at_no) {
+                    at_list.push(at_no);
+                }
+            }
+        }
+        let mut lists = Lists {
+            cases,
+            las,
+            victims_in,
+            victims: Vec::new(),
+            perpetrators: Vec::new(),
+            hotspots: Vec::new(),
+        };
+        let [victims, perpetrators, places] = groups;
+        let make = |cluster: &Id, cases: Vec<u32>, place: bool| {
+            group(index, clusters, cluster, cases, place)
+        };
+        lists.victims = victims
+            .into_iter()
+            .filter(|(_, at)| at.len() >= 2)
+            .map(|(c, at)| make(c, at, false))
+            .collect();
+        lists.hotspots = places
+            .into_iter()
+            .filter(|(_, at)| at.len() >= 2)
+            .map(|(c, at)| make(c, at, true))
+            .collect();
+        let perpetrators: Vec<Group> = perpetrators
+            .into_iter()
+            .filter(|(_, at)| lists.qualifies(at))
+            .map(|(c, at)| make(c, at, false))
+            .collect();
+        lists.perpetrators = perpetrators;
+        lists
+    }
+
+    /// People referred in two or more of the cases the filter admits.
+    pub fn repeat_victims(&self, filter: &Filter, page: Page) -> Listing {
+        self.rows(&self.victims, filter, page, |at| at.len() >= 2, |_| 0)
+    }
+
+    /// Perpetrators linked to two or more victims, or to cases in two or more LAs, among the
+    /// cases the filter admits.
+    pub fn repeat_perpetrators(&self, filter: &Filter, page: Page) -> Listing {
+        let keep = |at: &[u32]| self.qualifies(at);
+        self.rows(&self.perpetrators, filter, page, keep, |at| {
+            self.victims(at)
+        })
+    }
+
+    /// Places linked to two or more of the cases the filter admits, in any role.
+    pub fn hotspots(&self, filter: &Filter, page: Page) -> Listing {
+        self.rows(&self.hotspots, filter, page, |at| at.len() >= 2, |_| 0)
+    }
+
+    /// Whether a perpetrator's cases name two victims, or are two or more cases in two or more
+    /// LAs (one case naming a presenting and an owning LA is not a repeat); stops at the second
+    /// of either, since a whole list asks this of every perpetrator.
+    fn qualifies(&self, at: &[u32]) -> bool {
+        if at.len() >= 2 {
+            let mut las = at.iter().flat_map(|c| &self.cases[*c as usize].las);
+            let first_la = las.next();
+            if las.any(|la| Some(la) != first_la) {
+                return true;
+            }
+        }
+        let mut victims = at.iter().flat_map(|c| &self.victims_in[*c as usize]);
+        let first = victims.next();
+        victims.any(|v| Some(v) != first)
+    }
+
+    /// How many different victims a perpetrator's cases name.
+    fn victims(&self, at: &[u32]) -> usize {
+        let mut victims: Vec<u32> = at
+            .iter()
+            .flat_map(|c| &self.victims_in[*c as usize])
+            .copied()
+            .collect();
+        victims.sort_unstable();
+        victims.dedup();
+        victims.len()
+    }
+
+    /// Which cases the filter admits, or `None` when it names an LA no case has.
+    fn admits(&self, filter: &Filter) -> Option<Vec<bool>> {
+        let la = match &filter.la {
+            Some(name) => Some(self.las.iter().position(|l| l == name)?),
+            None => None,
+        };
+        let la = la.map(|n| u16::try_from(n).unwrap_or(u16::MAX));
+        Some(
+            self.cases
+                .iter()
+                .map(|c| {
+                    la.is_none_or(|n| c.las.contains(&n))
+                        && filter.from.is_none_or(|from| c.date >= from)
+                        && filter.to.is_none_or(|to| c.date <= to)
+                })
+                .collect(),
+        )
+    }
+
+    fn admitted(&self, g: &Group, admits: &[bool]) -> Vec<u32> {
+        g.cases
+            .iter()
+            .copied()
+            .filter(|c| admits[*c as usize])
+            .collect()
+    }
+
+    /// Every qualifying cluster is counted and ordered (most cases first, then by name), but
+    /// rows are only made for the page asked for: ten years of one list is thousands of rows,
+    /// and a page shows a few dozen.
+    fn rows(
+        &self,
+        groups: &[Group],
+        filter: &Filter,
+        page: Page,
+        keep: impl Fn(&[u32]) -> bool,
+        victims: impl Fn(&[u32]) -> usize,
+    ) -> Listing {
+        let Some(admits) = self.admits(filter) else {
+            return Listing::default();
+        };
+        let mut found: Vec<(&Group, Vec<u32>)> = groups
+            .iter()
+            .map(|g| (g, self.admitted(g, &admits)))
+            .filter(|(_, at)| keep(at))
+            .collect();
+        found.sort_by(|(a, x), (b, y)| {
+            y.len()
+                .cmp(&x.len())
+                .then_with(|| a.label.cmp(&b.label))
+                .then_with(|| a.subject.cmp(&b.subject))
+        });
+        Listing {
+            total: found.len(),
+            rows: found
+                .iter()
+                .skip(page.offset)
+                .take(page.limit)
+                .map(|(g, at)| Row {
+                    victims: victims(at),
+                    ..self.row(g, at)
+                })
+                .collect(),
+        }
+    }
+
+    fn row(&self, g: &Group, at: &[u32]) -> Row {
+        let mut by_la = BTreeMap::new();
+        let mut by_year = BTreeMap::new();
+        for case in at.iter().map(|c| &self.cases[*c as usize]) {
+            for la in &case.las {
+                *by_la.entry(self.las[*la as usize].clone()).or_insert(0) += 1;
+            }
+            *by_year.entry(case.date.year()).or_insert(0) += 1;
+        }
+        let cases = at.iter().map(|c| &self.cases[*c as usize]);
+        Row {
+            subject: g.subject.clone(),
+            label: g.label.clone(),
+            records: g.records.clone(),
+            cases: cases.clone().map(|c| c.key.clone()).collect(),
+            references: cases.map(|c| c.reference.clone()).collect(),
+            victims: 0,
+            by_la,
+            by_year,
+        }
+    }
+}
+
+fn group(index: &Index, clusters: &Clusters, cluster: &Id, cases: Vec<u32>, place: bool) -> Group {
+    let records = clusters.members(cluster);
+    let names = records
         .iter()
         .filter_map(|id| match place {
             true => index.place(id).map(|p| p.name.clone()),
@@ -93,27 +325,15 @@ fn row(
         })
         .filter(|n| !n.trim().is_empty())
         .collect();
-    let label = label_of(names);
-    let mut by_la = BTreeMap::new();
-    let mut by_year = BTreeMap::new();
-    for facts in cases.iter().filter_map(|c| index.case(c)) {
-        for la in &facts.las {
-            *by_la.entry(la.clone()).or_insert(0) += 1;
-        }
-        *by_year.entry(facts.date.year()).or_insert(0) += 1;
-    }
-    Row {
+    Group {
         subject: if place {
-            Subject::Place(cluster)
+            Subject::Place(cluster.clone())
         } else {
-            Subject::Person(cluster)
+            Subject::Person(cluster.clone())
         },
-        label,
+        label: label_of(names),
         records,
-        cases: cases.iter().map(|c| (*c).to_owned()).collect(),
-        victims: 0,
-        by_la,
-        by_year,
+        cases,
     }
 }
 
@@ -129,122 +349,6 @@ fn label_of(names: Vec<String>) -> String {
         .max_by(|(a, x), (b, y)| x.cmp(y).then(a.len().cmp(&b.len())).then(b.cmp(a)))
         .map(|(name, _)| name)
         .unwrap_or_default()
-}
-
-/// Most cases first, then by name, so the list reads the same every time.
-fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
-    rows.sort_by(|a, b| {
-        b.cases
-            .len()
-            .cmp(&a.cases.len())
-            .then_with(|| a.label.cmp(&b.label))
-            .then_with(|| a.subject.cmp(&b.subject))
-    });
-    rows
-}
-
-/// People referred in two or more of the cases the filter admits.
-pub fn repeat_victims(
-    index: &Index,
-    clusters: &Clusters,
-    roles: &Roles,
-    filter: &Filter,
-) -> Vec<Row> {
-    let found = cases_by_cluster(index, clusters, filter, Some(&roles.referred), false);
-    sorted(
-        found
-            .into_iter()
-            .filter(|(_, cases)| cases.len() >= 2)
-            .map(|(cluster, cases)| row(index, clusters, cluster, &cases, false))
-            .collect(),
-    )
-}
-
-/// Perpetrators linked to two or more victims, or to two or more cases in two or more LAs (one
-/// case naming a presenting and an owning LA is not a repeat).
-pub fn repeat_perpetrators(
-    index: &Index,
-    clusters: &Clusters,
-    roles: &Roles,
-    filter: &Filter,
-) -> Vec<Row> {
-    let found = cases_by_cluster(index, clusters, filter, Some(&roles.perpetrator), false);
-    let mut rows = Vec::new();
-    for (cluster, cases) in found {
-        let victims: BTreeSet<&Id> = cases
-            .iter()
-            .flat_map(|c| index.links_in(c))
-            .filter(|l| matches!(l.subject, Subject::Person(_)) && roles.referred.contains(&l.role))
-            .map(|l| clusters.of(l.subject.id()))
-            .collect();
-        let victims = victims.len();
-        let mut r = row(index, clusters, cluster, &cases, false);
-        if victims >= 2 || (cases.len() >= 2 && r.by_la.len() >= 2) {
-            r.victims = victims;
-            rows.push(r);
-        }
-    }
-    sorted(rows)
-}
-
-/// Places linked to two or more cases, in any role.
-pub fn hotspots(index: &Index, clusters: &Clusters, filter: &Filter) -> Vec<Row> {
-    let found = cases_by_cluster(index, clusters, filter, None, true);
-    sorted(
-        found
-            .into_iter()
-            .filter(|(_, cases)| cases.len() >= 2)
-            .map(|(cluster, cases)| row(index, clusters, cluster, &cases, true))
-            .collect(),
-    )
-}
-
-/// A list as CSV for a spreadsheet, one row per line, with the case references so each line
-/// can be followed up. Every cell is guarded against formula injection.
-pub fn csv(index: &Index, rows: &[Row]) -> String {
-    let mut out =
-        String::from("name,records,cases,victims,by local authority,by year,references\n");
-    for r in rows {
-        let counts = |m: Vec<(String, usize)>| {
-            m.into_iter()
-                .map(|(k, n)| format!("{k}: {n}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        let references: Vec<&str> = r
-            .cases
-            .iter()
-            .filter_map(|c| index.case(c).map(|f| f.reference.as_str()))
-            .collect();
-        let cells = [
-            r.label.clone(),
-            r.records.len().to_string(),
-            r.cases.len().to_string(),
-            r.victims.to_string(),
-            counts(r.by_la.iter().map(|(k, n)| (k.clone(), *n)).collect()),
-            counts(r.by_year.iter().map(|(k, n)| (k.to_string(), *n)).collect()),
-            references.join("; "),
-        ];
-        let line: Vec<String> = cells.iter().map(|c| cell(c)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    out
-}
-
-/// One CSV cell: a text starting with `= + - @` (or a tab or carriage return) would run as a
-/// formula when the file is opened, so it gets a leading `'`; then quoted if it needs it.
-pub fn cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) || guarded.trim() != guarded {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
 }
 
 #[cfg(test)]

@@ -22,8 +22,11 @@ pub use place::{place_name_level, score_places, PreparedPlace};
 
 /// Weights, in bits. Rough m and u behind each: a full name is right in about 8 records in 10
 /// for the same person (m ≈ 0.8) and shared by about 1 in 1,000 pairs of different people in
-/// one force area (u ≈ 0.001): log2(800) ≈ 10. A spelling slip keeps m ≈ 0.1 but u rises
-/// ≈ 0.0008 → 7; "sounds alike" only, u ≈ 0.005 → 4; different names, m ≈ 0.05, u ≈ 0.99 → −5.
+/// one force area (u ≈ 0.001): log2(800) ≈ 10. A spelling slip (m ≈ 0.1, u ≈ 0.0004) → 8, so
+/// a perpetrator's name spelt differently is suggested on its own; "sounds alike" only
+/// (m ≈ 0.05, u ≈ 0.005) → 3, so it needs a date of birth or a phone to be shown (at 4, a
+/// likeness with a district and an age was enough, and on a six-LA benchmark that buried the
+/// real matches); different names, m ≈ 0.05, u ≈ 0.99 → −5.
 /// A date of birth: m ≈ 0.9, u ≈ 1/7,000 among young people → 10 (rounded down: dates are
 /// mistyped); day and month swapped or the year one out are common slips → 6 and 5; a
 /// different date, m ≈ 0.03 → −6 (rounded down from −5: two referrals rarely both err).
@@ -33,8 +36,8 @@ pub use place::{place_name_level, score_places, PreparedPlace};
 /// cannot fit → −3.
 pub mod weights {
     pub const NAME_EXACT: i32 = 10;
-    pub const NAME_CLOSE: i32 = 7;
-    pub const NAME_PHONETIC: i32 = 4;
+    pub const NAME_CLOSE: i32 = 8;
+    pub const NAME_PHONETIC: i32 = 3;
     pub const NAME_DIFFERENT: i32 = -5;
     pub const ALIAS_EXACT: i32 = 9;
     pub const ALIAS_CLOSE: i32 = 6;
@@ -52,7 +55,7 @@ pub mod weights {
     /// a name slip with a date.
     pub const PERSON_LIKELY: i32 = 16;
     /// At or above this it is shown as "possible"; below, it is not suggested at all: an
-    /// exact name alone is possible, a name that only sounds alike is not.
+    /// exact name or a slip alone is possible, a name that only sounds alike is not.
     pub const PERSON_POSSIBLE: i32 = 8;
 }
 
@@ -146,9 +149,11 @@ pub enum Level {
     Exact,
 }
 
-/// Two words: the same; a slip (one letter wrong, missing or two swapped, or two in a long
-/// word); an initial against a word it starts; alike in sound; or different. Words with digits
-/// (house numbers) must be the same.
+/// Two words: the same; a slip (one letter wrong, missing, extra, or two swapped; or, after the
+/// same first four letters, close by Jaro-Winkler, which forgives two slips in a long word); an
+/// initial against a word it starts; alike in sound; or different. Words with digits (house
+/// numbers) must be the same. Each level is one the index has a key for (`index::keys`), so a
+/// lookup through the index finds exactly what comparing with every record would.
 pub fn word_level(a: &Token, b: &Token) -> Level {
     if a.text == b.text {
         return Level::Exact;
@@ -165,11 +170,10 @@ pub fn word_level(a: &Token, b: &Token) -> Level {
         };
     }
     let longest = a.text.len().max(b.text.len());
-    let edits = damerau_levenshtein(&a.text, &b.text);
-    if (longest >= 4 && edits <= 1) || (longest >= 8 && edits <= 2) {
+    if longest >= 4 && damerau_levenshtein(&a.text, &b.text) <= 1 {
         return Level::Close;
     }
-    if jaro_winkler(&a.text, &b.text) >= 0.94 {
+    if same_start(&a.text, &b.text) && jaro_winkler(&a.text, &b.text) >= 0.94 {
         return Level::Close;
     }
     if a.sounds_like(b) {
@@ -177,6 +181,11 @@ pub fn word_level(a: &Token, b: &Token) -> Level {
     } else {
         Level::Different
     }
+}
+
+/// The first four letters, when both words are longer than that.
+pub fn same_start(a: &str, b: &str) -> bool {
+    a.len() > 4 && b.len() > 4 && a.as_bytes()[..4] == b.as_bytes()[..4]
 }
 
 /// Two names as word lists: each word of the shorter name is paired with its best unused word

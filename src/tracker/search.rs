@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::index::{dedup, gather, place_keys, word_keys, Index, Key, Slot};
+use super::index::keys::{dob_key, gather, keyed, name_hits, place_keys};
+use super::index::{Index, Slot};
 use super::model::{Id, Place, Subject};
 use super::normalise::{self, Token};
 use super::score::{place_name_level, word_level, Level, PreparedPlace};
@@ -113,7 +114,7 @@ impl Index {
     pub fn search(&self, query: &Query, visible: impl Fn(&str) -> bool, limit: usize) -> Vec<Hit> {
         let found: Vec<(Subject, FoundBy, Level)> = match query {
             Query::Name(text) => self.by_name(text),
-            Query::DateOfBirth(date) => gather(&self.person_blocks, vec![Key::Dob(*date)])
+            Query::DateOfBirth(date) => gather(&self.person_blocks, &[dob_key(*date)])
                 .into_iter()
                 .filter_map(|slot| self.people.get(slot as usize)?.as_ref())
                 .filter(|held| held.record.date_of_birth == Some(*date))
@@ -157,10 +158,18 @@ impl Index {
     /// will do); the hit is as good as its worst word.
     fn by_name(&self, text: &str) -> Vec<(Subject, FoundBy, Level)> {
         let query = normalise::name_tokens(text);
-        let mut keys = Vec::new();
-        word_keys(query.iter(), &mut keys);
+        let (words, _) = keyed(&query);
+        // Every keyed query word must match (so share a key with) a word of one name, unless
+        // that name has initials, which match without one.
+        let need = |slot: u32, j: Option<usize>| {
+            let held = self.people.get(slot as usize).and_then(Option::as_ref);
+            match held.zip(j).and_then(|(h, j)| h.prepared.names.get(j)) {
+                Some(name) if !keyed(name).1 => words.len(),
+                _ => 1,
+            }
+        };
         let mut out = Vec::new();
-        for slot in gather(&self.person_blocks, dedup(keys)) {
+        for slot in name_hits(&self.person_blocks, &words, need) {
             let Some(held) = self.people.get(slot as usize).and_then(Option::as_ref) else {
                 continue;
             };
@@ -181,7 +190,7 @@ impl Index {
 
     fn by_place(&self, text: &str) -> Vec<(Subject, FoundBy, Level)> {
         let probe = PreparedPlace::new(&Place::new(text));
-        gather(&self.place_blocks, place_keys(&probe))
+        gather(&self.place_blocks, &place_keys(&probe))
             .into_iter()
             .filter_map(|slot| self.places.get(slot as usize)?.as_ref())
             .map(|held| (held, place_name_level(&probe, &held.prepared)))

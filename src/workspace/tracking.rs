@@ -5,6 +5,7 @@
 //! only with the `intelligence` permission.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use anyhow::Result;
 
@@ -14,12 +15,47 @@ use super::{listing, Workspace};
 use crate::tracker::decide::Decisions;
 use crate::tracker::index::Index;
 use crate::tracker::model::{CaseFacts, Link, Subject};
+use crate::tracker::repeats::{Lists, Roles};
 
 /// The tracker as the pages ask it.
 #[derive(Default)]
 pub struct Tracker {
     pub index: Index,
     pub decisions: Decisions,
+    /// The repeat and hotspot lists, read from every link once on first ask and forgotten by
+    /// [`change`]: ten years of links take too long to read for every view of a list.
+    lists: OnceLock<Lists>,
+}
+
+impl Tracker {
+    pub fn new(index: Index, decisions: Decisions) -> Tracker {
+        Tracker {
+            index,
+            decisions,
+            lists: OnceLock::new(),
+        }
+    }
+
+    pub fn lists(&self, roles: &Roles) -> &Lists {
+        (self.lists).get_or_init(|| Lists::build(&self.index, self.decisions.clusters(), roles))
+    }
+}
+
+/// Changes the tracker under its write lock; the lists are read again when next asked for.
+pub fn change<T>(ws: &Workspace, f: impl FnOnce(&mut Tracker) -> T) -> T {
+    let mut t = ws.tracker.write().unwrap_or_else(|e| e.into_inner());
+    let out = f(&mut t);
+    t.lists = OnceLock::new();
+    out
+}
+
+/// The link roles each list counts, from `[tracker]`.
+pub fn list_roles(ws: &Workspace) -> Roles {
+    let c = &ws.config.tracker;
+    Roles {
+        referred: c.referred_roles.clone(),
+        perpetrator: c.perpetrator_roles.clone(),
+    }
 }
 
 /// What the tracker knows of a case: its reference, its LAs and the day it was sent.
@@ -47,17 +83,18 @@ pub fn take(ws: &Workspace, r: &Referral) -> Result<()> {
     let ex = crate::tracker::extract::extract(form, &r.submission, &r.key.path());
     let facts = facts(ws, r);
     ws.store.put_extracted(&ex, &facts)?;
-    let mut t = ws.tracker.write().unwrap_or_else(|e| e.into_inner());
-    for p in ex.people {
-        t.index.put_person(p);
-    }
-    for p in ex.places {
-        t.index.put_place(p);
-    }
-    for l in ex.links {
-        t.index.put_link(l);
-    }
-    t.index.put_case(facts);
+    change(ws, |t| {
+        for p in ex.people {
+            t.index.put_person(p);
+        }
+        for p in ex.places {
+            t.index.put_place(p);
+        }
+        for l in ex.links {
+            t.index.put_link(l);
+        }
+        t.index.put_case(facts);
+    });
     Ok(())
 }
 

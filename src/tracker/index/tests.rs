@@ -231,7 +231,13 @@ fn the_index_finds_exactly_what_a_full_scan_would_suggest() {
         let found = index.candidates(p, &decisions);
         let mut ids: Vec<&Id> = found.iter().map(|s| &s.id).collect();
         ids.sort();
-        assert_eq!(ids, scan, "for {:?}", p.name);
+        let missed: Vec<String> = people
+            .iter()
+            .zip(&prepared)
+            .filter(|(q, _)| scan.iter().any(|x| **x == q.id) && !ids.iter().any(|x| **x == q.id))
+            .map(|(q, prep)| format!("{q:?} {:?}", score_people(&prepared[i], prep)))
+            .collect();
+        assert_eq!(ids, scan, "for {p:?}, missed {missed:#?}");
         suggested += ids.len();
     }
     assert!(suggested >= 150, "the variants were found: {suggested}");

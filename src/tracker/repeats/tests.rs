@@ -2,7 +2,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
 use crate::tracker::decide::{Decisions, MatchDecision, Verdict};
-use crate::tracker::model::{Link, Person, Place};
+use crate::tracker::model::{CaseFacts, Link, Person, Place};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
@@ -104,10 +104,18 @@ fn repeats_rest_on_confirmed_matches_only() {
     let w = world();
     let none = Decisions::default();
     let all = Filter::default();
-    assert!(repeat_victims(&w.index, none.clusters(), &roles(), &all).is_empty());
-    assert!(repeat_perpetrators(&w.index, none.clusters(), &roles(), &all).is_empty());
+    assert!(Lists::build(&w.index, none.clusters(), &roles())
+        .repeat_victims(&all, Page::ALL)
+        .rows
+        .is_empty());
+    assert!(Lists::build(&w.index, none.clusters(), &roles())
+        .repeat_perpetrators(&all, Page::ALL)
+        .rows
+        .is_empty());
     let d = confirmed(&w);
-    let victims = repeat_victims(&w.index, d.clusters(), &roles(), &all);
+    let victims = Lists::build(&w.index, d.clusters(), &roles())
+        .repeat_victims(&all, Page::ALL)
+        .rows;
     assert_eq!(victims.len(), 1);
     assert_eq!(victims[0].cases, ["k1", "k3"]);
     assert_eq!(victims[0].records.len(), 2);
@@ -119,7 +127,9 @@ fn repeats_rest_on_confirmed_matches_only() {
 fn a_perpetrator_repeats_across_victims_or_las_but_not_twice_with_one_victim_in_one_la() {
     let w = world();
     let d = confirmed(&w);
-    let perps = repeat_perpetrators(&w.index, d.clusters(), &roles(), &Filter::default());
+    let perps = Lists::build(&w.index, d.clusters(), &roles())
+        .repeat_perpetrators(&Filter::default(), Page::ALL)
+        .rows;
     assert_eq!(perps.len(), 1, "{perps:#?}");
     let p = &perps[0];
     assert_eq!(p.subject.id(), d.clusters().of(&w.perp.0));
@@ -131,7 +141,9 @@ fn a_perpetrator_repeats_across_victims_or_las_but_not_twice_with_one_victim_in_
 fn a_place_in_two_cases_is_a_hotspot_and_filters_narrow_every_list() {
     let w = world();
     let d = confirmed(&w);
-    let spots = hotspots(&w.index, d.clusters(), &Filter::default());
+    let spots = Lists::build(&w.index, d.clusters(), &roles())
+        .hotspots(&Filter::default(), Page::ALL)
+        .rows;
     assert_eq!(spots.len(), 1);
     assert_eq!(
         (spots[0].subject.id(), spots[0].label.as_str()),
@@ -142,7 +154,10 @@ fn a_place_in_two_cases_is_a_hotspot_and_filters_narrow_every_list() {
         ..Filter::default()
     };
     assert!(
-        hotspots(&w.index, d.clusters(), &west).is_empty(),
+        Lists::build(&w.index, d.clusters(), &roles())
+            .hotspots(&west, Page::ALL)
+            .rows
+            .is_empty(),
         "only k2 is West"
     );
     let recent = Filter {
@@ -150,13 +165,19 @@ fn a_place_in_two_cases_is_a_hotspot_and_filters_narrow_every_list() {
         to: Some(day(2025, 12, 31)),
         ..Filter::default()
     };
-    assert!(repeat_victims(&w.index, d.clusters(), &roles(), &recent).is_empty());
+    assert!(Lists::build(&w.index, d.clusters(), &roles())
+        .repeat_victims(&recent, Page::ALL)
+        .rows
+        .is_empty());
     let until_2024 = Filter {
         to: Some(day(2024, 5, 1)),
         ..Filter::default()
     };
     assert_eq!(
-        hotspots(&w.index, d.clusters(), &until_2024).len(),
+        Lists::build(&w.index, d.clusters(), &roles())
+            .hotspots(&until_2024, Page::ALL)
+            .rows
+            .len(),
         1,
         "the end day counts"
     );
@@ -184,11 +205,29 @@ fn a_row_is_labelled_by_the_name_its_records_use_most() {
 }
 
 #[test]
+fn an_la_no_case_has_lists_nothing_and_rows_carry_their_references() {
+    let w = world();
+    let d = confirmed(&w);
+    let lists = Lists::build(&w.index, d.clusters(), &roles());
+    let nowhere = Filter {
+        la: Some("North".into()),
+        ..Filter::default()
+    };
+    assert!(lists.hotspots(&nowhere, Page::ALL).rows.is_empty());
+    assert_eq!(
+        lists.hotspots(&Filter::default(), Page::ALL).rows[0].references,
+        ["REF-k1", "REF-k2"]
+    );
+}
+
+#[test]
 fn csv_rows_are_quoted_and_guarded_against_formulas() {
     let w = world();
     let d = confirmed(&w);
-    let perps = repeat_perpetrators(&w.index, d.clusters(), &roles(), &Filter::default());
-    let text = csv(&w.index, &perps);
+    let perps = Lists::build(&w.index, d.clusters(), &roles())
+        .repeat_perpetrators(&Filter::default(), Page::ALL)
+        .rows;
+    let text = csv(&perps);
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),

@@ -3,8 +3,6 @@
 //! the Greggs", "Greggs, High St"), so the common words of addresses are set aside when
 //! deciding whether two names share what makes them distinctive.
 
-use strsim::jaro_winkler;
-
 use super::{line, word_level, Agreement, Explanation, Field, FieldScore, Level};
 use crate::tracker::model::Place;
 use crate::tracker::normalise::{self, Token};
@@ -89,9 +87,9 @@ impl PreparedPlace {
     }
 }
 
-/// The same words in any order; or nearly the same text, or every distinctive word of the
-/// shorter name found (spelt alike) in the longer ("Greggs" in "Greggs, High Street"); or those
-/// words only sound alike.
+/// The same words in any order; or every distinctive word of the shorter name found (spelt
+/// alike, or a slip apart) in the longer ("Greggs" in "Greggs, High Street"); or those words
+/// only sound alike. A name of common words only ("the park") matches only itself.
 pub fn place_name_level(a: &PreparedPlace, b: &PreparedPlace) -> Level {
     let sorted = |p: &PreparedPlace| {
         let mut w: Vec<&str> = p.words.iter().map(|t| t.text.as_str()).collect();
@@ -101,9 +99,6 @@ pub fn place_name_level(a: &PreparedPlace, b: &PreparedPlace) -> Level {
     let (sa, sb) = (sorted(a), sorted(b));
     if sa == sb {
         return Level::Exact;
-    }
-    if jaro_winkler(&sa, &sb) >= 0.95 {
-        return Level::Close;
     }
     let (short, long) = if a.distinctive.len() <= b.distinctive.len() {
         (&a.distinctive, &b.distinctive)

@@ -28,6 +28,12 @@ fn word_levels_tell_slips_from_sounds_from_differences() {
     assert_eq!(w("jayden", "jaydon"), Level::Close, "one letter wrong");
     assert_eq!(w("marhs", "marsh"), Level::Close, "two letters swapped");
     assert_eq!(w("christopher", "christophre"), Level::Close);
+    assert_eq!(
+        w("nevoror", "nevor"),
+        Level::Close,
+        "two slips after the same start"
+    );
+    assert_eq!(w("rovoren", "ren"), Level::Different);
     assert_eq!(w("stephen", "steven"), Level::Phonetic);
     assert_eq!(w("j", "jayden"), Level::Phonetic, "an initial");
     assert_eq!(w("k", "jayden"), Level::Different);

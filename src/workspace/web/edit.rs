@@ -222,19 +222,11 @@ async fn save(
                 match changed {
                     Record::Person(p) => {
                         w.store.put_person(&p, (&actor, "edit-tracker"))?;
-                        w.tracker
-                            .write()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .index
-                            .put_person(p);
+                        tracking::change(&w, |t| t.index.put_person(p));
                     }
                     Record::Place(p) => {
                         w.store.put_place(&p, (&actor, "edit-tracker"))?;
-                        w.tracker
-                            .write()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .index
-                            .put_place(p);
+                        tracking::change(&w, |t| t.index.put_place(p));
                     }
                 }
                 Ok(())

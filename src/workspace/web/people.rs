@@ -19,7 +19,7 @@ use super::session::{may, SignedIn};
 use crate::http::extract::CsrfForm;
 use crate::tracker::decide::{MatchDecision, Verdict};
 use crate::tracker::model::{Id, Subject};
-use crate::tracker::repeats::{self, Filter, Roles};
+use crate::tracker::repeats::{self, Filter, Page};
 use crate::workspace::tracking::{self, Tracker};
 use crate::workspace::views::people::{
     repeats_page, search_page, subject_page, CaseLine, Found, RepeatsView, SubjectView,
@@ -215,21 +215,22 @@ async fn decide(
     let (w, u) = (ws.clone(), user.user.clone());
     let back = id.clone();
     blocking(move || {
-        let mut t = w.tracker.write().unwrap_or_else(|e| e.into_inner());
-        let a = subject(&w, &t, &u, &id).map_err(|e| anyhow::anyhow!(e.to_string()))?;
-        let b = Id::parse(&post.other).ok_or_else(|| anyhow::anyhow!("no such record"))?;
-        let d = MatchDecision {
-            a: a.id().clone(),
-            b,
-            verdict,
-            by: u.name.clone(),
-            at: Utc::now(),
-            reason: post.reason.trim().to_string(),
-        };
-        let seq = t.decisions.history().len() as u64 + 1;
-        let action = format!("match:{}", format!("{verdict:?}").to_lowercase());
-        w.store.put_decision(&d, seq, &action)?;
-        t.decisions.record(d)
+        tracking::change(&w.clone(), |t| {
+            let a = subject(&w, t, &u, &id).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            let b = Id::parse(&post.other).ok_or_else(|| anyhow::anyhow!("no such record"))?;
+            let d = MatchDecision {
+                a: a.id().clone(),
+                b,
+                verdict,
+                by: u.name.clone(),
+                at: Utc::now(),
+                reason: post.reason.trim().to_string(),
+            };
+            let seq = t.decisions.history().len() as u64 + 1;
+            let action = format!("match:{}", format!("{verdict:?}").to_lowercase());
+            w.store.put_decision(&d, seq, &action)?;
+            t.decisions.record(d)
+        })
     })
     .await?;
     user.flash("Match decision recorded.").await?;
@@ -335,17 +336,13 @@ async fn list(
     let (w, u) = (ws.clone(), user.user.clone());
     let (rows, labels, text) = blocking(move || {
         let t = tracker(&w);
-        let c = &w.config.tracker;
-        let roles = Roles {
-            referred: c.referred_roles.clone(),
-            perpetrator: c.perpetrator_roles.clone(),
-        };
-        let clusters = t.decisions.clusters();
+        let lists = t.lists(&tracking::list_roles(&w));
         let rows = match id {
-            "perpetrators" => repeats::repeat_perpetrators(&t.index, clusters, &roles, &filter),
-            "victims" => repeats::repeat_victims(&t.index, clusters, &roles, &filter),
-            _ => repeats::hotspots(&t.index, clusters, &filter),
-        };
+            "perpetrators" => lists.repeat_perpetrators(&filter, Page::ALL),
+            "victims" => lists.repeat_victims(&filter, Page::ALL),
+            _ => lists.hotspots(&filter, Page::ALL),
+        }
+        .rows;
         // Only the rows this account may see every case of, so no count tells of a case it
         // may not open.
         let rows: Vec<_> = (rows.into_iter())
@@ -354,7 +351,7 @@ async fn list(
         let labels = (rows.iter())
             .map(|r| (r.label.clone(), format!("/people/{}", r.subject.id())))
             .collect::<Vec<_>>();
-        let text = repeats::csv(&t.index, &rows);
+        let text = repeats::csv(&rows);
         Ok((rows, labels, text))
     })
     .await?;

@@ -136,8 +136,9 @@ async fn purge_expired(inbox: &Arc<Workspace>) {
         if n > 0 {
             // The purged cases' people and places leave the in-memory tracker too.
             let (index, decisions) = i.store.load_tracker()?;
-            *i.tracker.write().unwrap_or_else(|e| e.into_inner()) =
-                crate::workspace::tracking::Tracker { index, decisions };
+            crate::workspace::tracking::change(&i, |t| {
+                *t = crate::workspace::tracking::Tracker::new(index, decisions)
+            });
         }
         Ok(n)
     };
