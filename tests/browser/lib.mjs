@@ -331,6 +331,23 @@ export function pdfPageCount(buf) {
   return m ? m.length : 0;
 }
 
+/**
+ * The text of each page of a PDF, from poppler's pdftotext (a form feed ends each page), so a
+ * test can check what is printed on every sheet, not only the first and last.
+ */
+export async function pdfPageTexts(buf) {
+  const dir = await artefactDir();
+  const file = path.join(dir, `print-${process.hrtime.bigint()}.pdf`);
+  await fs.writeFile(file, buf);
+  const { execFile } = await import('node:child_process');
+  const text = await new Promise((resolve, reject) => {
+    execFile('pdftotext', ['-layout', file, '-'], { maxBuffer: 64 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+  const pages = text.split('\f');
+  if (pages.at(-1).trim() === '') pages.pop();
+  return pages;
+}
+
 /** A temp directory for artefacts (PDFs, screenshots) of this run. */
 export async function artefactDir() {
   const dir = process.env.PREM_ARTEFACT_DIR || path.join(os.tmpdir(), `prem-browser-${process.pid}`);

@@ -20,7 +20,7 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CARGO_RUN, REPO_ROOT, launchBrowser, axeCheck, formatViolations, fillPage, continueButton } from './lib.mjs';
+import { CARGO_RUN, REPO_ROOT, launchBrowser, axeCheck, formatViolations, fillPage, continueButton, pdfPageTexts } from './lib.mjs';
 
 const PASSPHRASE = 'browser-suite passphrase, not a secret';
 const LOCKOUT_ATTEMPTS = 3;
@@ -508,9 +508,15 @@ test('a referral goes from the kiosk through LA endorsement to the police, every
     await page.goto(`${inbox.url}${referralPath}/print`);
     await checkPage(page, 'print view');
     await page.emulateMedia({ media: 'print' });
-    assert.ok(await page.locator('.app-marking').first().isVisible(), 'marking printed');
     assert.ok(!(await page.locator('.govuk-service-navigation').isVisible()), 'navigation not printed');
-    assert.ok((await page.pdf({ format: 'A4' })).length > 1000);
+    // The marking at the top and the bottom of every sheet, not only the first and last.
+    const sheets = await pdfPageTexts(await page.pdf({ format: 'A4', preferCSSPageSize: true }));
+    assert.ok(sheets.length >= 2, `the case prints on ${sheets.length} sheet(s); expected several`);
+    for (const [i, text] of sheets.entries()) {
+      const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+      assert.equal(lines[0], 'OFFICIAL-SENSITIVE', `sheet ${i + 1} starts with the marking`);
+      assert.equal(lines.at(-1), 'OFFICIAL-SENSITIVE', `sheet ${i + 1} ends with the marking`);
+    }
     await page.emulateMedia({ media: 'screen' });
 
     // Escalate: the next stage is the chair's to move on, so the reviewer is not offered it.
