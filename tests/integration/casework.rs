@@ -329,10 +329,42 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
     }
     assert!(!page.contains(&refs[3]), "not the stranger's case");
     assert!(page.contains(&ws.config.inbox.protective_marking));
-    let json: serde_json::Value =
-        serde_json::from_slice(&admin.get(&format!("{sar}.json")).body).expect("json");
+    // The young people those cases are about are third parties to the adult: withheld, with
+    // the marker, and listed case by case.
+    assert!(
+        !page.contains("Jessamy Quorne") && !page.contains("Tobiah Quillon"),
+        "{page}"
+    );
+    assert!(
+        page.contains("[redacted: third party]")
+            && page.contains("Withheld from this case")
+            && page.contains("(young-person)"),
+        "{page}"
+    );
+    let body = admin.get(&format!("{sar}.json"));
+    let json: serde_json::Value = serde_json::from_slice(&body.body).expect("json");
     assert_eq!(json["cases"].as_array().map(Vec::len), Some(3));
     assert_eq!(json["records"].as_array().map(Vec::len), Some(3));
+    assert!(!body.contains("Jessamy") && !body.contains("Tobiah"));
+    assert_eq!(
+        json["redacted"][0]["third_parties"][0]["role"], "young-person",
+        "{json:#}"
+    );
+    // The other way round: the young person's own request shows her answers and withholds
+    // the adult her case names.
+    let page = admin.get("/subject-access?q=Jessamy+Quorne").text();
+    let at = page.find("href=\"/subject-access/").expect("found") + 6;
+    let hers = admin
+        .get(&page[at..at + "/subject-access/".len() + 32])
+        .text();
+    assert!(
+        hers.contains("Jessamy Quorne") && hers.contains(&refs[0]),
+        "{hers}"
+    );
+    assert!(
+        ADULT.iter().all(|a| !hers.contains(a)) && hers.contains("(adult-of-concern)"),
+        "{hers}"
+    );
     let trail = ws.store.audit.recent(1000).expect("audit");
     assert!(trail.iter().any(|e| e.action == "subject-access"));
     assert!(trail.iter().any(|e| e.action == "subject-access-json"));
@@ -341,3 +373,4 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
         "no name in the trail"
     );
 }
+
