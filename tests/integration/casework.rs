@@ -374,3 +374,91 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
     );
 }
 
+/// A reviewer adds by hand an adult no referral named in that spelling: the case page offers it,
+/// a bad post comes back with what was typed and the error summary, a good one is stored with
+/// its link and audit entry, found by search at once, and its page shows the record already
+/// held that may be the same.
+#[test]
+fn a_person_added_by_hand_is_linked_audited_and_matched_at_once() {
+    let h = Harness::start(|_| {});
+    let b = h.browser();
+    let answers = [
+        ("bringing_council", "Northcliff"),
+        ("yp_name", "Jessamy Quorne"),
+        ("adult_called", ADULT[0]),
+        ("adult_age", "about 30"),
+    ];
+    let reference = h.forms.complete_with(&b, "young-person", &answers);
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
+    let ws = ih.inbox().clone();
+    ih.pull();
+    let key = (ws.store.all().expect("all").into_iter())
+        .find(|r| r.submission.reference == reference)
+        .expect("pulled")
+        .key;
+    ih.move_case(&key, "sign-off", "council-lead");
+    let case = format!("/cases/{}", key.path());
+
+    let rev = ih.signed_in("rev.add", "reviewer", None);
+    let page = rev.get(&case).text();
+    assert!(
+        page.contains("Add a person or place to this case")
+            && page.contains(&format!("{case}/add/person"))
+            && page.contains(&format!("{case}/add/place")),
+        "{page}"
+    );
+    let add = format!("{case}/add/person");
+    let form = rev.get(&add).text();
+    assert!(
+        form.contains("Role in this case") && form.contains("adult-of-concern"),
+        "{form}"
+    );
+    let typed = |role: &'static str, district: &'static str| {
+        [
+            ("role", role),
+            ("name", "Darrik Vantablak"),
+            ("aliases", "Dazzle"),
+            ("dob", ""),
+            ("phones", ""),
+            ("vehicles", ""),
+            ("district", district),
+            ("note", "Seen by officers."),
+        ]
+    };
+    let res = rev.submit(&add, &add, &typed("", "!!"));
+    assert_eq!(res.status, 400);
+    assert!(
+        res.contains("There is a problem")
+            && res.contains("Choose the person's role in this case")
+            && res.contains("Enter a postcode district")
+            && res.contains("value=\"Darrik Vantablak\"")
+            && res.contains("Seen by officers."),
+        "{}",
+        res.text()
+    );
+    let res = rev.submit(&add, &add, &typed("made-up-role", "HC4"));
+    assert_eq!(res.status, 400, "only the roles offered");
+
+    let res = rev.submit(&add, &add, &typed("adult-of-concern", "HC4"));
+    assert_eq!(res.status, 200);
+    let page = res.text();
+    assert!(
+        page.contains("Added to the case")
+            && page.contains("Darrik Vantablak")
+            && page.contains(&reference)
+            && page.contains(&format!("Record the decision about {}", ADULT[0])),
+        "the record held is shown as a possible match: {page}"
+    );
+    let added = res.path.trim_start_matches("/people/").to_string();
+    assert!(rev.get("/search?q=Dazzle").contains("Darrik Vantablak"));
+    let trail = ws.store.audit.recent(1000).expect("audit");
+    let entry = (trail.iter())
+        .find(|e| e.action == "add-tracker:adult-of-concern")
+        .expect("audited");
+    assert_eq!(entry.record, added, "by id, never by name");
+
+    // Those who may not edit the tracker are not offered it and may not post it.
+    let office = ih.signed_in("office.add", "business-support", Some("Northcliff"));
+    assert!(!office.get(&case).contains("Add a person"));
+    assert_eq!(office.get(&add).status, 403);
+}
