@@ -252,7 +252,13 @@ pub async fn run_on_inbox(inbox: Arc<Workspace>, cmd: Command, actor: &str) -> R
         other => {
             tokio::task::spawn_blocking(move || {
                 let (store, config, cost) = (&inbox.store, &inbox.config, inbox.policy.cost);
-                run_on_store(store, config, cost, &other, &actor)
+                let reply = run_on_store(store, config, cost, &other, &actor)?;
+                if other == Command::Purge {
+                    // The purged cases' people and places leave the running tracker too, or
+                    // its pages would go on suggesting and finding them.
+                    super::tracking::reload(&inbox)?;
+                }
+                Ok(reply)
             })
             .await?
         }

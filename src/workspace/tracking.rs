@@ -98,6 +98,14 @@ pub fn take(ws: &Workspace, r: &Referral) -> Result<()> {
     Ok(())
 }
 
+/// Reads the whole tracker again from the store, after a change made beneath it (a purge,
+/// whether from the daily timer or `prem workspace purge` through the control socket).
+pub fn reload(ws: &Workspace) -> Result<()> {
+    let (index, decisions) = ws.store.load_tracker()?;
+    change(ws, |t| *t = Tracker::new(index, decisions));
+    Ok(())
+}
+
 /// The roles a person (or, with `place`, a place) added by hand to a case may be linked in:
 /// for people the configured referred and perpetrator roles, then every role the forms'
 /// `[[people]]` declare; for places the roles of the forms' `[[places]]`. Intelligence roles

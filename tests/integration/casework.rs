@@ -377,9 +377,11 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
 /// A reviewer adds by hand an adult no referral named in that spelling: the case page offers it,
 /// a bad post comes back with what was typed and the error summary, a good one is stored with
 /// its link and audit entry, found by search at once, and its page shows the record already
-/// held that may be the same.
+/// held that may be the same. Then `prem workspace purge` run through the control socket of the
+/// running workspace takes the case, and the running tracker forgets its people at once.
+#[cfg(unix)]
 #[test]
-fn a_person_added_by_hand_is_linked_audited_and_matched_at_once() {
+fn a_person_added_by_hand_is_matched_at_once_and_forgotten_when_purged_through_the_socket() {
     let h = Harness::start(|_| {});
     let b = h.browser();
     let answers = [
@@ -389,8 +391,17 @@ fn a_person_added_by_hand_is_linked_audited_and_matched_at_once() {
         ("adult_age", "about 30"),
     ];
     let reference = h.forms.complete_with(&b, "young-person", &answers);
-    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
+    // Everything received is past a retention of no days; the daily purge runs once at start.
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |c| c.inbox.retention_days = 0);
     let ws = ih.inbox().clone();
+    let socket = prem::workspace::admin::socket_path(&ws.config, &ws.root);
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
     ih.pull();
     let key = (ws.store.all().expect("all").into_iter())
         .find(|r| r.submission.reference == reference)
@@ -461,4 +472,22 @@ fn a_person_added_by_hand_is_linked_audited_and_matched_at_once() {
     let office = ih.signed_in("office.add", "business-support", Some("Northcliff"));
     assert!(!office.get(&case).contains("Add a person"));
     assert_eq!(office.get(&add).status, 403);
+
+    // Purged through the control socket of the running workspace: the people go too.
+    let admin = ih.signed_in("admin.purge", "admin", None);
+    assert!(admin
+        .get("/subject-access?q=Vantablak")
+        .contains("href=\"/subject-access/"));
+    let reply = prem::workspace::admin::send(&socket, &prem::workspace::admin::Command::Purge)
+        .expect("reply");
+    assert!(reply.out.contains("deleted 1 referral"), "{reply:?}");
+    let found = admin.get("/subject-access?q=Vantablak").text();
+    assert!(found.contains("No one held matches."), "{found}");
+    assert_eq!(rev.get(&format!("/people/{added}")).status, 404);
+    let t = ws.tracker.read().expect("tracker");
+    assert_eq!(
+        t.index.people().count(),
+        0,
+        "the running tracker forgot them"
+    );
 }
