@@ -218,6 +218,25 @@ pub fn visible_links(ws: &Workspace, user: &User, t: &Tracker, subject: &Subject
         .collect()
 }
 
+/// How `user` may know of a possible match: in full (`Some(true)`) when they may see one of its
+/// records' links; only as held by its cases' LAs (`Some(false)`) when those cases are not
+/// theirs to see; not at all when it is intelligence they may not have. So an account learns no
+/// name, detail or score from a case it may not open.
+pub fn match_reach(
+    ws: &Workspace,
+    user: &User,
+    t: &Tracker,
+    sg: &crate::tracker::Suggestion,
+) -> Option<bool> {
+    let members = t.decisions.clusters().members(&sg.cluster);
+    let links: Vec<&Link> = (members.iter()).flat_map(|m| t.index.links_of(m)).collect();
+    if links.iter().any(|l| sees_link(ws, user, l)) {
+        return Some(true);
+    }
+    let intelligence = user.role.may(Permission::Intelligence);
+    (intelligence || links.iter().any(|l| !is_intelligence(ws, &l.role))).then_some(false)
+}
+
 /// Takes out of `r`'s answers what is intelligence about others, for an account without the
 /// `intelligence` permission: the repeat pages (and single questions) a form's `[[people]]`
 /// declares as perpetrators. Every page, print and export of a case goes through this.

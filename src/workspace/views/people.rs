@@ -30,7 +30,8 @@ pub struct SubjectView<'a> {
     /// (label, value) rows of what is known.
     pub details: Vec<(&'static str, String)>,
     pub cases: Vec<CaseLine>,
-    /// Each possible match: the suggestion, its label, and where its cases are.
+    /// Each possible match: the suggestion, its label, and where its cases are. An empty label
+    /// is a match held only in cases this account may not see: said by their LAs alone.
     pub matches: Vec<(Suggestion, String, Vec<CaseLine>)>,
     pub can_decide: bool,
     pub can_edit: bool,
@@ -87,6 +88,21 @@ fn suggestion(
     lines: &[CaseLine],
 ) -> Markup {
     let id = s.id.as_str();
+    if label.is_empty() {
+        let elsewhere: Vec<&CaseLine> = (lines.iter())
+            .filter(|l| matches!(l, CaseLine::Elsewhere { .. }))
+            .collect();
+        return html! {
+            div.govuk-inset-text {
+                p.govuk-body { "A possible match is held in a case you may not see:" }
+                ul.govuk-list.govuk-list--bullet {
+                    @for l in elsewhere {
+                        @if let CaseLine::Elsewhere { las } = l { li { "A case held by " (las) ": ask its team if you need to know more." } }
+                    }
+                }
+            }
+        };
+    }
     html! {
         div.govuk-summary-card {
             div.govuk-summary-card__title-wrapper {
@@ -158,7 +174,9 @@ pub fn subject_page(c: &Chrome, v: &SubjectView) -> Markup {
         @if v.matches.is_empty() {
             p.govuk-body { "None held." }
         } @else {
-            p.govuk-body { "Scores are absolute: each field that agrees adds its weight, each that disagrees takes it away. Nothing is merged until a person confirms it." }
+            @if v.matches.iter().any(|(_, label, _)| !label.is_empty()) {
+                p.govuk-body { "Scores are absolute: each field that agrees adds its weight, each that disagrees takes it away. Nothing is merged until a person confirms it." }
+            }
             @for (s, label, lines) in &v.matches { (suggestion(c, v, s, label, lines)) }
         }
     };
