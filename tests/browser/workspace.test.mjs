@@ -390,7 +390,8 @@ async function signOut(page) {
 
 /**
  * Walks one kiosk form to its confirmation in the browser; returns the reference. `answers`
- * (question name → text) are typed where those questions are asked, the rest filled in.
+ * (question name → text, or a radio's value) are given where those questions are asked, the
+ * rest filled in.
  */
 async function submitReferral(formId, base = kiosk.url, answers = {}) {
   const { context, page } = await newContext();
@@ -401,7 +402,9 @@ async function submitReferral(formId, base = kiosk.url, answers = {}) {
       const before = page.url();
       for (const [name, text] of Object.entries(answers)) {
         const field = page.locator(`[name="${name}"]`);
-        if (await field.count()) await field.fill(text);
+        if (!(await field.count())) continue;
+        if ((await field.first().getAttribute('type')) === 'radio') await page.locator(`[name="${name}"][value="${text}"]`).check();
+        else await field.fill(text);
       }
       await fillPage(page);
       await (await continueButton(page)).click();
@@ -663,9 +666,10 @@ test('admins read the audit trail and handle records set aside; the chair takes 
     assert.ok(await page.getByRole('heading', { name: 'Orla Pennywhistle' }).isVisible());
     await checkPage(page, 'person added by hand');
 
-    // A second referral names the same synthetic person, misspelt: once pulled (through the
-    // control socket, as an operator would), the person's page has a live suggestion.
-    await submitReferral('child-referral', kiosk.url, { person_name: 'Tetsy' });
+    // Soft intelligence names the same synthetic person, misspelt; it goes straight to the
+    // police, so once pulled (through the control socket, as an operator would) the person's
+    // page has a live suggestion the chair may see and decide.
+    await submitReferral('soft-intelligence', kiosk.url, { saw_people: 'yes', 'person_name-1': 'Tetsy' });
     assert.match(await prem(inboxSite, ['workspace', 'pull']), /kiosk1: 1 new/);
     await page.goto(`${inbox.url}${referralPath}`);
     const person = page.locator('h3:has-text("People and places") + ul a').first();
