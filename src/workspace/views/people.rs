@@ -30,9 +30,9 @@ pub struct SubjectView<'a> {
     /// (label, value) rows of what is known.
     pub details: Vec<(&'static str, String)>,
     pub cases: Vec<CaseLine>,
-    /// Each possible match: the suggestion, its label, and where its cases are. An empty label
-    /// is a match held only in cases this account may not see: said by their LAs alone.
-    pub matches: Vec<(Suggestion, String, Vec<CaseLine>)>,
+    /// Each possible match: the suggestion, its label, and where its cases are. No label: a
+    /// match held only in cases this account may not see, said by their LAs alone.
+    pub matches: Vec<(Suggestion, Option<String>, Vec<CaseLine>)>,
     pub can_decide: bool,
     pub can_edit: bool,
 }
@@ -84,11 +84,11 @@ fn suggestion(
     c: &Chrome,
     v: &SubjectView,
     s: &Suggestion,
-    label: &str,
+    label: Option<&str>,
     lines: &[CaseLine],
 ) -> Markup {
     let id = s.id.as_str();
-    if label.is_empty() {
+    let Some(label) = label else {
         let elsewhere: Vec<&CaseLine> = (lines.iter())
             .filter(|l| matches!(l, CaseLine::Elsewhere { .. }))
             .collect();
@@ -102,7 +102,12 @@ fn suggestion(
                 }
             }
         };
-    }
+    };
+    let label = if label.is_empty() {
+        "(no name given)"
+    } else {
+        label
+    };
     html! {
         div.govuk-summary-card {
             div.govuk-summary-card__title-wrapper {
@@ -174,10 +179,10 @@ pub fn subject_page(c: &Chrome, v: &SubjectView) -> Markup {
         @if v.matches.is_empty() {
             p.govuk-body { "None held." }
         } @else {
-            @if v.matches.iter().any(|(_, label, _)| !label.is_empty()) {
+            @if v.matches.iter().any(|(_, label, _)| label.is_some()) {
                 p.govuk-body { "Scores are absolute: each field that agrees adds its weight, each that disagrees takes it away. Nothing is merged until a person confirms it." }
             }
-            @for (s, label, lines) in &v.matches { (suggestion(c, v, s, label, lines)) }
+            @for (s, label, lines) in &v.matches { (suggestion(c, v, s, label.as_deref(), lines)) }
         }
     };
     page(c, v.title, "/", main)

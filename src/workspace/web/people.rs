@@ -156,11 +156,7 @@ async fn show(
                 let lines = (sg.cases.iter())
                     .map(|c| case_line(&w, &t, &u, c, ""))
                     .collect();
-                let label = if full {
-                    label(&t, &sg.id)
-                } else {
-                    String::new()
-                };
+                let label = full.then(|| label(&t, &sg.id));
                 Some((sg, label, lines))
             })
             .collect::<Vec<_>>();
