@@ -2,9 +2,16 @@
 //! synthetic ten-year, six-LA workspace — 50,000 referrals, 150,000 people, 60,000 places, with
 //! names made of invented syllables and deliberate slips, aliases, swapped dates and repeats —
 //! then timings of the possible-match lookup for a new referral, of search, and of the repeat and
-//! hotspot lists. Prints a Markdown table; progress goes to stderr.
+//! hotspot lists; then the case list and a case page through the workspace's real router over a
+//! real workspace of as many sealed referrals (`casework_pages.rs`). Prints a Markdown table;
+//! progress goes to stderr.
 //!
 //!   casework [REFERRALS]      default 50000 (people and places scale with it)
+//!
+//! The workspace for the pages is made under `BENCH_DATA` (default: a temporary directory).
+
+#[path = "casework_pages.rs"]
+mod pages;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -452,6 +459,7 @@ fn main() {
         let all = time(5, |_| csv(&list(&lists, filter, Page::ALL).rows));
         row(&format!("{what}: every row as CSV"), 5, all, String::new());
     }
+    rows.extend(pages_timed(referrals, &mut rng));
     println!("| {referrals} referrals, {people} people, {places} places, {} confirmed decisions | p50 | p99 | |", w.decisions.history().len());
     println!("|---|---|---|---|");
     for r in rows {
@@ -461,4 +469,70 @@ fn main() {
         "| peak resident memory of this process | {} MB | | |",
         peak_rss_mb()
     );
+}
+
+/// The case list and case pages through the real router, as a reviewer who sees every LA's
+/// cases. Rows of the table.
+fn pages_timed(referrals: usize, rng: &mut StdRng) -> Vec<String> {
+    let base = std::env::var_os("BENCH_DATA").map(std::path::PathBuf::from);
+    let dir = match &base {
+        Some(b) => tempfile::tempdir_in(b),
+        None => tempfile::tempdir(),
+    }
+    .expect("a directory for the workspace");
+    let t = Instant::now();
+    let ws = pages::workspace(dir.path(), referrals, rng).expect("the bench workspace");
+    let stored = t.elapsed();
+    eprintln!("casework: workspace of {referrals} sealed referrals in {stored:.1?}");
+    let mut client = pages::Client::new(&ws).expect("router");
+    client
+        .sign_in(&ws, "bench.reviewer", "reviewer")
+        .expect("signed in");
+    let mut rows = vec![format!(
+        "| workspace: store {referrals} sealed referrals and take them into the tracker | {:.0} ms | | |",
+        stored.as_secs_f64() * 1000.0
+    )];
+    let (status, page) = client.get("/");
+    assert_eq!(status, 200, "the case list");
+    let size = page.len();
+    let runs = if referrals > 10_000 { 10 } else { 50 };
+    let list = time(runs, |_| client.get("/"));
+    rows.push(format!(
+        "| case list, every case (reviewer) | {:.2} ms | {:.2} ms | {runs} runs, {:.1} MB of HTML |",
+        list.0,
+        list.1,
+        size as f64 / 1e6
+    ));
+    // Where the list's time goes: every referral opened from the store, before any row.
+    let opened = time(runs, |_| ws.store.all().expect("all").len());
+    rows.push(format!(
+        "| — of which opening every sealed referral (`store.all`) | {:.2} ms | {:.2} ms | {runs} runs |",
+        opened.0, opened.1
+    ));
+    let la = ws.config.partnership.local_authorities[0].clone();
+    let filtered = format!("/?la={}", urlencoding::encode(&la));
+    let one_la = time(runs, |_| client.get(&filtered));
+    rows.push(format!(
+        "| case list, one LA's filter | {:.2} ms | {:.2} ms | {runs} runs |",
+        one_la.0, one_la.1
+    ));
+    let cases: Vec<String> = (0..200)
+        .map(|_| format!("/cases/bench/{:032x}", rng.random_range(0..referrals)))
+        .collect();
+    let (status, page) = client.get(&cases[0]);
+    assert_eq!(status, 200, "a case page");
+    let mut refused = 0;
+    let case = time(cases.len(), |i| {
+        let (status, _) = client.get(&cases[i]);
+        refused += usize::from(status != 200);
+    });
+    assert_eq!(refused, 0, "every case page answered 200");
+    rows.push(format!(
+        "| case page (answers, history, people and places; audited) | {:.2} ms | {:.2} ms | {} runs, {:.0} KB of HTML |",
+        case.0,
+        case.1,
+        cases.len(),
+        page.len() as f64 / 1e3
+    ));
+    rows
 }

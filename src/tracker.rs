@@ -12,6 +12,7 @@
 //! - [`index`]: everything held, with blocking keys, and the possible matches of a record;
 //! - [`search`]: by name, alias, date of birth, reference, place or district, within the cases
 //!   the caller says the user may see;
+//! - [`redact`]: the people other than the subject withheld from a subject access request;
 //! - [`repeats`]: repeat victims, repeat perpetrators and hotspots, by LA and year, and as CSV.
 //!
 //! Wiring, in the order a workspace meets it: at start, put every stored person, place, link
@@ -27,6 +28,7 @@ pub mod extract;
 pub mod index;
 pub mod model;
 pub mod normalise;
+pub mod redact;
 pub mod repeats;
 pub mod score;
 pub mod search;

@@ -22,19 +22,12 @@ pub struct Extracted {
 /// The people and places in `submission`, linked to `case`. Ages are read as of the day the
 /// referral was sent. Nothing is matched or merged here: that is for a reviewer.
 pub fn extract(form: &Form, submission: &Submission, case: &str) -> Extracted {
-    let as_of = DateTime::parse_from_rfc3339(&submission.submitted_at)
-        .ok()
-        .map(|t| t.date_naive());
     let mut out = Extracted::default();
-    for source in &form.people {
-        for item in items(submission, source.group.as_deref()) {
-            let read = Reader { form, item };
-            if let Some(person) = read.person(source, as_of) {
-                out.links
-                    .push(link(case, Subject::Person(person.id.clone()), &source.role));
-                out.people.push(person);
-            }
-        }
+    for named in people_named(form, submission) {
+        let role = &form.people[named.source].role;
+        out.links
+            .push(link(case, Subject::Person(named.person.id.clone()), role));
+        out.people.push(named.person);
     }
     for source in &form.places {
         for item in items(submission, source.group.as_deref()) {
@@ -43,6 +36,41 @@ pub fn extract(form: &Form, submission: &Submission, case: &str) -> Extracted {
                 out.links
                     .push(link(case, Subject::Place(place.id.clone()), &source.role));
                 out.places.push(place);
+            }
+        }
+    }
+    out
+}
+
+/// A person a submission names, and where: which of the form's `[[people]]` entries, and
+/// which item of its repeat page (none for answers asked once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub source: usize,
+    pub item: Option<usize>,
+    pub person: Person,
+}
+
+/// Every person `submission` names, in the form's order, each with where its answers are: so
+/// a subject access request can tell the subject's own answers from other people's.
+pub fn people_named(form: &Form, submission: &Submission) -> Vec<Named> {
+    let as_of = DateTime::parse_from_rfc3339(&submission.submitted_at)
+        .ok()
+        .map(|t| t.date_naive());
+    let mut out = Vec::new();
+    for (n, source) in form.people.iter().enumerate() {
+        let grouped = source.group.is_some();
+        for (i, item) in items(submission, source.group.as_deref())
+            .into_iter()
+            .enumerate()
+        {
+            let read = Reader { form, item };
+            if let Some(person) = read.person(source, as_of) {
+                out.push(Named {
+                    source: n,
+                    item: grouped.then_some(i),
+                    person,
+                });
             }
         }
     }
@@ -252,4 +280,4 @@ fn split_list(text: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -135,12 +135,8 @@ pub fn run_on_store(
             Verdict::Broken { seq, reason } => r.fail(format!("audit entry {seq} {reason}")),
         },
         Command::Purge => {
-            let n = store.purge_expired(config.inbox.retention_days, actor)?;
-            r.line(format!(
-                "deleted {n} referral{} received more than {} days ago",
-                if n == 1 { "" } else { "s" },
-                config.inbox.retention_days
-            ));
+            let days = config.inbox.retention_days;
+            r = purged(store.purge_expired(days, actor)?, days);
         }
         Command::QuarantineList => quarantine_list(&mut r, store)?,
         Command::Pull | Command::QuarantineRetry => {
@@ -249,6 +245,19 @@ pub async fn run_on_inbox(inbox: Arc<Workspace>, cmd: Command, actor: &str) -> R
             })
             .await?
         }
+        Command::Purge => {
+            tokio::task::spawn_blocking(move || {
+                let days = inbox.config.inbox.retention_days;
+                let n = inbox.store.purge_expired(days, &actor)?;
+                if n > 0 {
+                    // The purged cases' people and places leave the running tracker too, or
+                    // its pages would go on suggesting and finding them.
+                    super::tracking::reload(&inbox)?;
+                }
+                Ok(purged(n, days))
+            })
+            .await?
+        }
         other => {
             tokio::task::spawn_blocking(move || {
                 let (store, config, cost) = (&inbox.store, &inbox.config, inbox.policy.cost);
@@ -257,6 +266,16 @@ pub async fn run_on_inbox(inbox: Arc<Workspace>, cmd: Command, actor: &str) -> R
             .await?
         }
     }
+}
+
+/// What a purge did.
+fn purged(n: usize, retention_days: u32) -> Reply {
+    let mut r = Reply::default();
+    r.line(format!(
+        "deleted {n} referral{} received more than {retention_days} days ago",
+        if n == 1 { "" } else { "s" },
+    ));
+    r
 }
 
 /// What a pull did, per kiosk: its summary, gaps, records set aside, and why it stopped.

@@ -88,6 +88,18 @@ impl AuditLog {
         record: &str,
         change: Option<(&sled::Tree, &[u8], Vec<u8>)>,
     ) -> Result<Entry> {
+        self.record_with_all(actor, action, record, change.as_slice())
+    }
+
+    /// As [`AuditLog::record_with`], for a change that spans several trees (a record and its
+    /// link to a case): every write and the entry are on disk together or not at all.
+    pub fn record_with_all(
+        &self,
+        actor: &str,
+        action: &str,
+        record: &str,
+        changes: &[(&sled::Tree, &[u8], Vec<u8>)],
+    ) -> Result<Entry> {
         use sled::Transactional as _;
         let _guard = self.append.lock().unwrap_or_else(|e| e.into_inner());
         let (seq, prev_hash) = match self.tree.last()? {
@@ -108,22 +120,26 @@ impl AuditLog {
         };
         entry.hash = entry.compute_hash();
         let line = serde_json::to_vec(&entry)?;
-        match change {
-            None => {
-                let inserted =
-                    (self.tree).compare_and_swap(seq.to_be_bytes(), None::<&[u8]>, Some(line))?;
-                if inserted.is_err() {
-                    anyhow::bail!("audit entry {seq} already exists");
-                }
+        if changes.is_empty() {
+            let inserted =
+                (self.tree).compare_and_swap(seq.to_be_bytes(), None::<&[u8]>, Some(line))?;
+            if inserted.is_err() {
+                anyhow::bail!("audit entry {seq} already exists");
             }
-            Some((tree, key, value)) => {
-                (&self.tree, tree)
-                    .transaction(|(audit, other)| {
-                        audit.insert(&seq.to_be_bytes(), line.clone())?;
-                        other.insert(key, value.clone())?;
-                        Ok::<(), sled::transaction::ConflictableTransactionError>(())
-                    })
-                    .map_err(|e| anyhow::anyhow!("audited write failed: {e:?}"))?;
+        } else {
+            let trees: Vec<&sled::Tree> = std::iter::once(&self.tree)
+                .chain(changes.iter().map(|(tree, _, _)| *tree))
+                .collect();
+            trees[..]
+                .transaction(|views| {
+                    views[0].insert(&seq.to_be_bytes(), line.clone())?;
+                    for (view, (_, key, value)) in views[1..].iter().zip(changes) {
+                        view.insert(*key, value.clone())?;
+                    }
+                    Ok::<(), sled::transaction::ConflictableTransactionError>(())
+                })
+                .map_err(|e| anyhow::anyhow!("audited write failed: {e:?}"))?;
+            for (tree, _, _) in changes {
                 tree.flush()?;
             }
         }

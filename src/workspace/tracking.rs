@@ -98,6 +98,91 @@ pub fn take(ws: &Workspace, r: &Referral) -> Result<()> {
     Ok(())
 }
 
+/// Reads the whole tracker again from the store, after a change made beneath it (a purge,
+/// whether from the daily timer or `prem workspace purge` through the control socket).
+pub fn reload(ws: &Workspace) -> Result<()> {
+    let (index, decisions) = ws.store.load_tracker()?;
+    change(ws, |t| *t = Tracker::new(index, decisions));
+    Ok(())
+}
+
+/// The roles a person (or, with `place`, a place) added by hand to a case may be linked in:
+/// for people the configured referred and perpetrator roles, then every role the forms'
+/// `[[people]]` declare; for places the roles of the forms' `[[places]]`. Intelligence roles
+/// only for accounts that may see intelligence, since they could not see what they added.
+pub fn roles_to_add(ws: &Workspace, user: &User, place: bool) -> Vec<String> {
+    let c = &ws.config.tracker;
+    let declared: Vec<&String> = if place {
+        (ws.forms.iter())
+            .flat_map(|f| f.places.iter().map(|p| &p.role))
+            .collect()
+    } else {
+        (c.referred_roles.iter())
+            .chain(&c.perpetrator_roles)
+            .chain(
+                ws.forms
+                    .iter()
+                    .flat_map(|f| f.people.iter().map(|p| &p.role)),
+            )
+            .collect()
+    };
+    let intelligence = user.role.may(Permission::Intelligence);
+    let mut out: Vec<String> = Vec::new();
+    for role in declared {
+        if !out.contains(role) && (place || intelligence || !is_intelligence(ws, role)) {
+            out.push(role.clone());
+        }
+    }
+    out
+}
+
+/// Adds a person or place by hand to the case `r`, linked in `role`: stored sealed with its
+/// link, the case's facts and its audit entry in one write, then indexed at once so its
+/// possible matches can be shown straight after.
+pub fn add(ws: &Workspace, r: &Referral, record: Added, role: &str, actor: &str) -> Result<()> {
+    let facts = facts(ws, r);
+    let link = Link {
+        case: facts.key.clone(),
+        subject: record.subject(),
+        role: role.to_owned(),
+    };
+    match &record {
+        Added::Person(p) => ws.store.add_linked(p, &link, &facts, actor)?,
+        Added::Place(p) => ws.store.add_linked(p, &link, &facts, actor)?,
+    }
+    change(ws, |t| {
+        match record {
+            Added::Person(p) => t.index.put_person(p),
+            Added::Place(p) => t.index.put_place(p),
+        }
+        t.index.put_link(link);
+        t.index.put_case(facts);
+    });
+    Ok(())
+}
+
+/// A person or place added by hand (or being edited).
+pub enum Added {
+    Person(crate::tracker::model::Person),
+    Place(crate::tracker::model::Place),
+}
+
+impl Added {
+    pub fn subject(&self) -> Subject {
+        match self {
+            Added::Person(p) => Subject::Person(p.id.clone()),
+            Added::Place(p) => Subject::Place(p.id.clone()),
+        }
+    }
+
+    pub fn id(&self) -> &crate::tracker::model::Id {
+        match self {
+            Added::Person(p) => &p.id,
+            Added::Place(p) => &p.id,
+        }
+    }
+}
+
 /// Whether a link role is intelligence about someone else (`tracker.perpetrator_roles`).
 pub fn is_intelligence(ws: &Workspace, role: &str) -> bool {
     ws.config
@@ -131,6 +216,25 @@ pub fn visible_links(ws: &Workspace, user: &User, t: &Tracker, subject: &Subject
         .filter(|l| sees_link(ws, user, l))
         .cloned()
         .collect()
+}
+
+/// How `user` may know of a possible match: in full (`Some(true)`) when they may see one of its
+/// records' links; only as held by its cases' LAs (`Some(false)`) when those cases are not
+/// theirs to see; not at all when it is intelligence they may not have. So an account learns no
+/// name, detail or score from a case it may not open.
+pub fn match_reach(
+    ws: &Workspace,
+    user: &User,
+    t: &Tracker,
+    sg: &crate::tracker::Suggestion,
+) -> Option<bool> {
+    let members = t.decisions.clusters().members(&sg.cluster);
+    let links: Vec<&Link> = (members.iter()).flat_map(|m| t.index.links_of(m)).collect();
+    if links.iter().any(|l| sees_link(ws, user, l)) {
+        return Some(true);
+    }
+    let intelligence = user.role.may(Permission::Intelligence);
+    (intelligence || links.iter().any(|l| !is_intelligence(ws, &l.role))).then_some(false)
 }
 
 /// Takes out of `r`'s answers what is intelligence about others, for an account without the

@@ -7,6 +7,7 @@
 //! needs, `http::extract::CsrfForm` for posts), the domain below (`workspace::case`,
 //! `workspace::listing`, the store), and a view to render.
 
+mod add;
 mod assets;
 mod auth;
 mod cases;

@@ -31,6 +31,8 @@ let kiosk;
 /** A second kiosk with no recipients configured: it seals to its development key. */
 let devKiosk;
 let inbox;
+/** The workspace's site folder, for `prem workspace` commands while it runs. */
+let inboxSite;
 let browser;
 /** name -> temporary password printed by `prem inbox user add` */
 const temporary = {};
@@ -226,7 +228,7 @@ public_key = ${q(path.join(keys, 'police.pub'))}
   devKiosk.url = devURL;
 
   // The inbox, pulling from the kiosk's internal listener.
-  const inboxSite = await siteFolder(
+  inboxSite = await siteFolder(
     'inbox-site',
     `[inbox]
 addr = "127.0.0.1:0"
@@ -386,14 +388,24 @@ async function signOut(page) {
   assert.equal(new URL(page.url()).pathname, '/login', 'signed out');
 }
 
-/** Walks one kiosk form to its confirmation in the browser; returns the reference. */
-async function submitReferral(formId, base = kiosk.url) {
+/**
+ * Walks one kiosk form to its confirmation in the browser; returns the reference. `answers`
+ * (question name → text, or a radio's value) are given where those questions are asked, the
+ * rest filled in.
+ */
+async function submitReferral(formId, base = kiosk.url, answers = {}) {
   const { context, page } = await newContext();
   try {
     await page.goto(`${base}/forms/${formId}/`);
     await page.getByRole('button', { name: 'Start now' }).click();
     for (let step = 0; step < 60 && !page.url().endsWith('/check/'); step++) {
       const before = page.url();
+      for (const [name, text] of Object.entries(answers)) {
+        const field = page.locator(`[name="${name}"]`);
+        if (!(await field.count())) continue;
+        if ((await field.first().getAttribute('type')) === 'radio') await page.locator(`[name="${name}"][value="${text}"]`).check();
+        else await field.fill(text);
+      }
       await fillPage(page);
       await (await continueButton(page)).click();
       await page.waitForLoadState('load');
@@ -646,14 +658,49 @@ test('admins read the audit trail and handle records set aside; the chair takes 
     assert.ok(await page.getByText('Sunderland authorising manager').isVisible(), 'the answers are kept in the history');
     await checkPage(page, 'exited');
 
-    // The tracker's pages: a person linked to the case (with possible matches, none here),
-    // search with a result, and the repeats lists.
+    // Someone the referral did not name, added by hand: the form empty (each error reaches
+    // its field), then filled in; their page follows, with any possible matches.
+    await follow(page, 'Add a person');
+    await checkPage(page, 'add a person');
+    await submitAndWait(page, 'Add the person');
+    await summaryReachesFields(page, 'add a person');
+    await checkPage(page, 'add a person with errors', { status: 400 });
+    await page.getByLabel('Role in this case').selectOption('associate');
+    await page.getByLabel('Name', { exact: true }).fill('Orla Pennywhistle');
+    await submitAndWait(page, 'Add the person');
+    assert.ok(await page.getByText('Added to the case.').isVisible(), 'added');
+    assert.ok(await page.getByRole('heading', { name: 'Orla Pennywhistle' }).isVisible());
+    await checkPage(page, 'person added by hand');
+
+    // Soft intelligence names the same synthetic person, misspelt; it goes straight to the
+    // police, so once pulled (through the control socket, as an operator would) the person's
+    // page has a live suggestion the chair may see and decide.
+    await submitReferral('soft-intelligence', kiosk.url, { saw_people: 'yes', 'person_name-1': 'Tetsy' });
+    assert.match(await prem(inboxSite, ['workspace', 'pull']), /kiosk1: 1 new/);
+    await page.goto(`${inbox.url}${referralPath}`);
     const person = page.locator('h3:has-text("People and places") + ul a').first();
     assert.ok(await person.isVisible(), 'the case lists its people and places');
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), person.click()]);
-    assert.match(new URL(page.url()).pathname, /^\/people\/[0-9a-f]{32}$/);
+    const personPath = new URL(page.url()).pathname;
+    assert.match(personPath, /^\/people\/[0-9a-f]{32}$/);
     assert.ok(await page.getByRole('heading', { name: 'Possible matches' }).isVisible());
-    await checkPage(page, 'person');
+    const card = page.locator('.govuk-summary-card', { has: page.getByRole('heading', { name: /^Tetsy: / }) });
+    assert.equal(await card.count(), 1, 'the misspelt name is suggested');
+    assert.ok(await card.getByText('Date of birth').isVisible(), 'explained field by field');
+    await checkPage(page, 'person with a possible match');
+    // The decision by keyboard alone: choose, say why, send.
+    await card.getByLabel('Yes, the same').focus();
+    await page.keyboard.press('Space');
+    assert.ok(await card.getByLabel('Yes, the same').isChecked(), 'chosen by keyboard');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Same date of birth; the name is a slip.');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Record the decision about Tetsy', 'the button is next');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+    assert.ok(await page.getByText('Match decision recorded.').isVisible());
+    assert.equal(new URL(page.url()).pathname, personPath);
+    assert.equal(await page.getByRole('heading', { name: /^Tetsy: / }).count(), 0, 'confirmed: no longer suggested');
+    await checkPage(page, 'person after a match decision');
     await follow(page, 'Edit this record');
     await checkPage(page, 'edit a person');
     await page.getByLabel('Postcode district (the first half of a postcode)').fill('!!');
@@ -717,6 +764,16 @@ test('with JavaScript off, a reviewer pulls and the chair records a dispute deci
     await page.locator('#reason').fill('The panel agreed the case stays open.');
     await submitAndWait(page, 'Dispute decided: the case is open');
     assert.ok(await page.getByText('Open: managed by the panel').first().isVisible(), 'decided without JavaScript');
+    // Adding a person or place by hand needs no JavaScript either (axe itself needs it, so
+    // the form is axe-checked in the test above).
+    await follow(page, 'Add a place');
+    await submitAndWait(page, 'Add the place');
+    await summaryReachesFields(page, 'add a place without JavaScript');
+    await page.getByLabel('Role in this case').selectOption({ index: 1 });
+    await page.getByLabel('Name or description').fill('Testy bus station');
+    await submitAndWait(page, 'Add the place');
+    assert.ok(await page.getByText('Added to the case.').isVisible(), 'added without JavaScript');
+    await page.goto(`${inbox.url}${referralPath}`);
     await follow(page, 'Print view (A4, for the meeting pack)');
     assert.ok(await page.locator('.app-print-a4').isVisible());
     await signOut(page);

@@ -143,8 +143,25 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
         "{page}"
     );
     assert!(!page.contains(STRANGER), "one case is not a repeat: {page}");
-    // The arcade, named the same in three referrals: confirmed the same place twice over.
+    // The panel office of Northcliff sees the arcade of its own case; of the two arcade
+    // records in Westhaven's cases it learns only that Westhaven holds a possible match: no
+    // name, no field compared, no score, nothing to decide.
+    let office = ih.signed_in("office.north", "business-support", Some("Northcliff"));
     let arcade = person_href(&rev.get(&first).text(), "Gull Street amusement arcade");
+    let page = office.get(&arcade).text();
+    assert_eq!(
+        page.matches("A possible match is held in a case you may not see")
+            .count(),
+        2,
+        "{page}"
+    );
+    assert!(page.contains("Westhaven: ask its team"), "{page}");
+    assert!(
+        !page.contains("Why it was suggested") && !page.contains("Is this the same place?"),
+        "{page}"
+    );
+
+    // The arcade, named the same in three referrals: confirmed the same place twice over.
     let page = rev.get(&arcade).text();
     assert!(
         page.contains("Place name") && page.contains("Is this the same place?"),
@@ -302,7 +319,6 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
 
     // The panel office of Northcliff: its own council's cases only, and no adult of concern:
     // not on the case page, not by address, not in search, no perpetrator list.
-    let office = ih.signed_in("office.north", "business-support", Some("Northcliff"));
     let page = office.get(&first).text();
     assert!(
         page.contains("Jessamy Quorne") && !page.contains(ADULT[0]),
@@ -329,15 +345,165 @@ fn repeat_perpetrators_and_hotspots_come_from_confirmed_matches_across_councils(
     }
     assert!(!page.contains(&refs[3]), "not the stranger's case");
     assert!(page.contains(&ws.config.inbox.protective_marking));
-    let json: serde_json::Value =
-        serde_json::from_slice(&admin.get(&format!("{sar}.json")).body).expect("json");
+    // The young people those cases are about are third parties to the adult: withheld, with
+    // the marker, and listed case by case.
+    assert!(
+        !page.contains("Jessamy Quorne") && !page.contains("Tobiah Quillon"),
+        "{page}"
+    );
+    assert!(
+        page.contains("[redacted: third party]")
+            && page.contains("Withheld from this case")
+            && page.contains("(young-person)"),
+        "{page}"
+    );
+    let body = admin.get(&format!("{sar}.json"));
+    let json: serde_json::Value = serde_json::from_slice(&body.body).expect("json");
     assert_eq!(json["cases"].as_array().map(Vec::len), Some(3));
     assert_eq!(json["records"].as_array().map(Vec::len), Some(3));
+    assert!(!body.contains("Jessamy") && !body.contains("Tobiah"));
+    assert_eq!(
+        json["redacted"][0]["third_parties"][0]["role"], "young-person",
+        "{json:#}"
+    );
+    // The other way round: the young person's own request shows her answers and withholds
+    // the adult her case names.
+    let page = admin.get("/subject-access?q=Jessamy+Quorne").text();
+    let at = page.find("href=\"/subject-access/").expect("found") + 6;
+    let hers = admin
+        .get(&page[at..at + "/subject-access/".len() + 32])
+        .text();
+    assert!(
+        hers.contains("Jessamy Quorne") && hers.contains(&refs[0]),
+        "{hers}"
+    );
+    assert!(
+        ADULT.iter().all(|a| !hers.contains(a)) && hers.contains("(adult-of-concern)"),
+        "{hers}"
+    );
     let trail = ws.store.audit.recent(1000).expect("audit");
     assert!(trail.iter().any(|e| e.action == "subject-access"));
     assert!(trail.iter().any(|e| e.action == "subject-access-json"));
     assert!(
         !format!("{trail:?}").contains("Vantablack"),
         "no name in the trail"
+    );
+}
+
+/// A reviewer adds by hand an adult no referral named in that spelling: the case page offers it,
+/// a bad post comes back with what was typed and the error summary, a good one is stored with
+/// its link and audit entry, found by search at once, and its page shows the record already
+/// held that may be the same. Then `prem workspace purge` run through the control socket of the
+/// running workspace takes the case, and the running tracker forgets its people at once.
+#[cfg(unix)]
+#[test]
+fn a_person_added_by_hand_is_matched_at_once_and_forgotten_when_purged_through_the_socket() {
+    let h = Harness::start(|_| {});
+    let b = h.browser();
+    let answers = [
+        ("bringing_council", "Northcliff"),
+        ("yp_name", "Jessamy Quorne"),
+        ("adult_called", ADULT[0]),
+        ("adult_age", "about 30"),
+    ];
+    let reference = h.forms.complete_with(&b, "young-person", &answers);
+    // Everything received is past a retention of no days; the daily purge runs once at start.
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |c| c.inbox.retention_days = 0);
+    let ws = ih.inbox().clone();
+    let socket = prem::workspace::admin::socket_path(&ws.config, &ws.root);
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    ih.pull();
+    let key = (ws.store.all().expect("all").into_iter())
+        .find(|r| r.submission.reference == reference)
+        .expect("pulled")
+        .key;
+    ih.move_case(&key, "sign-off", "council-lead");
+    let case = format!("/cases/{}", key.path());
+
+    let rev = ih.signed_in("rev.add", "reviewer", None);
+    let page = rev.get(&case).text();
+    assert!(
+        page.contains("Add a person or place to this case")
+            && page.contains(&format!("{case}/add/person"))
+            && page.contains(&format!("{case}/add/place")),
+        "{page}"
+    );
+    let add = format!("{case}/add/person");
+    let form = rev.get(&add).text();
+    assert!(
+        form.contains("Role in this case") && form.contains("adult-of-concern"),
+        "{form}"
+    );
+    let typed = |role: &'static str, district: &'static str| {
+        [
+            ("role", role),
+            ("name", "Darrik Vantablak"),
+            ("aliases", "Dazzle"),
+            ("dob", ""),
+            ("phones", ""),
+            ("vehicles", ""),
+            ("district", district),
+            ("note", "Seen by officers."),
+        ]
+    };
+    let res = rev.submit(&add, &add, &typed("", "!!"));
+    assert_eq!(res.status, 400);
+    assert!(
+        res.contains("There is a problem")
+            && res.contains("Choose the person's role in this case")
+            && res.contains("Enter a postcode district")
+            && res.contains("value=\"Darrik Vantablak\"")
+            && res.contains("Seen by officers."),
+        "{}",
+        res.text()
+    );
+    let res = rev.submit(&add, &add, &typed("made-up-role", "HC4"));
+    assert_eq!(res.status, 400, "only the roles offered");
+
+    let res = rev.submit(&add, &add, &typed("adult-of-concern", "HC4"));
+    assert_eq!(res.status, 200);
+    let page = res.text();
+    assert!(
+        page.contains("Added to the case")
+            && page.contains("Darrik Vantablak")
+            && page.contains(&reference)
+            && page.contains(&format!("Record the decision about {}", ADULT[0])),
+        "the record held is shown as a possible match: {page}"
+    );
+    let added = res.path.trim_start_matches("/people/").to_string();
+    assert!(rev.get("/search?q=Dazzle").contains("Darrik Vantablak"));
+    let trail = ws.store.audit.recent(1000).expect("audit");
+    let entry = (trail.iter())
+        .find(|e| e.action == "add-tracker:adult-of-concern")
+        .expect("audited");
+    assert_eq!(entry.record, added, "by id, never by name");
+
+    // Those who may not edit the tracker are not offered it and may not post it.
+    let office = ih.signed_in("office.add", "business-support", Some("Northcliff"));
+    assert!(!office.get(&case).contains("Add a person"));
+    assert_eq!(office.get(&add).status, 403);
+
+    // Purged through the control socket of the running workspace: the people go too.
+    let admin = ih.signed_in("admin.purge", "admin", None);
+    assert!(admin
+        .get("/subject-access?q=Vantablak")
+        .contains("href=\"/subject-access/"));
+    let reply = prem::workspace::admin::send(&socket, &prem::workspace::admin::Command::Purge)
+        .expect("reply");
+    assert!(reply.out.contains("deleted 1 referral"), "{reply:?}");
+    let found = admin.get("/subject-access?q=Vantablak").text();
+    assert!(found.contains("No one held matches."), "{found}");
+    assert_eq!(rev.get(&format!("/people/{added}")).status, 404);
+    let t = ws.tracker.read().expect("tracker");
+    assert_eq!(
+        t.index.people().count(),
+        0,
+        "the running tracker forgot them"
     );
 }

@@ -7,7 +7,7 @@ use super::*;
 use crate::criteria::Criteria;
 use crate::forms::{load_str, Answers, Sources};
 
-const FORM: &str = r#"
+pub(crate) const FORM: &str = r#"
 id = "test"
 title = "Test"
 version = 1
@@ -96,7 +96,7 @@ postcode = "place_postcode"
 kind = "place_kind"
 "#;
 
-fn form(text: &str) -> Form {
+pub(crate) fn form(text: &str) -> Form {
     let criteria = Criteria::default();
     let sources = Sources {
         criteria: &criteria,
@@ -112,7 +112,7 @@ fn one(pairs: &[(&str, &str)]) -> Item {
         .collect()
 }
 
-fn submission(answers: Answers) -> Submission {
+pub(crate) fn submission(answers: Answers) -> Submission {
     Submission {
         schema: 1,
         reference: "REF-1".into(),
@@ -125,7 +125,7 @@ fn submission(answers: Answers) -> Submission {
     }
 }
 
-fn answers() -> Answers {
+pub(crate) fn answers() -> Answers {
     Answers {
         values: one(&[
             ("first_name", "Tamsin"),

@@ -242,3 +242,17 @@ fn the_index_finds_exactly_what_a_full_scan_would_suggest() {
     }
     assert!(suggested >= 150, "the variants were found: {suggested}");
 }
+
+/// The same pair through the index: the blocking keys must not lose what the score would show.
+#[test]
+fn two_slips_in_one_name_with_the_same_date_are_suggested_through_the_index() {
+    let mut index = Index::new();
+    let dob = Some(day(1994, 7, 21));
+    let held = person("Darrik Vantablack", dob);
+    index.put_person(held.clone());
+    index.put_person(person("Darrik Vantablack", Some(day(1970, 1, 1))));
+    let found = index.candidates(&person("Darick Vantablak", dob), &Decisions::default());
+    let ids: Vec<&Id> = found.iter().map(|s| &s.id).collect();
+    assert_eq!(ids, [&held.id], "{found:#?}");
+    assert_eq!(found[0].explanation.band, Band::Possible);
+}

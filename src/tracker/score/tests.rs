@@ -263,3 +263,34 @@ fn the_same_chain_in_another_district_is_not_suggested() {
         "a district alone is not enough"
     );
 }
+
+/// A slip in each word of one name ("Darick" has a letter doubled and one changed; the surname
+/// a letter short), with the same date of birth: the first name only sounds alike (two edits,
+/// and the first four letters differ), the surname is a slip, so the name is "sounds alike"
+/// (+3) and the date (+10) takes the pair to "possible". The same name with nothing else
+/// agreeing stays below it, and so does the name with a different date.
+#[test]
+fn two_slips_in_one_name_with_the_same_date_of_birth_are_possible() {
+    let dob = Some(day(1994, 7, 21));
+    let e = score(
+        &person("Darick Vantablak", dob),
+        &person("Darrik Vantablack", dob),
+    );
+    assert_eq!(
+        e.field(Field::Name).map(|f| (f.agreement, f.weight)),
+        Some((Agreement::Partly, weights::NAME_PHONETIC)),
+        "{e:#?}"
+    );
+    assert_eq!(e.total, weights::NAME_PHONETIC + weights::DOB_EXACT);
+    assert!(e.band >= Band::Possible, "{e:#?}");
+    let alone = score(
+        &person("Darick Vantablak", None),
+        &person("Darrik Vantablack", None),
+    );
+    assert_eq!(alone.band, Band::Unlikely, "a lone weak hit: {alone:#?}");
+    let other_day = score(
+        &person("Darick Vantablak", dob),
+        &person("Darrik Vantablack", Some(day(1988, 2, 3))),
+    );
+    assert_eq!(other_day.band, Band::Unlikely, "{other_day:#?}");
+}

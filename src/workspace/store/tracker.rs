@@ -88,6 +88,39 @@ impl WorkspaceStore {
         Ok(())
     }
 
+    /// Stores a person or place added by hand (`record`, of the kind `link` points at), its
+    /// link to the case and the case's facts, with the audit entry, in one transaction: a
+    /// record is never held without the case it belongs to, nor added unaudited.
+    pub fn add_linked<T: Serialize>(
+        &self,
+        record: &T,
+        link: &Link,
+        facts: &CaseFacts,
+        actor: &str,
+    ) -> Result<()> {
+        let id = link.subject.id().as_str().as_bytes();
+        let tree = match link.subject {
+            Subject::Person(_) => self.tree(PEOPLE)?,
+            Subject::Place(_) => self.tree(PLACES)?,
+        };
+        let value = self.seal(id, record)?;
+        let (links, cases) = (self.tree(LINKS)?, self.tree(FACTS)?);
+        let lk = link_key(link);
+        let changes = [
+            (&tree, id, value),
+            (&links, &lk[..], self.seal(&lk, link)?),
+            (
+                &cases,
+                facts.key.as_bytes(),
+                self.seal(facts.key.as_bytes(), facts)?,
+            ),
+        ];
+        let action = format!("add-tracker:{}", link.role);
+        self.audit
+            .record_with_all(actor, &action, link.subject.id().as_str(), &changes)?;
+        Ok(())
+    }
+
     /// Keeps a match decision for ever, with its audit entry in the same write.
     pub fn put_decision(&self, d: &MatchDecision, seq: u64, action: &str) -> Result<()> {
         let tree = self.tree(DECISIONS)?;

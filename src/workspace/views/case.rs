@@ -35,6 +35,8 @@ pub struct CaseView<'a> {
     pub outcome_codes: Option<&'a [String]>,
     /// A refused outcome: the field and what to fix.
     pub outcome_error: Option<(&'a str, &'a str)>,
+    /// Links to add a person or a place to the case by hand, for those who may: (words, page).
+    pub add_links: Vec<(&'static str, String)>,
 }
 
 impl CaseView<'_> {
@@ -204,6 +206,18 @@ fn outcome_form(c: &Chrome, v: &CaseView) -> Markup {
     }
 }
 
+/// Adding a person or place the referral did not name, for those who may.
+fn add_links(v: &CaseView) -> Markup {
+    html! {
+        @if !v.add_links.is_empty() {
+            h2.govuk-heading-m { "Add a person or place to this case" }
+            ul.govuk-list {
+                @for (words, href) in &v.add_links { li { a.govuk-link href=(href) { (words) } } }
+            }
+        }
+    }
+}
+
 /// The moves this user may make now, each a link to its own page; and the exports.
 fn actions(v: &CaseView) -> Markup {
     let base = v.base();
@@ -259,7 +273,7 @@ pub fn case_page(c: &Chrome, v: &CaseView) -> Markup {
                 h2.govuk-heading-l { "Answers" }
                 (answers(v))
             }
-            div.govuk-grid-column-one-third { div.app-no-print { (actions(v)) (outcome_form(c, v)) } (standing(v)) }
+            div.govuk-grid-column-one-third { div.app-no-print { (actions(v)) (add_links(v)) (outcome_form(c, v)) } (standing(v)) }
         }
     };
     page(

@@ -30,8 +30,9 @@ pub struct SubjectView<'a> {
     /// (label, value) rows of what is known.
     pub details: Vec<(&'static str, String)>,
     pub cases: Vec<CaseLine>,
-    /// Each possible match: the suggestion, its label, and where its cases are.
-    pub matches: Vec<(Suggestion, String, Vec<CaseLine>)>,
+    /// Each possible match: the suggestion, its label, and where its cases are. No label: a
+    /// match held only in cases this account may not see, said by their LAs alone.
+    pub matches: Vec<(Suggestion, Option<String>, Vec<CaseLine>)>,
     pub can_decide: bool,
     pub can_edit: bool,
 }
@@ -83,10 +84,30 @@ fn suggestion(
     c: &Chrome,
     v: &SubjectView,
     s: &Suggestion,
-    label: &str,
+    label: Option<&str>,
     lines: &[CaseLine],
 ) -> Markup {
     let id = s.id.as_str();
+    let Some(label) = label else {
+        let elsewhere: Vec<&CaseLine> = (lines.iter())
+            .filter(|l| matches!(l, CaseLine::Elsewhere { .. }))
+            .collect();
+        return html! {
+            div.govuk-inset-text {
+                p.govuk-body { "A possible match is held in a case you may not see:" }
+                ul.govuk-list.govuk-list--bullet {
+                    @for l in elsewhere {
+                        @if let CaseLine::Elsewhere { las } = l { li { "A case held by " (las) ": ask its team if you need to know more." } }
+                    }
+                }
+            }
+        };
+    };
+    let label = if label.is_empty() {
+        "(no name given)"
+    } else {
+        label
+    };
     html! {
         div.govuk-summary-card {
             div.govuk-summary-card__title-wrapper {
@@ -158,8 +179,10 @@ pub fn subject_page(c: &Chrome, v: &SubjectView) -> Markup {
         @if v.matches.is_empty() {
             p.govuk-body { "None held." }
         } @else {
-            p.govuk-body { "Scores are absolute: each field that agrees adds its weight, each that disagrees takes it away. Nothing is merged until a person confirms it." }
-            @for (s, label, lines) in &v.matches { (suggestion(c, v, s, label, lines)) }
+            @if v.matches.iter().any(|(_, label, _)| label.is_some()) {
+                p.govuk-body { "Scores are absolute: each field that agrees adds its weight, each that disagrees takes it away. Nothing is merged until a person confirms it." }
+            }
+            @for (s, label, lines) in &v.matches { (suggestion(c, v, s, label.as_deref(), lines)) }
         }
     };
     page(c, v.title, "/", main)

@@ -1,10 +1,12 @@
 //! A subject access request: find the person, then everything held about them on one printable
 //! page (every record of theirs the tracker holds, and every case those records are linked to,
-//! in full), with a JSON copy. For an administrator, who otherwise never reads a case.
+//! with other people's answers withheld and listed), with a JSON copy. For an administrator,
+//! who otherwise never reads a case.
 
 use maud::{html, Markup};
 
 use super::{case_body, page, CaseView, Chrome};
+use crate::tracker::redact::{Redacted, MARKER};
 
 /// One person found: their name, how many records, the page.
 pub struct Candidate {
@@ -38,7 +40,24 @@ pub struct HeldView<'a> {
     pub title: &'a str,
     /// Each of the person's records: its rows of what is known.
     pub records: Vec<Vec<(&'static str, String)>>,
-    pub cases: Vec<CaseView<'a>>,
+    /// Each case, with the other people's answers withheld from it.
+    pub cases: Vec<(CaseView<'a>, &'a [Redacted])>,
+}
+
+/// What was withheld from one case, said before its answers.
+fn withheld(list: &[Redacted]) -> Markup {
+    html! {
+        @if !list.is_empty() {
+            div.govuk-inset-text {
+                p.govuk-body { "Withheld from this case, as other people's information (shown as " strong { (MARKER) } "):" }
+                ul.govuk-list.govuk-list--bullet {
+                    @for r in list {
+                        li { (r.answers_in) " (" (r.role) "): " (r.answers) @if r.answers == 1 { " answer" } @else { " answers" } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn held_page(c: &Chrome, v: &HeldView) -> Markup {
@@ -56,7 +75,8 @@ pub fn held_page(c: &Chrome, v: &HeldView) -> Markup {
                 }
             }
             h2.govuk-heading-l { "Cases naming them (" (v.cases.len()) ")" }
-            @for case in &v.cases { section.app-sar-case { (case_body(case)) } }
+            p.govuk-body { "Other people each case names (perpetrators, associates, other victims) are withheld and listed with the case. Free-text answers may still name others: read them before sending." }
+            @for (case, list) in &v.cases { section.app-sar-case { (case_body(case)) (withheld(list)) } }
         }
     };
     page(c, v.title, "/subject-access", main)

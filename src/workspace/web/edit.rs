@@ -18,7 +18,7 @@ use super::io::{blocking, Shared};
 use super::people::tracker;
 use super::session::{may, SignedIn};
 use crate::http::extract::CsrfForm;
-use crate::tracker::model::{Id, Person, Place};
+use crate::tracker::model::Id;
 use crate::tracker::normalise;
 use crate::workspace::tracking;
 use crate::workspace::views::edit::{edit_page, EditView};
@@ -28,11 +28,8 @@ pub fn router() -> Router<Arc<Workspace>> {
     Router::new().route("/people/{id}/edit", get(show).post(save))
 }
 
-/// The record to edit, as typed fields: (name, label, value, hint).
-enum Record {
-    Person(Person),
-    Place(Place),
-}
+/// The record being edited (or added: `web::add` shares the fields and their checks).
+pub(super) use crate::workspace::tracking::Added as Record;
 
 fn find(ws: &Workspace, user: &crate::workspace::User, id: &str) -> Result<Record, WorkspaceError> {
     let t = tracker(ws);
@@ -42,17 +39,14 @@ fn find(ws: &Workspace, user: &crate::workspace::User, id: &str) -> Result<Recor
         (_, Some(p)) => Record::Place(p.clone()),
         _ => return Err(WorkspaceError::NotFound),
     };
-    let subject = match &record {
-        Record::Person(p) => crate::tracker::model::Subject::Person(p.id.clone()),
-        Record::Place(p) => crate::tracker::model::Subject::Place(p.id.clone()),
-    };
-    if tracking::visible_links(ws, user, &t, &subject).is_empty() {
+    if tracking::visible_links(ws, user, &t, &record.subject()).is_empty() {
         return Err(WorkspaceError::NotFound);
     }
     Ok(record)
 }
 
-fn fields(r: &Record) -> Vec<(&'static str, &'static str, String)> {
+/// The form's fields for `r`: (name, label, value).
+pub(super) fn fields(r: &Record) -> Vec<(&'static str, &'static str, String)> {
     match r {
         Record::Person(p) => vec![
             ("name", "Name", p.name.clone()),
@@ -98,18 +92,33 @@ fn fields(r: &Record) -> Vec<(&'static str, &'static str, String)> {
     }
 }
 
+/// The edit form's view of the record `id`.
+fn edit_view<'a>(
+    ws: &'a Workspace,
+    id: &str,
+    fields: Vec<(&'static str, &'static str, String)>,
+    errors: Vec<(&'static str, String)>,
+) -> EditView<'a> {
+    EditView {
+        heading: "Edit the record",
+        caption: None,
+        action: format!("/people/{id}/edit"),
+        cancel: format!("/people/{id}"),
+        roles: None,
+        fields,
+        kinds: &ws.config.tracker.place_kinds,
+        errors,
+        submit: "Save",
+    }
+}
+
 async fn show(
     State(ws): Shared,
     user: SignedIn<may::EditTracker>,
     Path(id): Path<String>,
 ) -> Result<Response, WorkspaceError> {
     let record = find(&ws, &user.user, &id)?;
-    let view = EditView {
-        id: &id,
-        fields: fields(&record),
-        kinds: &ws.config.tracker.place_kinds,
-        errors: Vec::new(),
-    };
+    let view = edit_view(&ws, &id, fields(&record), Vec::new());
     Ok(edit_page(&user.frame(&ws).await?, &view).into_response())
 }
 
@@ -121,7 +130,7 @@ fn list(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn value<'a>(typed: &'a [(String, String)], name: &str) -> &'a str {
+pub(super) fn value<'a>(typed: &'a [(String, String)], name: &str) -> &'a str {
     typed
         .iter()
         .find(|(n, _)| n == name)
@@ -129,7 +138,7 @@ fn value<'a>(typed: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// The record with what was typed, or each problem by field.
-fn apply(
+pub(super) fn apply(
     r: Record,
     typed: &[(String, String)],
     kinds: &[String],
@@ -240,12 +249,7 @@ async fn save(
             let fields = (fields(&record).into_iter())
                 .map(|(n, l, _)| (n, l, value(&typed, n).to_string()))
                 .collect();
-            let view = EditView {
-                id: &id,
-                fields,
-                kinds: &ws.config.tracker.place_kinds,
-                errors,
-            };
+            let view = edit_view(&ws, &id, fields, errors);
             Ok((
                 StatusCode::BAD_REQUEST,
                 edit_page(&user.frame(&ws).await?, &view),

@@ -69,7 +69,27 @@ pub fn case<'a>(inbox: &'a Workspace, user: &'a User, r: &'a Referral) -> CaseVi
         outcome_codes: (user.role.may(Permission::EditTracker))
             .then_some(&inbox.config.tracker.outcome_codes[..]),
         outcome_error: None,
+        add_links: add_links(inbox, user, r),
     }
+}
+
+/// "Add a person" and "Add a place" for accounts with `edit-tracker`, each only when there is
+/// a role to add it in.
+fn add_links(inbox: &Workspace, user: &User, r: &Referral) -> Vec<(&'static str, String)> {
+    if !user.role.may(Permission::EditTracker) {
+        return Vec::new();
+    }
+    let base = format!("/cases/{}/add", r.key.path());
+    [
+        (false, "Add a person", "person"),
+        (true, "Add a place", "place"),
+    ]
+    .into_iter()
+    .filter(|(place, _, _)| {
+        !crate::workspace::tracking::roles_to_add(inbox, user, *place).is_empty()
+    })
+    .map(|(_, words, what)| (words, format!("{base}/{what}")))
+    .collect()
 }
 
 /// The people and places linked to `r` that `user` may see: none without the tracker

@@ -151,13 +151,14 @@ async fn show(
                 .place_candidates(t.index.place(id).expect("held"), &t.decisions),
         };
         let matches = (suggestions.into_iter())
-            .map(|sg| {
+            .filter_map(|sg| {
+                let full = tracking::match_reach(&w, &u, &t, &sg)?;
                 let lines = (sg.cases.iter())
                     .map(|c| case_line(&w, &t, &u, c, ""))
                     .collect();
-                (label(&t, &sg.id), sg, lines)
+                let label = full.then(|| label(&t, &sg.id));
+                Some((sg, label, lines))
             })
-            .map(|(l, sg, lines)| (sg, l, lines))
             .collect::<Vec<_>>();
         let kind = if matches!(s, Subject::Person(_)) {
             "Person"

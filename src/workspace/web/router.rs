@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use super::error::WorkspaceError;
 use super::layers::{self, render_errors};
-use super::{assets, auth, cases, edit, moves, people, quarantine, subject};
+use super::{add, assets, auth, cases, edit, moves, people, quarantine, subject};
 use crate::http::headers::{security_headers, HeaderPolicy};
 use crate::http::log::log_requests;
 use crate::workspace::Workspace;
@@ -29,6 +29,7 @@ pub fn app(inbox: Arc<Workspace>, sessions: crate::store::SledSessionStore) -> R
         .merge(people::router())
         .merge(edit::router())
         .merge(edit::outcome_router())
+        .merge(add::router())
         .merge(subject::router())
         .merge(quarantine::router())
         .fallback(|| async { WorkspaceError::NotFound })

@@ -135,10 +135,7 @@ async fn purge_expired(inbox: &Arc<Workspace>) {
         let n = i.store.purge_expired(days, "system")?;
         if n > 0 {
             // The purged cases' people and places leave the in-memory tracker too.
-            let (index, decisions) = i.store.load_tracker()?;
-            crate::workspace::tracking::change(&i, |t| {
-                *t = crate::workspace::tracking::Tracker::new(index, decisions)
-            });
+            crate::workspace::tracking::reload(&i)?;
         }
         Ok(n)
     };

@@ -1,6 +1,7 @@
 //! Subject access requests: an administrator finds a person and gets everything held about them
-//! (every record of their confirmed cluster, every case those records are linked to, in full) as
-//! a printable page and as JSON. Each is audited under the person's record id, never their name.
+//! (every record of their confirmed cluster, every case those records are linked to) as a
+//! printable page and as JSON, with the other people each case names withheld and listed
+//! (`tracker::redact`). Each is audited under the person's record id, never their name.
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use super::io::{blocking, Action, Shared};
 use super::people::{details, tracker};
 use super::session::{may, SignedIn};
 use crate::tracker::model::{Id, Subject};
+use crate::tracker::redact::{third_parties, Redacted};
 use crate::workspace::model::Referral;
 use crate::workspace::views::subject::{find_page, held_page, Candidate, HeldView};
 use crate::workspace::{export, Workspace};
@@ -59,8 +61,13 @@ async fn find(
     Ok(find_page(&user.frame(&ws).await?, &q, Some(&found)).into_response())
 }
 
-/// The person's records (their confirmed cluster) and the referrals they are linked to.
-type Held = (String, Vec<Vec<(&'static str, String)>>, Vec<Referral>);
+/// The person's name, their records (their confirmed cluster) as rows of what is known, and
+/// the referrals they are linked to, each with the other people named in it withheld.
+type Held = (
+    String,
+    Vec<Vec<(&'static str, String)>>,
+    Vec<(Referral, Vec<Redacted>)>,
+);
 
 fn gather(ws: &Workspace, id: &str) -> anyhow::Result<Option<Held>> {
     let Some(id) = Id::parse(id) else {
@@ -71,12 +78,13 @@ fn gather(ws: &Workspace, id: &str) -> anyhow::Result<Option<Held>> {
         return Ok(None);
     };
     let name = person.name.clone();
-    let members = t.decisions.clusters().members(&id);
     let mut records = Vec::new();
+    let mut people = Vec::new();
     let mut cases = std::collections::BTreeSet::new();
-    for m in &members {
-        if t.index.person(m).is_some() {
+    for m in &t.decisions.clusters().members(&id) {
+        if let Some(p) = t.index.person(m) {
             records.push(details(&t, &Subject::Person(m.clone())));
+            people.push(p.clone());
             cases.extend(t.index.links_of(m).iter().map(|l| l.case.clone()));
         }
     }
@@ -88,7 +96,13 @@ fn gather(ws: &Workspace, id: &str) -> anyhow::Result<Option<Held>> {
                 kiosk: kiosk.into(),
                 id: id.into(),
             };
-            referrals.extend(ws.store.get(&key)?);
+            if let Some(mut r) = ws.store.get(&key)? {
+                let withheld = match ws.form_of(&r) {
+                    Some(form) => third_parties(form, &mut r.submission, &people),
+                    None => Vec::new(),
+                };
+                referrals.push((r, withheld));
+            }
         }
     }
     Ok(Some((name, records, referrals)))
@@ -119,7 +133,8 @@ async fn held(
             "protective_marking": marking,
             "subject": name,
             "records": records.iter().map(|rows| rows.iter().map(|(k, v)| serde_json::json!({"field": k, "value": v})).collect::<Vec<_>>()).collect::<Vec<_>>(),
-            "cases": referrals.iter().map(|r| export::referral_json(r, &ws.flow(r), marking)).collect::<Vec<_>>(),
+            "cases": referrals.iter().map(|(r, _)| export::referral_json(r, &ws.flow(r), marking)).collect::<Vec<_>>(),
+            "redacted": referrals.iter().map(|(r, w)| serde_json::json!({"reference": r.submission.reference, "third_parties": w})).collect::<Vec<_>>(),
         });
         let disposition = format!("attachment; filename=\"subject-access-{id}.json\"");
         return Ok((
@@ -129,7 +144,7 @@ async fn held(
             .into_response());
     }
     let cases = (referrals.iter())
-        .map(|r| super::frame::case(&ws, &user.user, r))
+        .map(|(r, withheld)| (super::frame::case(&ws, &user.user, r), &withheld[..]))
         .collect();
     let view = HeldView {
         id: &id,
