@@ -35,6 +35,8 @@ pub struct CaseView<'a> {
     pub outcome_codes: Option<&'a [String]>,
     /// A refused outcome: the field and what to fix.
     pub outcome_error: Option<(&'a str, &'a str)>,
+    /// Its meetings, actions and minutes, for accounts that see meetings.
+    pub meetings: Option<super::meetings_case::CaseMeetings>,
 }
 
 impl CaseView<'_> {
@@ -251,6 +253,7 @@ pub fn case_page(c: &Chrome, v: &CaseView) -> Markup {
         v.outcome_error
             .map(|(field, message)| FieldError { field, message }),
     );
+    errors.extend(v.meetings.iter().flat_map(|m| m.summary()));
     let main = html! {
         (error_summary(&errors))
         (heading(v.referral, v.form, v.zone))
@@ -261,6 +264,7 @@ pub fn case_page(c: &Chrome, v: &CaseView) -> Markup {
             }
             div.govuk-grid-column-one-third { div.app-no-print { (actions(v)) (outcome_form(c, v)) } (standing(v)) }
         }
+        @if let Some(m) = &v.meetings { (super::meetings_case::section(c, m)) }
     };
     page(
         c,

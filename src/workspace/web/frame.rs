@@ -69,6 +69,7 @@ pub fn case<'a>(inbox: &'a Workspace, user: &'a User, r: &'a Referral) -> CaseVi
         outcome_codes: (user.role.may(Permission::EditTracker))
             .then_some(&inbox.config.tracker.outcome_codes[..]),
         outcome_error: None,
+        meetings: super::meetings_case::model(inbox, user, r),
     }
 }
 
