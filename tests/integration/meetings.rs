@@ -5,8 +5,9 @@
 //! the agenda and the action register download as marked CSV with formulas defused; a minute
 //! lists the case for review at the next board, where the open action is carried. An
 //! extraordinary request tells the chair at once (through a real SMTP server, with nothing of
-//! the case), is convened, and puts the case on the next board's agenda for review. Another
-//! council's office sees none of it.
+//! the case), is convened, and puts the case on the next board's agenda for review, whose
+//! publishing tells the board's people, again with nothing of the case. Another council's
+//! office sees none of it.
 
 use std::time::Duration;
 
@@ -427,4 +428,35 @@ fn an_extraordinary_request_tells_the_chair_at_once_and_puts_the_case_on_the_nex
     );
     assert!(agenda.contains("Arrange a place of safety"), "{agenda}");
     assert!(office.get("/meetings").contains("Convened"));
+
+    // Publishing that agenda tells those who may see the board, not the one who published it,
+    // and nothing of what is on it.
+    let meeting = format!("/meetings/{board}");
+    assert!(office
+        .submit(&meeting, &format!("{meeting}/publish"), &[])
+        .contains("Agenda published."));
+    let mail = smtp.wait_for(3, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(smtp.messages().len(), 3);
+    let mut told: Vec<&str> = mail[1..].iter().map(|m| m.rcpt_to.as_str()).collect();
+    told.sort();
+    assert_eq!(
+        told,
+        [
+            "chair.one@council.example.org",
+            "rev.one@council.example.org"
+        ]
+    );
+    for m in &mail[1..] {
+        assert!(
+            m.subject.contains("agenda has been published"),
+            "{}",
+            m.subject
+        );
+        assert!(
+            !m.raw.contains(&reference) && !m.raw.contains("Northcliff"),
+            "{}",
+            m.raw
+        );
+    }
 }
