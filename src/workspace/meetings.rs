@@ -7,6 +7,7 @@
 //! those, only the cases it may see (`listing::visible`), so a shared panel's agenda shows each
 //! council's office its own cases alone.
 
+pub mod change;
 pub mod notify;
 
 use chrono::{DateTime, Days, Utc};

@@ -18,6 +18,7 @@ mod layers;
 mod meetings;
 mod meetings_case;
 mod meetings_extra;
+mod meetings_form;
 mod meetings_pack;
 mod moves;
 mod people;

@@ -19,7 +19,7 @@ use crate::config::SeriesConfig;
 use crate::http::extract::{CsrfForm, TokenOnly};
 use crate::meetings::{ListingKind, MeetingId, Occurrence};
 use crate::workspace::accounts::{Permission, User};
-use crate::workspace::meetings::{self as m, Published};
+use crate::workspace::meetings as m;
 use crate::workspace::views::meetings::{
     calendar_page, meeting_page, AgendaStatus, CalendarRow, ExtraRow, ListedRow, MeetingView,
 };
@@ -284,6 +284,26 @@ fn ticked_into(
     }
 }
 
+/// The meeting page again (400) when no agency was ticked for `case`, the error at its form.
+async fn none_chosen<P>(
+    ws: &Arc<Workspace>,
+    user: &SignedIn<P>,
+    (id, o): (&str, &Occurrence),
+    case: String,
+) -> Result<Response, WorkspaceError> {
+    let (w, mid) = (ws.clone(), o.id());
+    let listed = blocking(move || w.store.listings(&mid)).await?;
+    let n = listed.iter().position(|l| l.case == case).unwrap_or(0);
+    let field = format!("c{}-agencies-1", n + 1);
+    let error = (
+        case,
+        field,
+        "Choose at least one agency to invite".into(),
+        Vec::new(),
+    );
+    render(ws, user, id, StatusCode::BAD_REQUEST, Some(error)).await
+}
+
 /// Saves the agencies ticked for one listed case: chosen from the series' members (one at
 /// least, else the page again with the error), or invited or present from those chosen.
 async fn tick<P>(
@@ -314,19 +334,7 @@ async fn tick<P>(
         ));
     }
     if what == Tick::Agencies && ticked.is_empty() {
-        let (w, mid) = (ws.clone(), o.id());
-        let n = blocking(move || w.store.listings(&mid))
-            .await?
-            .iter()
-            .position(|l| l.case == case)
-            .unwrap_or(0);
-        let error = (
-            case,
-            format!("c{}-agencies-1", n + 1),
-            "Choose at least one agency to invite".to_string(),
-            ticked,
-        );
-        return render(ws, user, id, StatusCode::BAD_REQUEST, Some(error)).await;
+        return none_chosen(ws, user, (id, &o), case).await;
     }
     let (changed, word, done) = ticked_into(l, what, ticked);
     let (w, actor) = (ws.clone(), user.name.clone());
@@ -343,22 +351,7 @@ async fn publish(
 ) -> Result<Response, WorkspaceError> {
     let (s, o) = find(&ws, &user, &id)?;
     let (w, actor) = (ws.clone(), user.name.clone());
-    let done = blocking(move || {
-        if w.store.published(&o.id())?.is_some() {
-            return Ok(false);
-        }
-        let agenda = m::draft_agenda(&w, &o)?;
-        let p = Published {
-            meeting: o.id(),
-            at: Utc::now(),
-            by: actor.clone(),
-            agenda,
-        };
-        w.store.publish(&p, &actor)?;
-        m::notify::agenda_published(&w, &s, &actor);
-        Ok(true)
-    })
-    .await?;
+    let done = blocking(move || m::change::publish(&w, &s, &o, &actor)).await?;
     user.flash(if done {
         "Agenda published. The members have been told it is out."
     } else {

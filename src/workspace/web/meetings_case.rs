@@ -10,16 +10,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 
 use super::error::WorkspaceError;
 use super::io::{self, blocking, Shared};
+use super::meetings_form::{self as form, PageErrors, Typed};
 use super::session::{may, SignedIn};
 use crate::http::extract::CsrfForm;
-use crate::meetings::{
-    Action, ActionDraft, ListingKind, MeetingId, Minute, MinuteDraft, Problem, Problems, Status,
-    UpdateDraft,
-};
+use crate::meetings::{Action, ListingKind, MeetingId, Status};
 use crate::workspace::accounts::{Permission, User};
 use crate::workspace::meetings::{self as m, Listed};
 use crate::workspace::model::{RecordKey, Referral};
@@ -33,31 +31,6 @@ pub fn router() -> Router<Arc<Workspace>> {
         .route("/cases/{kiosk}/{id}/actions/{action}/updates", post(update))
         .route("/cases/{kiosk}/{id}/actions/{action}/status", post(status))
         .route("/cases/{kiosk}/{id}/minutes", post(minute))
-}
-
-type Typed = Vec<(String, String)>;
-
-/// What `name` was typed as, trimmed.
-pub(super) fn val(typed: &[(String, String)], name: &str) -> String {
-    (typed.iter())
-        .find(|(n, _)| n == name)
-        .map_or_else(String::new, |(_, v)| v.trim().to_string())
-}
-
-/// The date typed in `{name}-day`, `-month`, `-year`: none when all are empty, an error when
-/// they are not a real date.
-pub(super) fn date(typed: &[(String, String)], name: &str) -> Result<Option<NaiveDate>, ()> {
-    let [d, mo, y] = ["day", "month", "year"].map(|p| val(typed, &format!("{name}-{p}")));
-    if d.is_empty() && mo.is_empty() && y.is_empty() {
-        return Ok(None);
-    }
-    let n = |s: &str| s.parse::<u32>().ok();
-    match (n(&y), n(&mo), n(&d)) {
-        (Some(y), Some(mo), Some(d)) if (2000..=2200).contains(&y) => {
-            NaiveDate::from_ymd_opt(y as i32, mo, d).map(Some).ok_or(())
-        }
-        _ => Err(()),
-    }
 }
 
 /// How a meeting is named on a case's page.
@@ -150,7 +123,7 @@ async fn refused<P>(
     r: &Referral,
     form: &str,
     typed: Typed,
-    errors: Vec<(String, String)>,
+    errors: PageErrors,
 ) -> Result<Response, WorkspaceError> {
     let mut view = super::frame::case(ws, user, r);
     if let Some(meetings) = view.meetings.as_mut() {
@@ -170,139 +143,6 @@ async fn done<P>(
 ) -> Result<Response, WorkspaceError> {
     user.flash(message).await?;
     Ok(Redirect::to(&format!("/cases/{}#meetings", r.key.path())).into_response())
-}
-
-/// A problem with one field, in words: `what` names the field.
-fn words(what: &str, p: Problem) -> String {
-    match p {
-        Problem::Missing => format!("Enter {what}"),
-        Problem::TooLong(n) => format!("{} must be {n} characters or fewer", capital(what)),
-        Problem::Unknown => format!("Choose {what} from the list"),
-        Problem::Before(d) => format!(
-            "{} must be on or after {}",
-            capital(what),
-            d.format("%-d %B %Y")
-        ),
-        Problem::After(d) => format!(
-            "{} must be on or before {}",
-            capital(what),
-            d.format("%-d %B %Y")
-        ),
-    }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
-/// The domain's problems as the page's errors: each field's id on the page and its words. A
-/// date typed that is no date is missing to the domain, and said so here.
-fn errors(
-    prefix: &str,
-    p: Problems,
-    names: &[(&str, &str)],
-    typed: &[(String, String)],
-) -> Vec<(String, String)> {
-    (p.0.into_iter())
-        .map(|(field, problem)| {
-            let what = names
-                .iter()
-                .find(|(f, _)| *f == field)
-                .map_or("this", |(_, w)| w);
-            let dated = ["due", "date", "next_review"].contains(&field.as_str());
-            if !dated {
-                return (format!("{prefix}-{field}"), words(what, problem));
-            }
-            let base = format!("{prefix}-{field}");
-            let message = match date(typed, &base) {
-                Err(()) => "Enter a real date, like 27 3 2027".to_string(),
-                Ok(_) => words(what, problem),
-            };
-            (format!("{base}-day"), message)
-        })
-        .collect()
-}
-
-async fn list(
-    State(ws): Shared,
-    user: SignedIn<may::ManageMeetings>,
-    Path(key): Path<RecordKey>,
-    CsrfForm(typed): CsrfForm<Typed>,
-) -> Result<Response, WorkspaceError> {
-    let r = io::referral(&ws, &user, key).await?;
-    if !m::listable(&ws, &r) {
-        return Err(WorkspaceError::NotNow);
-    }
-    let choices = m::choices_for(&ws, &r, Utc::now());
-    let chosen = choices
-        .iter()
-        .find(|o| o.id().to_string() == val(&typed, "listing-meeting"));
-    let kind = match val(&typed, "listing-kind").as_str() {
-        "new" => Some(ListingKind::New),
-        "review" => Some(ListingKind::Review),
-        _ => None,
-    };
-    let (Some(o), Some(kind)) = (chosen, kind) else {
-        let mut e = Vec::new();
-        if chosen.is_none() {
-            e.push((
-                "listing-meeting".into(),
-                "Choose the meeting to list the case for".into(),
-            ));
-        }
-        if kind.is_none() {
-            e.push((
-                "listing-kind".into(),
-                "Choose whether it comes as a new case or a review".into(),
-            ));
-        }
-        return refused(&ws, &user, &r, "listing", typed, e).await;
-    };
-    let (w, listed, actor) = (
-        ws.clone(),
-        Listed::new(o.id(), &r.key.path(), kind, &user.name),
-        user.name.clone(),
-    );
-    blocking(move || w.store.put_listing(&listed, &actor, "list-case")).await?;
-    done(&user, &r, &format!("Listed for {}.", label(&ws, &o.id()))).await
-}
-
-async fn agree(
-    State(ws): Shared,
-    user: SignedIn<may::Actions>,
-    Path(key): Path<RecordKey>,
-    CsrfForm(typed): CsrfForm<Typed>,
-) -> Result<Response, WorkspaceError> {
-    let r = io::referral(&ws, &user, key).await?;
-    let meeting = val(&typed, "action-meeting").parse::<MeetingId>().ok();
-    let draft = ActionDraft {
-        text: val(&typed, "action-text"),
-        owner_agency: val(&typed, "action-owner_agency"),
-        owner_role: val(&typed, "action-owner_role"),
-        due: date(&typed, "action-due").ok().flatten(),
-    };
-    let names = [
-        ("text", "the action"),
-        (
-            "owner_agency",
-            "the owning agency: an action without an owner cannot be saved",
-        ),
-        ("owner_role", "the owning role"),
-        ("due", "a due date: an action without one cannot be saved"),
-    ];
-    match Action::agree(&m::new_id(), &r.key.path(), &draft, ws.today(), meeting) {
-        Ok(a) => {
-            let (w, actor) = (ws.clone(), user.name.clone());
-            blocking(move || w.store.put_action(&a, &actor, "agree-action")).await?;
-            done(&user, &r, "Action agreed.").await
-        }
-        Err(p) => {
-            let e = errors("action", p, &names, &typed);
-            refused(&ws, &user, &r, "action", typed, e).await
-        }
-    }
 }
 
 /// The action `id` of case `r`, or not found.
@@ -329,6 +169,53 @@ impl ActionPath {
     }
 }
 
+async fn list(
+    State(ws): Shared,
+    user: SignedIn<may::ManageMeetings>,
+    Path(key): Path<RecordKey>,
+    CsrfForm(typed): CsrfForm<Typed>,
+) -> Result<Response, WorkspaceError> {
+    let r = io::referral(&ws, &user, key).await?;
+    if !m::listable(&ws, &r) {
+        return Err(WorkspaceError::NotNow);
+    }
+    let choices = m::choices_for(&ws, &r, Utc::now());
+    let l = match form::listing(&r, &choices, &typed, &user.name) {
+        Ok(l) => l,
+        Err(e) => return refused(&ws, &user, &r, "listing", typed, e).await,
+    };
+    let message = format!("Listed for {}.", label(&ws, &l.meeting));
+    let (w, actor) = (ws.clone(), user.name.clone());
+    blocking(move || w.store.put_listing(&l, &actor, "list-case")).await?;
+    done(&user, &r, &message).await
+}
+
+/// Saves `a` with its audit entry as `word`, then says `message` on the case page.
+async fn save<P>(
+    ws: &Arc<Workspace>,
+    user: &SignedIn<P>,
+    r: &Referral,
+    a: Action,
+    (word, message): (&'static str, &str),
+) -> Result<Response, WorkspaceError> {
+    let (w, actor) = (ws.clone(), user.name.clone());
+    blocking(move || w.store.put_action(&a, &actor, word)).await?;
+    done(user, r, message).await
+}
+
+async fn agree(
+    State(ws): Shared,
+    user: SignedIn<may::Actions>,
+    Path(key): Path<RecordKey>,
+    CsrfForm(typed): CsrfForm<Typed>,
+) -> Result<Response, WorkspaceError> {
+    let r = io::referral(&ws, &user, key).await?;
+    match form::action(&ws, &r, &typed) {
+        Ok(a) => save(&ws, &user, &r, a, ("agree-action", "Action agreed.")).await,
+        Err(e) => refused(&ws, &user, &r, "action", typed, e).await,
+    }
+}
+
 async fn update(
     State(ws): Shared,
     user: SignedIn<may::Actions>,
@@ -336,28 +223,11 @@ async fn update(
     CsrfForm(typed): CsrfForm<Typed>,
 ) -> Result<Response, WorkspaceError> {
     let r = io::referral(&ws, &user, at.key()).await?;
-    let mut a = action_of(&ws, &r, &at.action).await?;
+    let a = action_of(&ws, &r, &at.action).await?;
     let form = format!("update-{}", a.id);
-    let draft = UpdateDraft {
-        text: val(&typed, &format!("{form}-text")),
-        date: date(&typed, &format!("{form}-date")).ok().flatten(),
-        reported_by: val(&typed, &format!("{form}-reported_by")),
-    };
-    let names = [
-        ("text", "what was reported"),
-        ("date", "the date it was reported"),
-        ("reported_by", "who reported it"),
-    ];
-    match a.record_update(&draft, &user.name, Utc::now(), ws.today()) {
-        Ok(()) => {
-            let (w, actor) = (ws.clone(), user.name.clone());
-            blocking(move || w.store.put_action(&a, &actor, "action-update")).await?;
-            done(&user, &r, "Update recorded.").await
-        }
-        Err(p) => {
-            let e = errors(&form, p, &names, &typed);
-            refused(&ws, &user, &r, &form, typed, e).await
-        }
+    match form::update(&ws, a, &typed, &user.name) {
+        Ok(a) => save(&ws, &user, &r, a, ("action-update", "Update recorded.")).await,
+        Err(e) => refused(&ws, &user, &r, &form, typed, e).await,
     }
 }
 
@@ -369,20 +239,14 @@ async fn status(
 ) -> Result<Response, WorkspaceError> {
     let r = io::referral(&ws, &user, at.key()).await?;
     let mut a = action_of(&ws, &r, &at.action).await?;
-    let (status, word) = match val(&typed, "status").as_str() {
-        "done" => (Status::Done, "done"),
-        "dropped" => (Status::Dropped, "dropped"),
-        "open" => (Status::Open, "open"),
+    let (status, word, message) = match form::val(&typed, "status").as_str() {
+        "done" => (Status::Done, "action-status:done", "Action marked done."),
+        "dropped" => (Status::Dropped, "action-status:dropped", "Action dropped."),
+        "open" => (Status::Open, "action-status:open", "Action open again."),
         _ => return Err(WorkspaceError::Malformed("an unknown status".into())),
     };
     a.set_status(status, ws.today());
-    let (w, actor, audit) = (
-        ws.clone(),
-        user.name.clone(),
-        format!("action-status:{word}"),
-    );
-    blocking(move || w.store.put_action(&a, &actor, &audit)).await?;
-    done(&user, &r, &format!("Action marked {word}.")).await
+    save(&ws, &user, &r, a, (word, message)).await
 }
 
 async fn minute(
@@ -392,58 +256,23 @@ async fn minute(
     CsrfForm(typed): CsrfForm<Typed>,
 ) -> Result<Response, WorkspaceError> {
     let r = io::referral(&ws, &user, key).await?;
-    let meeting = val(&typed, "minute-meeting")
+    let id = form::val(&typed, "minute-meeting")
         .parse::<MeetingId>()
-        .ok()
-        .and_then(|id| m::meeting(&ws, &user, &id));
-    let Some((_, o)) = meeting else {
-        let e = vec![(
-            "minute-meeting".into(),
-            "Choose the meeting this minute is for".into(),
-        )];
-        return refused(&ws, &user, &r, "minute", typed, e).await;
+        .ok();
+    let o = id
+        .and_then(|id| m::meeting(&ws, &user, &id))
+        .map(|(_, o)| o);
+    let mi = match form::minute(&ws, &r, o.as_ref(), &typed, &user.name) {
+        Ok(mi) => mi,
+        Err(e) => return refused(&ws, &user, &r, "minute", typed, e).await,
     };
-    let draft = MinuteDraft {
-        summary: val(&typed, "minute-summary"),
-        risk_level: val(&typed, "minute-risk_level"),
-        decision: val(&typed, "minute-decision"),
-        next_review: date(&typed, "minute-next_review").ok().flatten(),
-    };
-    let names = [
-        ("summary", "a summary of the discussion"),
-        ("risk_level", "a risk level"),
-        ("decision", "the decision"),
-        ("next_review", "the date of the next review"),
-    ];
-    match Minute::record(
-        &r.key.path(),
-        &o,
-        &draft,
-        &ws.config.meetings,
-        &user.name,
-        Utc::now(),
-    ) {
-        Ok(mi) => {
-            let (w, actor, rr) = (ws.clone(), user.name.clone(), r.clone());
-            let next = blocking(move || {
-                w.store.put_minute(&mi, &actor)?;
-                let after = mi
-                    .next_review
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map(|t| t.and_utc());
-                after.map_or(Ok(None), |after| {
-                    m::list_for_review(&w, &rr, after, false, &actor)
-                })
-            })
-            .await?;
-            let listed = next
-                .map(|id| format!(" Listed for review at {}.", label(&ws, &id)))
-                .unwrap_or_default();
-            done(&user, &r, &format!("Minute recorded.{listed}")).await
-        }
-        Err(p) => {
-            let e = errors("minute", p, &names, &typed);
-            refused(&ws, &user, &r, "minute", typed, e).await
-        }
-    }
+    let (w, actor, rr) = (ws.clone(), user.name.clone(), r.clone());
+    let next = blocking(move || m::change::save_minute(&w, &rr, &mi, &actor)).await?;
+    let listed = next.map(|id| format!(" Listed for review at {}.", label(&ws, &id)));
+    done(
+        &user,
+        &r,
+        &format!("Minute recorded.{}", listed.unwrap_or_default()),
+    )
+    .await
 }

@@ -14,7 +14,8 @@ use chrono::{NaiveDate, NaiveTime, TimeZone as _, Utc};
 
 use super::error::WorkspaceError;
 use super::io::{self, blocking, Action as Audit, Shared};
-use super::meetings_case::{label, val};
+use super::meetings_case::label;
+use super::meetings_form::val;
 use super::session::{may, SignedIn};
 use crate::http::extract::CsrfForm;
 use crate::meetings::{ActionDraft, Attendee, ConveneDraft, Extraordinary, Schedule};
@@ -42,22 +43,9 @@ async fn request(
     if !m::listable(&ws, &r) {
         return Err(WorkspaceError::NotNow);
     }
-    let schedule = Schedule::of(&ws.config);
-    let x = Extraordinary::request(
-        &m::new_id(),
-        &r.key.path(),
-        Utc::now(),
-        ws.config.meetings.extraordinary,
-        &schedule,
-    );
-    let (w, actor, saved, id) = (ws.clone(), user.name.clone(), x.clone(), x.id.clone());
-    blocking(move || {
-        w.store
-            .put_extraordinary(&saved, &actor, "request-extraordinary")?;
-        m::notify::extraordinary_requested(&w, &r, &actor);
-        Ok(())
-    })
-    .await?;
+    let (w, actor) = (ws.clone(), user.name.clone());
+    let x = blocking(move || m::change::request_extraordinary(&w, &r, &actor)).await?;
+    let id = x.id.clone();
     let by = crate::local_time::date_time(x.deadline, ws.config.zone());
     user.flash(&format!(
         "Extraordinary meeting requested: the chair has been told. It is to be held by {by}."
@@ -144,6 +132,51 @@ fn day(s: &str) -> Option<NaiveDate> {
     }
 }
 
+/// The non-empty lines typed in `name`, trimmed.
+fn lines(typed: &[(String, String)], name: &str) -> Vec<String> {
+    (val(typed, name).lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// "Agency, role" as an attendee (with no role when there is no comma, which is refused).
+fn attendee(line: String) -> Attendee {
+    match line.split_once(',') {
+        Some((agency, role)) => Attendee {
+            agency: agency.trim().into(),
+            role: role.trim().into(),
+        },
+        None => Attendee {
+            agency: line,
+            role: String::new(),
+        },
+    }
+}
+
+/// The action rows filled in (a row left wholly empty is none), each with a new id.
+fn actions(typed: &[(String, String)]) -> Vec<(String, ActionDraft)> {
+    let mut out = Vec::new();
+    for n in 1..=ACTION_ROWS {
+        let f = |k: &str| val(typed, &format!("action{n}-{k}"));
+        if ["text", "owner_agency", "owner_role", "due"]
+            .iter()
+            .all(|k| f(k).is_empty())
+        {
+            continue;
+        }
+        let draft = ActionDraft {
+            text: f("text"),
+            owner_agency: f("owner_agency"),
+            owner_role: f("owner_role"),
+            due: day(&f("due")),
+        };
+        out.push((m::new_id(), draft));
+    }
+    out
+}
+
 /// The meeting's record as typed, and the problems found reading it (before the domain's).
 /// A time typed to the minute in the minute the request was made counts from the request.
 fn draft(
@@ -172,51 +205,14 @@ fn draft(
             "Enter the day it was held, like 27/3/2027, and the time it started, like 14:30".into(),
         ));
     }
-    let lines = |name: &str| {
-        val(typed, name)
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect::<Vec<_>>()
-    };
-    let attendees = (lines("attendees").into_iter())
-        .map(|l| match l.split_once(',') {
-            Some((agency, role)) => Attendee {
-                agency: agency.trim().into(),
-                role: role.trim().into(),
-            },
-            None => Attendee {
-                agency: l,
-                role: String::new(),
-            },
-        })
-        .collect();
-    let mut actions = Vec::new();
-    for n in 1..=ACTION_ROWS {
-        let f = |k: &str| val(typed, &format!("action{n}-{k}"));
-        if ["text", "owner_agency", "owner_role", "due"]
-            .iter()
-            .all(|k| f(k).is_empty())
-        {
-            continue;
-        }
-        let due = day(&f("due"));
-        actions.push((
-            m::new_id(),
-            ActionDraft {
-                text: f("text"),
-                owner_agency: f("owner_agency"),
-                owner_role: f("owner_role"),
-                due,
-            },
-        ));
-    }
     let draft = ConveneDraft {
         at,
-        attendees,
-        decisions: lines("decisions"),
-        actions,
+        attendees: lines(typed, "attendees")
+            .into_iter()
+            .map(attendee)
+            .collect(),
+        decisions: lines(typed, "decisions"),
+        actions: actions(typed),
         lessons: val(typed, "lessons"),
     };
     (draft, errors)
@@ -242,6 +238,27 @@ fn problem_errors(p: crate::meetings::Problems) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Records `x` as convened from the form, or every problem with what was typed.
+fn convened(
+    ws: &Workspace,
+    x: &mut Extraordinary,
+    typed: &Typed,
+) -> Result<(), Vec<(String, String)>> {
+    let (draft, mut errors) = draft(ws, x, typed);
+    if let Err(p) = x.convene(&draft, Utc::now(), &Schedule::of(&ws.config)) {
+        for (id, message) in problem_errors(p) {
+            if !errors.iter().any(|(e, _)| *e == id) {
+                errors.push((id, message));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 async fn convene(
     State(ws): Shared,
     user: SignedIn<may::Extraordinary>,
@@ -252,28 +269,11 @@ async fn convene(
     if x.convened.is_some() {
         return Err(WorkspaceError::NotNow);
     }
-    let (draft, mut errors) = draft(&ws, &x, &typed);
-    if let Err(p) = x.convene(&draft, Utc::now(), &Schedule::of(&ws.config)) {
-        for (id, message) in problem_errors(p) {
-            if !errors.iter().any(|(e, _)| *e == id) {
-                errors.push((id, message));
-            }
-        }
-    }
-    if !errors.is_empty() {
+    if let Err(errors) = convened(&ws, &mut x, &typed) {
         return render(&ws, &user, (&x, &r), &typed, errors).await;
     }
     let (w, actor, rr) = (ws.clone(), user.name.clone(), r.clone());
-    let next = blocking(move || {
-        w.store
-            .put_extraordinary(&x, &actor, "convene-extraordinary")?;
-        let c = x.convened.as_ref().expect("just convened");
-        for a in &c.actions {
-            w.store.put_action(a, &actor, "agree-action")?;
-        }
-        m::list_for_review(&w, &rr, c.at, true, &actor)
-    })
-    .await?;
+    let next = blocking(move || m::change::save_convened(&w, &x, &rr, &actor)).await?;
     let listed = next
         .map(|id| format!(" The case is listed for review at {}.", label(&ws, &id)))
         .unwrap_or_default();
