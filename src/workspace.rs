@@ -19,6 +19,7 @@ pub mod cli;
 pub mod deadline;
 pub mod export;
 pub mod listing;
+pub mod meetings;
 pub mod model;
 pub mod pull;
 pub mod role;

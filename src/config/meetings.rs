@@ -28,6 +28,16 @@ pub struct MeetingsConfig {
     pub minute_decisions: Vec<DecisionConfig>,
     /// How soon an extraordinary meeting must be convened once requested.
     pub extraordinary: Deadline,
+    /// The workflow states (from `[workflows.NAME]`) a case may be listed for a meeting from,
+    /// and an extraordinary meeting requested: none by default, so nothing is offered until a
+    /// partnership says which of its states mean "the panel has it".
+    pub listable_states: Vec<String>,
+    /// The questions (ids from `forms/`) whose answers an agenda gives as the reason for
+    /// referral, in order; a form without any of them shows none.
+    pub agenda_reason: Vec<String>,
+    /// The questions whose answers an agenda gives as the work done so far (the latest minute
+    /// of the case follows them).
+    pub agenda_work_done: Vec<String>,
 }
 
 impl Default for MeetingsConfig {
@@ -47,6 +57,9 @@ impl Default for MeetingsConfig {
                 decision("escalate", "Escalate", true),
             ],
             extraordinary: Deadline::WorkingDays(2),
+            listable_states: Vec::new(),
+            agenda_reason: Vec::new(),
+            agenda_work_done: Vec::new(),
         }
     }
 }
@@ -273,12 +286,23 @@ pub enum Deadline {
     WorkingDays(u32),
 }
 
-/// Checks `[meetings]` against the roles and local authorities, naming the key of any mistake.
+/// Checks `[meetings]` against the roles, local authorities and workflow states, naming the key
+/// of any mistake.
 pub fn validate(
     m: &MeetingsConfig,
     roles: &[RoleConfig],
     local_authorities: &[String],
+    states: &[&str],
 ) -> Result<()> {
+    for (n, s) in m.listable_states.iter().enumerate() {
+        if !states.contains(&s.as_str()) {
+            bail!(
+                "meetings.listable_states[{}]: \"{s}\" is not a state of any workflow (states: {})",
+                n + 1,
+                states.join(", ")
+            );
+        }
+    }
     let mut ids: Vec<&str> = Vec::new();
     for (n, s) in m.series.iter().enumerate() {
         let at = format!("meetings.series[{}]", n + 1);

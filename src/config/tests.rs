@@ -138,6 +138,11 @@ members = []"#
                             .expect("table"),
                     )]),
                 ),
+                // Checked against the workflows' states: the default workflow has "accepted".
+                ("meetings", "listable_states", _) => (
+                    "accepted".to_string(),
+                    toml::Value::Array(vec!["accepted".into()]),
+                ),
                 ("meetings", "extraordinary", _) => (
                     "{ hours = 5 }".to_string(),
                     toml::Value::Table("hours = 5".parse().expect("table")),

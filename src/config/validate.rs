@@ -68,10 +68,14 @@ impl Config {
             );
         }
         super::workflow::validate(&self.roles, &self.workflows)?;
+        let states: Vec<&str> = (self.workflows.values())
+            .flat_map(|w| w.states.iter().map(|s| s.id.as_str()))
+            .collect();
         super::meetings::validate(
             &self.meetings,
             &self.roles,
             &self.partnership.local_authorities,
+            &states,
         )?;
         for (table, proxies) in [("kiosk", &k.trusted_proxies), ("inbox", &i.trusted_proxies)] {
             for p in proxies {

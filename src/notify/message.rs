@@ -23,16 +23,19 @@ pub enum Waiting {
     DueTomorrow,
     /// A meeting's agenda has been published.
     AgendaPublished,
+    /// An extraordinary meeting has been asked for and waits to be convened.
+    Extraordinary,
 }
 
 impl Waiting {
     /// Every kind, for tests and for documentation of what can be sent.
-    pub const ALL: [Waiting; 5] = [
+    pub const ALL: [Waiting; 6] = [
         Waiting::ToEndorse,
         Waiting::ToReview,
         Waiting::Urgent,
         Waiting::DueTomorrow,
         Waiting::AgendaPublished,
+        Waiting::Extraordinary,
     ];
 
     /// A short name for the logs (the only thing a log line says about a notification).
@@ -43,6 +46,7 @@ impl Waiting {
             Waiting::Urgent => "urgent",
             Waiting::DueTomorrow => "due-tomorrow",
             Waiting::AgendaPublished => "agenda-published",
+            Waiting::Extraordinary => "extraordinary",
         }
     }
 
@@ -54,6 +58,7 @@ impl Waiting {
             Waiting::Urgent => "An urgent item is waiting in the workspace",
             Waiting::DueTomorrow => "A decision is due tomorrow",
             Waiting::AgendaPublished => "A meeting agenda has been published",
+            Waiting::Extraordinary => "An extraordinary meeting has been requested",
         }
     }
 
@@ -80,6 +85,10 @@ impl Waiting {
             Waiting::AgendaPublished => {
                 "The agenda for a coming meeting has been published\n\
                  in the workspace."
+            }
+            Waiting::Extraordinary => {
+                "An extraordinary meeting has been requested and waits\n\
+                 to be convened by someone in your role."
             }
         }
     }

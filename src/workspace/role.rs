@@ -143,10 +143,20 @@ pub enum Permission {
     Match,
     /// Produce everything held about one person.
     SubjectAccess,
+    /// See the meeting calendar, the cases listed and the agendas (of its LA's meetings).
+    Meetings,
+    /// List cases for meetings, record invitations and attendance, publish agendas.
+    ManageMeetings,
+    /// Choose which member agencies are invited for a listed case.
+    ChooseAgencies,
+    /// Agree actions, record their updates and status, and minute a case.
+    Actions,
+    /// Request an extraordinary meeting, and record it once convened.
+    Extraordinary,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 18] = [
         Permission::ViewList,
         Permission::ViewCase,
         Permission::Pull,
@@ -160,6 +170,11 @@ impl Permission {
         Permission::Intelligence,
         Permission::Match,
         Permission::SubjectAccess,
+        Permission::Meetings,
+        Permission::ManageMeetings,
+        Permission::ChooseAgencies,
+        Permission::Actions,
+        Permission::Extraordinary,
     ];
 
     /// Its name in `prem.toml` and in the audit trail (`denied:view-case`).
@@ -178,6 +193,11 @@ impl Permission {
             Permission::Intelligence => "intelligence",
             Permission::Match => "match",
             Permission::SubjectAccess => "subject-access",
+            Permission::Meetings => "meetings",
+            Permission::ManageMeetings => "manage-meetings",
+            Permission::ChooseAgencies => "choose-agencies",
+            Permission::Actions => "actions",
+            Permission::Extraordinary => "extraordinary",
         }
     }
 

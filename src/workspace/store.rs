@@ -12,6 +12,7 @@
 //! what makes a repeated pull harmless. Every change is flushed before it is reported done:
 //! the pull acknowledges a record to the kiosk only after `insert_new` has returned.
 
+mod meetings;
 #[cfg(test)]
 mod tests;
 mod tracker;
@@ -257,6 +258,12 @@ impl WorkspaceStore {
                 let forgotten = self.forget_case(&referral.key.path())?;
                 if forgotten > 0 {
                     let action = format!("purge-tracker:{forgotten}");
+                    self.audit.record(actor, &action, &referral.key.path())?;
+                }
+                // And its listings, actions, minutes and extraordinary meetings.
+                let forgotten = self.forget_meetings(&referral.key.path())?;
+                if forgotten > 0 {
+                    let action = format!("purge-meetings:{forgotten}");
                     self.audit.record(actor, &action, &referral.key.path())?;
                 }
                 purged += 1;

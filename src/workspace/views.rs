@@ -5,6 +5,10 @@ mod auth;
 mod case;
 pub mod edit;
 mod list;
+pub mod meetings;
+pub mod meetings_case;
+pub mod meetings_extra;
+pub mod meetings_pack;
 mod moves;
 pub mod people;
 pub mod subject;
@@ -119,6 +123,18 @@ fn nav<'a>(u: &User, sign_out: &'a [(&'a str, &'a str)]) -> Vec<NavItem<'a>> {
         nav.push(NavItem::Link {
             title: "Repeats and hotspots",
             url: "/tracker/",
+        });
+    }
+    if u.role.may(Permission::Meetings) {
+        nav.push(NavItem::Link {
+            title: "Meetings",
+            url: "/meetings",
+        });
+    }
+    if u.role.may(Permission::Actions) {
+        nav.push(NavItem::Link {
+            title: "Actions",
+            url: "/actions",
         });
     }
     if u.role.may(Permission::SubjectAccess) {

@@ -44,3 +44,5 @@ mod workspace_signin;
 mod workspace_cli;
 // Content-free email through a real SMTP server; the accounts' addresses.
 mod notify;
+// The meeting cycle through the pages: listing, agendas, actions, minutes, extraordinary.
+mod meetings;

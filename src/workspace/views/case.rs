@@ -37,6 +37,8 @@ pub struct CaseView<'a> {
     pub outcome_error: Option<(&'a str, &'a str)>,
     /// Links to add a person or a place to the case by hand, for those who may: (words, page).
     pub add_links: Vec<(&'static str, String)>,
+    /// Its meetings, actions and minutes, for accounts that see meetings.
+    pub meetings: Option<super::meetings_case::CaseMeetings>,
 }
 
 impl CaseView<'_> {
@@ -265,6 +267,7 @@ pub fn case_page(c: &Chrome, v: &CaseView) -> Markup {
         v.outcome_error
             .map(|(field, message)| FieldError { field, message }),
     );
+    errors.extend(v.meetings.iter().flat_map(|m| m.summary()));
     let main = html! {
         (error_summary(&errors))
         (heading(v.referral, v.form, v.zone))
@@ -275,6 +278,7 @@ pub fn case_page(c: &Chrome, v: &CaseView) -> Markup {
             }
             div.govuk-grid-column-one-third { div.app-no-print { (actions(v)) (add_links(v)) (outcome_form(c, v)) } (standing(v)) }
         }
+        @if let Some(m) = &v.meetings { (super::meetings_case::section(c, m)) }
     };
     page(
         c,

@@ -27,10 +27,13 @@ pub struct ListView<'a> {
     pub last_pull: Option<(String, &'a [PullReport])>,
     pub can_pull: bool,
     pub can_export_csv: bool,
+    /// Meetings soon whose agenda is due and not published: (title, when, id).
+    pub late_agendas: Vec<(String, String, String)>,
 }
 
 pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
     let main = html! {
+        (super::meetings::late_banner(&v.late_agendas))
         h1.govuk-heading-xl { "Cases" }
         @for (kiosk, gaps) in &v.gaps { (gap_warning(kiosk, gaps)) }
         @if let Some((at, reports)) = &v.last_pull { (last_pull(at, reports)) }

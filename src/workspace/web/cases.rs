@@ -42,7 +42,8 @@ async fn list(
     let (all, gaps) = blocking(move || Ok((i.store.all()?, listing::gaps(&i)?))).await?;
     let rows = listing::rows(&inbox, &user, &all, &filter);
     let last = inbox.latest_pull();
-    let view = list_view(&inbox, &user, &rows, &filter, gaps, last.as_ref());
+    let mut view = list_view(&inbox, &user, &rows, &filter, gaps, last.as_ref());
+    view.late_agendas = super::meetings::late(&inbox, &user).await?;
     Ok(views::list_page(&user.frame(&inbox).await?, &view).into_response())
 }
 
@@ -70,6 +71,7 @@ fn list_view<'a, P>(
         last_pull: last.map(|(at, r)| (at.format("%-d %b %Y %H:%M UTC").to_string(), &r[..])),
         can_pull: user.role.may(crate::workspace::Permission::Pull),
         can_export_csv: user.role.may(crate::workspace::Permission::ExportCsv),
+        late_agendas: Vec::new(),
     }
 }
 

@@ -70,6 +70,7 @@ pub fn case<'a>(inbox: &'a Workspace, user: &'a User, r: &'a Referral) -> CaseVi
             .then_some(&inbox.config.tracker.outcome_codes[..]),
         outcome_error: None,
         add_links: add_links(inbox, user, r),
+        meetings: super::meetings_case::model(inbox, user, r),
     }
 }
 

@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use super::error::WorkspaceError;
 use super::layers::{self, render_errors};
-use super::{add, assets, auth, cases, edit, moves, people, quarantine, subject};
+use super::{add, assets, auth, cases, edit, meetings, moves, people, quarantine, subject};
 use crate::http::headers::{security_headers, HeaderPolicy};
 use crate::http::log::log_requests;
 use crate::workspace::Workspace;
@@ -32,6 +32,7 @@ pub fn app(inbox: Arc<Workspace>, sessions: crate::store::SledSessionStore) -> R
         .merge(add::router())
         .merge(subject::router())
         .merge(quarantine::router())
+        .merge(meetings::router())
         .fallback(|| async { WorkspaceError::NotFound })
         .layer(from_fn(layers::no_store))
         .route("/assets/{name}", get(assets::asset))

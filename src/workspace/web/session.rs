@@ -65,7 +65,12 @@ pub mod may {
         Tracker,
         EditTracker,
         Match,
-        SubjectAccess
+        SubjectAccess,
+        Meetings,
+        ManageMeetings,
+        ChooseAgencies,
+        Actions,
+        Extraordinary
     );
 }
 
