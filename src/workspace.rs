@@ -90,6 +90,8 @@ pub struct Workspace {
     /// One pull at a time, whether from the timer or a button.
     pub(crate) pulling: tokio::sync::Mutex<()>,
     pub last_pull: Mutex<Option<(DateTime<Utc>, Vec<PullReport>)>>,
+    /// What the case list shows of each referral, kept up to date from the store's changes.
+    pub summaries: listing::Summaries,
 }
 
 impl Workspace {
@@ -97,7 +99,11 @@ impl Workspace {
     /// workspace no longer has follows the first workflow), where it starts, and how deadlines
     /// count.
     pub fn flow(&self, r: &Referral) -> Flow<'_> {
-        let form = self.form_of(r);
+        self.flow_for(self.form_of(r))
+    }
+
+    /// The rules of records sent with `form` (`None`: a form this workspace no longer has).
+    pub fn flow_for<'a>(&'a self, form: Option<&'a crate::forms::Form>) -> Flow<'a> {
         let workflows = &self.config.workflows;
         let workflow = form
             .and_then(|f| workflows.get(&f.workflow))
@@ -234,6 +240,7 @@ pub fn open(
         config: Arc::new(config),
         pulling: tokio::sync::Mutex::new(()),
         last_pull: Mutex::new(None),
+        summaries: listing::Summaries::default(),
     }))
 }
 

@@ -1,33 +1,57 @@
-//! The inbox list: which referrals a user sees, filtered as asked, as rows with their
-//! deadlines, urgent ones first, then by deadline; and the kiosks' missing sequence numbers
-//! shown above it. The rows are computed from records the caller has read.
+//! The case list: which referrals a user sees, filtered as asked, a page at a time as rows with
+//! their deadlines, urgent ones first, then by deadline; and the kiosks' missing sequence
+//! numbers shown above it. The rows come from summaries kept in memory (`summary`).
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod summary;
+
+use chrono::NaiveDate;
 use serde::Deserialize;
+
+pub use summary::{Summaries, Summary};
 
 use super::accounts::{Permission, User};
 use super::deadline;
 use super::model::Referral;
-use super::Workspace;
+use super::{Case, Flow, Workspace};
 use crate::config::LaScope;
 
 /// Whether `user` may see `r` at all: its state may be seen by only some roles (an unendorsed
 /// referral by its LA's managers), and an LA-tied role sees only its LA's records. Every page,
-/// export and search asks this one function.
+/// export and search asks this (the case list asks `sees` of its summaries, the same rule).
 pub fn visible(inbox: &Workspace, user: &User, r: &Referral) -> bool {
-    if !inbox.flow(r).seen_by(&r.case, user.role.label()) {
+    let form = inbox.form_of(r);
+    let presenting = r.presenting_authority(form);
+    sees(user, &inbox.flow_for(form), &r.case, presenting, |la| {
+        r.concerns_la(form, la)
+    })
+}
+
+fn sees(
+    user: &User,
+    flow: &Flow,
+    case: &Case,
+    presenting: Option<&str>,
+    concerns: impl Fn(&str) -> bool,
+) -> bool {
+    if !flow.seen_by(case, user.role.label()) {
         return false;
     }
-    let form = inbox.form_of(r);
     match (user.role.la_scope(), &user.la) {
         (LaScope::None, _) => true,
-        (LaScope::Presenting, Some(la)) => r.presenting_authority(form) == Some(la.as_str()),
-        (LaScope::Any, Some(la)) => r.concerns_la(form, la),
+        (LaScope::Presenting, Some(la)) => presenting == Some(la.as_str()),
+        (LaScope::Any, Some(la)) => concerns(la),
         (_, None) => false,
     }
 }
 
-/// The list's filters, as in its query string; an empty one does not filter.
+fn sees_summary(inbox: &Workspace, user: &User, s: &Summary) -> bool {
+    let flow = inbox.flow_for(inbox.forms.get(&s.form));
+    let presenting = s.presenting.as_deref();
+    sees(user, &flow, &s.case, presenting, |la| s.concerns_la(la))
+}
+
+/// The list's filters, as in its query string; an empty one does not filter. `page` counts
+/// from 1; anything else shows the first page.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Filter {
     #[serde(default)]
@@ -36,17 +60,27 @@ pub struct Filter {
     pub status: String,
     #[serde(default)]
     pub form: String,
+    #[serde(default)]
+    pub page: String,
 }
 
 impl Filter {
-    fn keeps(&self, inbox: &Workspace, r: &Referral) -> bool {
-        (self.la.is_empty() || r.concerns_la(inbox.form_of(r), &self.la))
-            && (self.status.is_empty() || inbox.flow(r).state_id(&r.case) == self.status)
-            && (self.form.is_empty() || r.submission.form == self.form)
+    fn keeps(&self, s: &Summary) -> bool {
+        (self.la.is_empty() || s.concerns_la(&self.la))
+            && (self.status.is_empty() || s.state_id == self.status)
+            && (self.form.is_empty() || s.form == self.form)
+    }
+
+    fn page(&self) -> usize {
+        self.page.parse().unwrap_or(1).max(1)
     }
 }
 
-/// One row of the inbox list.
+/// Rows a page of the list shows: enough to scan on a laptop, and a page that renders fast
+/// whatever the partnership holds.
+pub const PER_PAGE: usize = 100;
+
+/// One row of the case list.
 pub struct Row {
     /// `None` when the user may not open referrals (so no link they cannot follow).
     pub href: Option<String>,
@@ -56,7 +90,6 @@ pub struct Row {
     pub owning_authority: String,
     /// The date the partner submitted it, in the partnership's zone.
     pub received: String,
-    pub submitted_at: DateTime<Utc>,
     /// The title of its state.
     pub state: String,
     /// When it must leave its state by, if the state has a deadline.
@@ -65,36 +98,55 @@ pub struct Row {
     pub urgent: bool,
 }
 
-/// The rows `user` sees under `filter`: urgent first, then by deadline (those without one
-/// last), then oldest first.
-pub fn rows(inbox: &Workspace, user: &User, all: &[Referral], filter: &Filter) -> Vec<Row> {
-    let may_open = user.role.may(Permission::ViewCase);
-    let today = inbox.today();
-    let mut rows: Vec<Row> = all
-        .iter()
-        .filter(|r| visible(inbox, user, r) && filter.keeps(inbox, r))
-        .map(|r| row(inbox, r, may_open, today))
-        .collect();
-    rows.sort_by_key(|r| (!r.urgent, r.deadline.is_none(), r.deadline, r.submitted_at));
-    rows
+/// One page of the list, and where it stands among the rest.
+pub struct Listing {
+    pub rows: Vec<Row>,
+    /// Cases the user sees under the filter, on every page.
+    pub total: usize,
+    /// This page, from 1 (the last page if the one asked for is past the end).
+    pub page: usize,
+    pub pages: usize,
 }
 
-fn row(inbox: &Workspace, r: &Referral, may_open: bool, today: NaiveDate) -> Row {
-    let form = inbox.form_of(r);
-    let flow = inbox.flow(r);
-    let deadline = flow.deadline(&r.case, r.created_at);
+/// The page of cases `user` sees under `filter`: urgent first, then by deadline (those without
+/// one last), then oldest first. Blocking: it brings the summaries up to date from the store.
+pub fn list(inbox: &Workspace, user: &User, filter: &Filter) -> anyhow::Result<Listing> {
+    let may_open = user.role.may(Permission::ViewCase);
+    let today = inbox.today();
+    let current = inbox.summaries.current(inbox)?;
+    let mut kept: Vec<&Summary> = (current.iter())
+        .filter(|s| filter.keeps(s) && sees_summary(inbox, user, s))
+        .collect();
+    kept.sort_by(|a, b| {
+        let key = |s: &Summary| (!s.urgent, s.deadline.is_none(), s.deadline, s.submitted_at);
+        key(a).cmp(&key(b)).then_with(|| a.path.cmp(&b.path))
+    });
+    let total = kept.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = filter.page().min(pages);
+    let rows = (kept.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE))
+        .map(|s| row(s, may_open, today))
+        .collect();
+    Ok(Listing {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+fn row(s: &Summary, may_open: bool, today: NaiveDate) -> Row {
     Row {
-        href: may_open.then(|| format!("/cases/{}", r.key.path())),
-        reference: r.submission.reference.clone(),
-        form: r.submission.form_title.clone(),
-        presenting_authority: r.presenting_authority(form).unwrap_or("—").into(),
-        owning_authority: r.owning_authority(form).unwrap_or("—").into(),
-        received: crate::local_time::short_date(r.created_at, inbox.config.zone()),
-        submitted_at: r.created_at,
-        state: flow.state_title(&r.case),
-        deadline,
-        overdue: deadline.is_some_and(|d| deadline::is_overdue(d, today)),
-        urgent: r.urgent(form),
+        href: may_open.then(|| format!("/cases/{}", s.path)),
+        reference: s.reference.clone(),
+        form: s.form_title.clone(),
+        presenting_authority: s.presenting.clone().unwrap_or_else(|| "—".into()),
+        owning_authority: s.owning.clone().unwrap_or_else(|| "—".into()),
+        received: s.received.clone(),
+        state: s.state_title.clone(),
+        deadline: s.deadline,
+        overdue: s.deadline.is_some_and(|d| deadline::is_overdue(d, today)),
+        urgent: s.urgent,
     }
 }
 

@@ -59,7 +59,7 @@ pub struct Referral {
 /// (`workflow`, `urgent`, `local_authority` in `forms/*.toml`); a record whose form this inbox no
 /// longer has is treated as a threshold referral with no LA.
 impl Referral {
-    fn answer(&self, question: &str) -> Option<&str> {
+    pub(crate) fn answer(&self, question: &str) -> Option<&str> {
         self.submission
             .answers
             .get(question)

@@ -12,6 +12,7 @@
 //! what makes a repeated pull harmless. Every change is flushed before it is reported done:
 //! the pull acknowledges a record to the kiosk only after `insert_new` has returned.
 
+mod changes;
 mod meetings;
 #[cfg(test)]
 mod tests;
@@ -32,6 +33,7 @@ use super::vault::DataKey;
 use crate::seal::KdfParams;
 use crate::store::dir::{self, DirLock};
 use crate::store::SledSessionStore;
+pub use changes::Since;
 
 /// The database, opened and locked but not yet unlocked: enough to check the audit trail.
 pub struct WorkspaceDb {
@@ -75,6 +77,7 @@ impl WorkspaceDb {
             audit: self.audit()?,
             key,
             update: Mutex::new(()),
+            changes: Mutex::new(changes::Changes::default()),
             db: self.db,
             lock: self.lock,
         })
@@ -148,6 +151,8 @@ pub struct WorkspaceStore {
     pub audit: AuditLog,
     /// Serialises read-modify-write changes (one process holds the directory).
     update: Mutex<()>,
+    /// Which referrals changed lately, for views kept in memory.
+    changes: Mutex<changes::Changes>,
 }
 
 impl WorkspaceStore {
@@ -189,7 +194,30 @@ impl WorkspaceStore {
             .referrals
             .compare_and_swap(&key, None::<&[u8]>, Some(value))?;
         self.referrals.flush()?;
+        if swapped.is_ok() {
+            self.changed(key);
+        }
         Ok(swapped.is_ok())
+    }
+
+    fn changed(&self, key: Vec<u8>) {
+        self.changes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .note(key);
+    }
+
+    /// A counter bumped by every change to a referral; read it before reading referrals.
+    pub fn generation(&self) -> u64 {
+        let changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        changes.generation()
+    }
+
+    /// The referrals changed after `generation` (from `generation` or an earlier call), and
+    /// the generation now.
+    pub fn changed_since(&self, generation: u64) -> (u64, Since) {
+        let changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        changes.since(generation)
     }
 
     pub fn get(&self, key: &RecordKey) -> Result<Option<Referral>> {
@@ -234,6 +262,7 @@ impl WorkspaceStore {
         let sealed = self.seal(&k, &referral)?;
         let change = Some((&self.referrals, &k[..], sealed));
         (self.audit).record_with(actor, action, &key.path(), change)?;
+        self.changed(k);
         Ok(Ok(()))
     }
 
@@ -254,6 +283,7 @@ impl WorkspaceStore {
                 self.audit.record(actor, "purge", &referral.key.path())?;
                 self.referrals.remove(referral.key.db_key())?;
                 self.referrals.flush()?;
+                self.changed(referral.key.db_key());
                 // Its people and places go with it, unless another case still names them.
                 let forgotten = self.forget_case(&referral.key.path())?;
                 if forgotten > 0 {

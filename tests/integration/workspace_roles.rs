@@ -112,3 +112,73 @@ fn roles_are_enforced_on_the_server_and_business_support_sees_its_la_only() {
     assert_eq!(own.get("/").path, "/login");
     assert!(ih.audit_actions().iter().any(|a| a == "logout"));
 }
+
+/// The case list a page at a time: a hundred rows a page, the filters kept in the page links,
+/// a page past the end showing the last, and a change to one case on the list at once (the
+/// list is kept in memory and brought up to date from the store's changes).
+#[test]
+fn the_case_list_comes_a_page_at_a_time_and_shows_each_change_at_once() {
+    let h = Harness::start(|_| {});
+    h.submit_one("young-person");
+    let ih = WorkspaceHarness::start(&h, &h.internal_url(""), |_| {});
+    ih.pull();
+    let first = ih.inbox().store.all().expect("all").remove(0);
+    let form = ih.inbox().form_of(&first);
+    let la = first.presenting_authority(form).expect("an LA").to_string();
+    let lead = ih.signed_in("lead.one", "council-lead", Some(&la));
+    // Seen once, so that the copies below reach the list as changes, not in a first read.
+    assert!(lead.get("/").contains("1 case,"));
+    for n in 0..150 {
+        let mut copy = first.clone();
+        copy.key.id = format!("{:032x}", n + 1);
+        copy.submission.reference = format!("COPY-{n:04}");
+        assert!(ih.inbox().store.insert_new(&copy).expect("insert"));
+    }
+    let page = |q: &str| lead.get(&format!("/?{q}")).text();
+    let rows = |html: &str| {
+        html.matches("<tr class=\"govuk-table__row\"")
+            .count()
+            .saturating_sub(1)
+    };
+
+    let one = page("la=");
+    assert!(one.contains("151 cases,"), "every copy counted");
+    assert!(one.contains("Showing 1 to 100, page 1 of 2"));
+    assert_eq!(rows(&one), 100);
+    assert!(one.contains("aria-current=\"page\""));
+    assert!(
+        one.contains("href=\"/?page=2\" rel=\"next\""),
+        "a next link"
+    );
+    assert!(!one.contains("rel=\"prev\""));
+
+    let filtered = page(&format!("la={}&page=2", la.replace(' ', "+")));
+    assert_eq!(rows(&filtered), 51);
+    assert!(filtered.contains("Showing 101 to 151, page 2 of 2"));
+    let la_query = serde_urlencoded::to_string([("la", la.as_str())]).expect("encode");
+    let prev = format!("href=\"/?{}&amp;page=1\" rel=\"prev\"", la_query);
+    assert!(filtered.contains(&prev), "the filter kept in the links");
+    assert!(!filtered.contains("rel=\"next\""));
+
+    assert_eq!(rows(&page("page=99")), 51, "past the end: the last page");
+    assert_eq!(rows(&page("page=zero")), 100, "nonsense: the first page");
+    assert_eq!(rows(&page("la=Nowhere")), 0);
+    assert!(page("la=Nowhere").contains("No cases match."));
+
+    // A move shows at once, and a case leaving what the lead may see leaves their list.
+    ih.move_case(&first.key, "sign-off", "council-lead");
+    let after = page("status=panel-review");
+    assert!(
+        after.contains("1 case,"),
+        "the lead still sees it, in its new stage"
+    );
+    assert!(after.contains(&first.submission.reference));
+    assert!(after.contains("With the panel for a decision"));
+    let chair = ih.signed_in("chair.one", "chair", None);
+    let theirs = chair.get("/").text();
+    assert!(
+        theirs.contains("1 case,"),
+        "the chair sees only the signed-off case"
+    );
+    assert!(theirs.contains(&first.submission.reference));
+}

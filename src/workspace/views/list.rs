@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::{csrf_field, page, Chrome};
-use crate::workspace::listing::{KioskGaps, Row};
+use crate::workspace::listing::{KioskGaps, Listing, PER_PAGE};
 use crate::workspace::pull::PullReport;
 
 /// The current filter values and the choices offered.
@@ -20,7 +20,7 @@ pub struct Filters<'a> {
 }
 
 pub struct ListView<'a> {
-    pub rows: &'a [Row],
+    pub listing: &'a Listing,
     pub filters: Filters<'a>,
     /// Kiosks with sequence numbers never received.
     pub gaps: Vec<KioskGaps>,
@@ -49,10 +49,11 @@ pub fn list_page(c: &Chrome, v: &ListView) -> Markup {
             }
             (filters(&v.filters))
         }
-        @if v.rows.is_empty() {
+        @if v.listing.rows.is_empty() {
             p.govuk-body { "No cases match." }
         } @else {
-            (table(v.rows))
+            (table(v.listing))
+            (pagination(v.listing, &v.filters))
         }
     };
     page(c, "Cases", "/", main)
@@ -124,10 +125,17 @@ fn filters(f: &Filters) -> Markup {
     }
 }
 
-fn table(rows: &[Row]) -> Markup {
+fn table(listing: &Listing) -> Markup {
+    let (rows, total) = (&listing.rows, listing.total);
+    let first = (listing.page - 1) * PER_PAGE + 1;
     html! {
         table.govuk-table {
-            caption.govuk-table__caption.govuk-table__caption--m { (rows.len()) @if rows.len() == 1 { " case" } @else { " cases" } ", urgent first, then by deadline" }
+            caption.govuk-table__caption.govuk-table__caption--m {
+                (total) @if total == 1 { " case" } @else { " cases" } ", urgent first, then by deadline"
+                @if listing.pages > 1 {
+                    span.govuk-caption-m { "Showing " (first) " to " (first + rows.len() - 1) ", page " (listing.page) " of " (listing.pages) }
+                }
+            }
             thead.govuk-table__head { tr.govuk-table__row {
                 @for h in ["Reference", "Form", "Presenting LA", "Owning LA", "Submitted", "Stage", "Due"] {
                     th.govuk-table__header.app-nowrap scope="col" { (h) }
@@ -149,6 +157,64 @@ fn table(rows: &[Row]) -> Markup {
                             @if let Some(d) = r.deadline { span.app-nowrap { (d.format("%-d %b %Y")) } } @else { "—" }
                             @if r.overdue { " " strong.govuk-tag.govuk-tag--red { "Overdue" } }
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The list's address for page `n`, keeping the filters.
+fn page_href(f: &Filters, n: usize) -> String {
+    let page = n.to_string();
+    let pairs: Vec<(&str, &str)> = [("la", f.la), ("status", f.status), ("form", f.form)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .chain([("page", page.as_str())])
+        .collect();
+    format!(
+        "/?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
+}
+
+/// GOV.UK pagination: previous and next, the first and last pages, and those either side of
+/// this one, with ellipses between.
+fn pagination(l: &Listing, f: &Filters) -> Markup {
+    if l.pages < 2 {
+        return html! {};
+    }
+    let near = |n: usize| n == 1 || n == l.pages || n.abs_diff(l.page) <= 1;
+    html! {
+        nav.govuk-pagination.app-no-print aria-label="Pages of cases" {
+            @if l.page > 1 {
+                div.govuk-pagination__prev {
+                    a.govuk-link.govuk-pagination__link href=(page_href(f, l.page - 1)) rel="prev" {
+                        span.govuk-pagination__link-title { "Previous" span.govuk-visually-hidden { " page" } }
+                    }
+                }
+            }
+            ul.govuk-pagination__list {
+                @for n in 1..=l.pages {
+                    @if near(n) {
+                        @if n == l.page {
+                            li.govuk-pagination__item.govuk-pagination__item--current {
+                                a.govuk-link.govuk-pagination__link href=(page_href(f, n)) aria-label=(format!("Page {n}")) aria-current="page" { (n) }
+                            }
+                        } @else {
+                            li.govuk-pagination__item {
+                                a.govuk-link.govuk-pagination__link href=(page_href(f, n)) aria-label=(format!("Page {n}")) { (n) }
+                            }
+                        }
+                    } @else if near(n - 1) {
+                        li.govuk-pagination__item.govuk-pagination__item--ellipses { "⋯" }
+                    }
+                }
+            }
+            @if l.page < l.pages {
+                div.govuk-pagination__next {
+                    a.govuk-link.govuk-pagination__link href=(page_href(f, l.page + 1)) rel="next" {
+                        span.govuk-pagination__link-title { "Next" span.govuk-visually-hidden { " page" } }
                     }
                 }
             }

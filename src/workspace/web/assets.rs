@@ -86,7 +86,10 @@ mod tests {
     #[test]
     fn a_marking_cannot_end_the_css_string() {
         let css = print_marking("A\"} body { display: none } \\\n");
-        assert!(css.contains(r#"content: "A\"} body { display: none } \\\a ";"#), "{css}");
+        assert!(
+            css.contains(r#"content: "A\"} body { display: none } \\\a ";"#),
+            "{css}"
+        );
     }
 }
 

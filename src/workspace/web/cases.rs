@@ -16,7 +16,7 @@ use super::io::Shared;
 use super::io::{self, blocking, Action};
 use super::session::{may, SignedIn};
 use crate::http::extract::{CsrfForm, TokenOnly};
-use crate::workspace::listing::{self, Filter, KioskGaps, Row};
+use crate::workspace::listing::{self, Filter, KioskGaps, Listing};
 use crate::workspace::model::RecordKey;
 use crate::workspace::pull::{self, PullReport};
 use crate::workspace::views::{self, Filters, ListView};
@@ -38,11 +38,11 @@ async fn list(
     user: SignedIn<may::ViewList>,
     Query(filter): Query<Filter>,
 ) -> Result<Response, WorkspaceError> {
-    let i = inbox.clone();
-    let (all, gaps) = blocking(move || Ok((i.store.all()?, listing::gaps(&i)?))).await?;
-    let rows = listing::rows(&inbox, &user, &all, &filter);
+    let (i, u, f) = (inbox.clone(), user.user.clone(), filter.clone());
+    let (listing, gaps) =
+        blocking(move || Ok((listing::list(&i, &u, &f)?, listing::gaps(&i)?))).await?;
     let last = inbox.latest_pull();
-    let mut view = list_view(&inbox, &user, &rows, &filter, gaps, last.as_ref());
+    let mut view = list_view(&inbox, &user, &listing, &filter, gaps, last.as_ref());
     view.late_agendas = super::meetings::late(&inbox, &user).await?;
     Ok(views::list_page(&user.frame(&inbox).await?, &view).into_response())
 }
@@ -51,14 +51,14 @@ async fn list(
 fn list_view<'a, P>(
     inbox: &'a Workspace,
     user: &SignedIn<P>,
-    rows: &'a [Row],
+    listing: &'a Listing,
     filter: &'a Filter,
     gaps: Vec<KioskGaps>,
     last: Option<&'a (chrono::DateTime<chrono::Utc>, Vec<PullReport>)>,
 ) -> ListView<'a> {
     let forms = inbox.forms.iter();
     ListView {
-        rows,
+        listing,
         filters: Filters {
             la: &filter.la,
             status: &filter.status,
