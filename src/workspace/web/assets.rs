@@ -71,6 +71,14 @@ fn path_of(inbox: &Workspace, name: &str) -> Option<PathBuf> {
     })
 }
 
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::print_marking;
@@ -90,13 +98,5 @@ mod tests {
             css.contains(r#"content: "A\"} body { display: none } \\\a ";"#),
             "{css}"
         );
-    }
-}
-
-fn content_type(name: &str) -> &'static str {
-    match name.rsplit('.').next() {
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        _ => "application/octet-stream",
     }
 }
