@@ -199,6 +199,8 @@ pub struct InboxConfig {
     pub lockout_minutes: u32,
     /// Referrals received longer ago than this are deleted by `prem inbox purge`.
     pub retention_days: u32,
+    /// Rows on each page of the case list.
+    pub cases_per_page: usize,
     /// Posts allowed per signed-in session per minute.
     pub posts_per_minute: u32,
     /// Posts without a live session (sign-in attempts) allowed per address per minute.

@@ -18,6 +18,7 @@ impl Default for InboxConfig {
             lockout_attempts: 5,
             lockout_minutes: 15,
             retention_days: 365,
+            cases_per_page: 100,
             posts_per_minute: 60,
             new_sessions_per_minute: 30,
             trusted_proxies: Vec::new(),

@@ -383,3 +383,16 @@ fn without_roles_or_workflows_the_generic_defaults_apply() {
         ["referral", "status"]
     );
 }
+
+#[test]
+fn a_case_list_of_no_rows_a_page_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = Config::load_with_env(dir.path(), env(&[("PREM_INBOX_CASES_PER_PAGE", "0")]))
+        .expect_err("no rows a page");
+    assert!(
+        format!("{err:#}").contains("inbox.cases_per_page is 0: it must be at least 1"),
+        "{err:#}"
+    );
+    let ok = Config::load_with_env(dir.path(), env(&[("PREM_INBOX_CASES_PER_PAGE", "25")]));
+    assert_eq!(ok.expect("25 a page").inbox.cases_per_page, 25);
+}

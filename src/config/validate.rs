@@ -50,6 +50,7 @@ impl Config {
             ("inbox.lockout_attempts", u64::from(i.lockout_attempts), 1),
             ("inbox.pull_interval_secs", i.pull_interval_secs, 1),
             ("inbox.posts_per_minute", u64::from(i.posts_per_minute), 1),
+            ("inbox.cases_per_page", i.cases_per_page as u64, 1),
             (
                 "inbox.new_sessions_per_minute",
                 u64::from(i.new_sessions_per_minute),

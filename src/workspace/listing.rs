@@ -76,10 +76,6 @@ impl Filter {
     }
 }
 
-/// Rows a page of the list shows: enough to scan on a laptop, and a page that renders fast
-/// whatever the partnership holds.
-pub const PER_PAGE: usize = 100;
-
 /// One row of the case list.
 pub struct Row {
     /// `None` when the user may not open referrals (so no link they cannot follow).
@@ -106,6 +102,8 @@ pub struct Listing {
     /// This page, from 1 (the last page if the one asked for is past the end).
     pub page: usize,
     pub pages: usize,
+    /// The position of this page's first row in the whole list, from 1.
+    pub first: usize,
 }
 
 /// The page of cases `user` sees under `filter`: urgent first, then by deadline (those without
@@ -121,10 +119,12 @@ pub fn list(inbox: &Workspace, user: &User, filter: &Filter) -> anyhow::Result<L
         let key = |s: &Summary| (!s.urgent, s.deadline.is_none(), s.deadline, s.submitted_at);
         key(a).cmp(&key(b)).then_with(|| a.path.cmp(&b.path))
     });
+    // A page renders fast whatever the partnership holds (`inbox.cases_per_page`, at least 1).
+    let per_page = inbox.config.inbox.cases_per_page.max(1);
     let total = kept.len();
-    let pages = total.div_ceil(PER_PAGE).max(1);
+    let pages = total.div_ceil(per_page).max(1);
     let page = filter.page().min(pages);
-    let rows = (kept.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE))
+    let rows = (kept.iter().skip((page - 1) * per_page).take(per_page))
         .map(|s| row(s, may_open, today))
         .collect();
     Ok(Listing {
@@ -132,6 +132,7 @@ pub fn list(inbox: &Workspace, user: &User, filter: &Filter) -> anyhow::Result<L
         total,
         page,
         pages,
+        first: (page - 1) * per_page + 1,
     })
 }
 

@@ -12,18 +12,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { launchBrowser } from './lib.mjs';
 import {
   ws,
-  prem,
-  startPrem,
-  stop,
-  writePrivate,
-  q,
-  siteFolder,
+  startAll,
+  stopAll,
   totp,
   newContext,
   checkPage,
@@ -37,88 +31,23 @@ import {
 } from './workspace-harness.mjs';
 
 const run = promisify(execFile);
-const PASSPHRASE = 'browser-suite passphrase, not a secret';
 const MARKING = 'OFFICIAL-SENSITIVE';
 const T = { timeout: Number(process.env.PREM_TEST_TIMEOUT_MS || 300_000) };
-
-ws.label = 'meetings';
 
 // ------------------------------------------------------------------- set-up
 
 before(async () => {
-  ws.tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'prem-meetings-'));
-  const pass = path.join(ws.tmp, 'passphrase');
-  await writePrivate(pass, `${PASSPHRASE}\n`);
-  const keys = path.join(ws.tmp, 'keys');
-  await fs.mkdir(keys);
-  const kioskSite = await siteFolder(
-    'kiosk-site',
-    `[kiosk]
-reference_prefix = "PREM"
-posts_per_minute = 100000
-new_sessions_per_minute = 100000
-
-[[kiosk.recipients]]
-name = "police"
-public_key = ${q(path.join(keys, 'police.pub'))}
-`,
-  );
-  await prem(kioskSite, ['keygen', '--name', 'police', '--out', keys, '--passphrase-file', pass]);
-  const kioskEnv = { PREM_KIOSK_DATA_DIR: path.join(ws.tmp, 'kiosk-data'), PREM_BUILD_OUTPUT_DIR: path.join(ws.tmp, 'public') };
-  const token = (await prem(kioskSite, ['token', 'add', 'inbox'], { env: kioskEnv })).trim();
-  const tokenFile = path.join(ws.tmp, 'kiosk.token');
-  await writePrivate(tokenFile, `${token}\n`);
-  ws.kiosk = startPrem(
-    kioskSite,
-    ['serve', '--addr', '127.0.0.1:0', '--internal-addr', '127.0.0.1:0'],
-    [/serving the site and forms on (http:\/\/[^/\s]+)\//, /internal hand-over API on (http:\/\/[^/\s]+)\//],
-    { env: kioskEnv },
-  );
-  const [kioskURL, internalURL] = await ws.kiosk.ready;
-  ws.kiosk.url = kioskURL;
-  const inboxSite = await siteFolder(
-    'inbox-site',
-    `[inbox]
-addr = "127.0.0.1:0"
-data_dir = ${q(path.join(ws.tmp, 'inbox-data'))}
-secret_key = ${q(path.join(keys, 'police.key'))}
-passphrase_file = ${q(pass)}
-posts_per_minute = 100000
-new_sessions_per_minute = 100000
-pull_interval_secs = 3600
-pull_at_start = false
-
-[[inbox.kiosks]]
-name = "kiosk1"
-url = ${q(internalURL)}
-token_file = ${q(tokenFile)}
-`,
-  );
   // The form walk answers the last LA offered (Sunderland) as presenting and owning.
-  for (const [name, role, la] of [
+  await startAll('meetings', [
     ['rev.one', 'reviewer'],
     ['chair.one', 'chair'],
     ['lam.sunderland', 'la-manager', 'Sunderland'],
     ['bs.sunderland', 'business-support', 'Sunderland'],
     ['bs.nojs', 'business-support', 'Sunderland'],
-  ]) {
-    const out = await prem(inboxSite, ['workspace', 'user', 'add', name, '--role', role, ...(la ? ['--la', la] : [])]);
-    const m = out.match(/shown once:\n(\S+)\n/);
-    assert.ok(m, `temporary password in: ${out}`);
-    ws.temporary[name] = m[1];
-  }
-  ws.inbox = startPrem(inboxSite, ['workspace', 'serve'], [/workspace on (http:\/\/[^/\s]+)\//]);
-  [ws.inbox.url] = await ws.inbox.ready;
-  ws.browser = await launchBrowser();
+  ]);
 });
 
-after(async () => {
-  await ws.browser?.close();
-  const stopped = await Promise.all([stop(ws.inbox), stop(ws.kiosk)]);
-  if (ws.tmp && !process.env.PREM_KEEP_SITE) await fs.rm(ws.tmp, { recursive: true, force: true });
-  if (ws.checked.length) process.stderr.write(`axe-checked ${ws.checked.length} meeting pages: ${ws.checked.join(', ')}\n`);
-  for (const s of stopped) if (s) assert.equal(s.code, 0, `a server stopped on SIGTERM with ${JSON.stringify(s)}`);
-});
+after(stopAll);
 
 async function move(page, reference, title) {
   await page.goto(`${ws.inbox.url}/`);

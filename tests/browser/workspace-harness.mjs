@@ -2,17 +2,19 @@
 // workspace, each on its own site folder with the project's roles, workflows and meetings),
 // TOTP codes, and the steps and checks of a signed-in browser: a context that records what
 // should not happen, checkPage (axe, the marking, a heading, no script, the status), signing
-// in for the first time and again, a referral sent through the kiosk's forms. A test file sets
-// `ws.tmp`, `ws.kiosk`, `ws.inbox`, `ws.browser` and `ws.temporary` in its `before`; each
-// test file runs in a process of its own, so this state is its own. (workspace.test.mjs still
+// in for the first time and again, a referral sent through the kiosk's forms. A test file calls
+// `startAll` in its `before` (which sets `ws.tmp`, `ws.kiosk`, `ws.inbox`, `ws.browser` and
+// `ws.temporary`) and `stopAll` after; each test file runs in a process of its own, so this
+// state is its own. (workspace.test.mjs still
 // has its own copy of these; it can move to this module.)
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { CARGO_RUN, REPO_ROOT, axeCheck, formatViolations, fillPage, continueButton } from './lib.mjs';
+import { CARGO_RUN, REPO_ROOT, axeCheck, formatViolations, fillPage, continueButton, launchBrowser } from './lib.mjs';
 
 /** The running test file's kiosk, workspace, browser and accounts. */
 export const ws = {
@@ -307,3 +309,85 @@ export async function summaryReachesFields(page, label) {
 }
 
 /** Makes the move called `title` on the case `reference`, from the list, with a reason. */
+
+// ------------------------------------------------------------------- set-up
+
+const PASSPHRASE = 'browser-suite passphrase, not a secret';
+
+/**
+ * A kiosk and a workspace on the project's roles and workflows, in a temporary folder of
+ * their own: the reviewers' key, the hand-over token, the accounts `users` lists as
+ * [name, role, la?] (their temporary passwords in `ws.temporary`), `inboxExtra` added to the
+ * workspace's [inbox] table, and a browser. Sets `ws.tmp`, `ws.kiosk`, `ws.inbox` and
+ * `ws.browser`; `stopAll` undoes it.
+ */
+export async function startAll(label, users, { inboxExtra = '' } = {}) {
+  ws.label = label;
+  ws.tmp = await fs.mkdtemp(path.join(os.tmpdir(), `prem-${label}-`));
+  const pass = path.join(ws.tmp, 'passphrase');
+  await writePrivate(pass, `${PASSPHRASE}\n`);
+  const keys = path.join(ws.tmp, 'keys');
+  await fs.mkdir(keys);
+  const kioskSite = await siteFolder(
+    'kiosk-site',
+    `[kiosk]
+reference_prefix = "PREM"
+posts_per_minute = 100000
+new_sessions_per_minute = 100000
+
+[[kiosk.recipients]]
+name = "police"
+public_key = ${q(path.join(keys, 'police.pub'))}
+`,
+  );
+  await prem(kioskSite, ['keygen', '--name', 'police', '--out', keys, '--passphrase-file', pass]);
+  const kioskEnv = { PREM_KIOSK_DATA_DIR: path.join(ws.tmp, 'kiosk-data'), PREM_BUILD_OUTPUT_DIR: path.join(ws.tmp, 'public') };
+  const token = (await prem(kioskSite, ['token', 'add', 'inbox'], { env: kioskEnv })).trim();
+  const tokenFile = path.join(ws.tmp, 'kiosk.token');
+  await writePrivate(tokenFile, `${token}\n`);
+  ws.kiosk = startPrem(
+    kioskSite,
+    ['serve', '--addr', '127.0.0.1:0', '--internal-addr', '127.0.0.1:0'],
+    [/serving the site and forms on (http:\/\/[^/\s]+)\//, /internal hand-over API on (http:\/\/[^/\s]+)\//],
+    { env: kioskEnv },
+  );
+  const [kioskURL, internalURL] = await ws.kiosk.ready;
+  ws.kiosk.url = kioskURL;
+  const inboxSite = await siteFolder(
+    'inbox-site',
+    `[inbox]
+addr = "127.0.0.1:0"
+data_dir = ${q(path.join(ws.tmp, 'inbox-data'))}
+secret_key = ${q(path.join(keys, 'police.key'))}
+passphrase_file = ${q(pass)}
+posts_per_minute = 100000
+new_sessions_per_minute = 100000
+pull_interval_secs = 3600
+pull_at_start = false
+${inboxExtra}
+
+[[inbox.kiosks]]
+name = "kiosk1"
+url = ${q(internalURL)}
+token_file = ${q(tokenFile)}
+`,
+  );
+  for (const [name, role, la] of users) {
+    const out = await prem(inboxSite, ['workspace', 'user', 'add', name, '--role', role, ...(la ? ['--la', la] : [])]);
+    const m = out.match(/shown once:\n(\S+)\n/);
+    assert.ok(m, `temporary password in: ${out}`);
+    ws.temporary[name] = m[1];
+  }
+  ws.inbox = startPrem(inboxSite, ['workspace', 'serve'], [/workspace on (http:\/\/[^/\s]+)\//]);
+  [ws.inbox.url] = await ws.inbox.ready;
+  ws.browser = await launchBrowser();
+}
+
+/** Closes the browser, stops both servers (each must exit 0 on SIGTERM) and removes the folder. */
+export async function stopAll() {
+  await ws.browser?.close();
+  const stopped = await Promise.all([stop(ws.inbox), stop(ws.kiosk)]);
+  if (ws.tmp && !process.env.PREM_KEEP_SITE) await fs.rm(ws.tmp, { recursive: true, force: true });
+  if (ws.checked.length) process.stderr.write(`axe-checked ${ws.checked.length} ${ws.label} pages: ${ws.checked.join(', ')}\n`);
+  for (const s of stopped) if (s) assert.equal(s.code, 0, `a server stopped on SIGTERM with ${JSON.stringify(s)}`);
+}

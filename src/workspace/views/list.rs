@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::{csrf_field, page, Chrome};
-use crate::workspace::listing::{KioskGaps, Listing, PER_PAGE};
+use crate::workspace::listing::{KioskGaps, Listing};
 use crate::workspace::pull::PullReport;
 
 /// The current filter values and the choices offered.
@@ -127,13 +127,16 @@ fn filters(f: &Filters) -> Markup {
 
 fn table(listing: &Listing) -> Markup {
     let (rows, total) = (&listing.rows, listing.total);
-    let first = (listing.page - 1) * PER_PAGE + 1;
+    let first = listing.first;
     html! {
         table.govuk-table {
             caption.govuk-table__caption.govuk-table__caption--m {
                 (total) @if total == 1 { " case" } @else { " cases" } ", urgent first, then by deadline"
                 @if listing.pages > 1 {
-                    span.govuk-caption-m { "Showing " (first) " to " (first + rows.len() - 1) ", page " (listing.page) " of " (listing.pages) }
+                    span.govuk-caption-m {
+                        @if rows.len() == 1 { "Showing case " (first) } @else { "Showing " (first) " to " (first + rows.len() - 1) }
+                        ", page " (listing.page) " of " (listing.pages)
+                    }
                 }
             }
             thead.govuk-table__head { tr.govuk-table__row {
