@@ -236,6 +236,22 @@ impl WorkspaceStore {
         Ok(out)
     }
 
+    /// Every referral that opens, and the keys of those that do not (damaged on disk, say),
+    /// so that one bad record never hides the rest; fails only if the tree cannot be read.
+    pub fn all_readable(&self) -> Result<(Vec<Referral>, Vec<RecordKey>)> {
+        let (mut out, mut bad) = (Vec::new(), Vec::new());
+        for kv in self.referrals.iter() {
+            let (k, v) = kv?;
+            let opened = (self.key.open(&k, &v)).and_then(|p| Ok(serde_json::from_slice(&p)?));
+            match (opened, RecordKey::from_db_key(&k)) {
+                (Ok(r), _) => out.push(r),
+                (Err(_), Some(key)) => bad.push(key),
+                (Err(_), None) => {}
+            }
+        }
+        Ok((out, bad))
+    }
+
     /// Replaces a referral's case with `case`, flushed, if it is still the case the change was
     /// made from (`seen`), and records `audit` (actor, action) in the same write. If someone
     /// else's change got there first, nothing is written and the referral is returned as it now

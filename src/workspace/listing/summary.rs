@@ -97,17 +97,20 @@ impl Summaries {
         };
         match since {
             (generation, Since::Everything) => {
-                let mut by_key = HashMap::new();
-                for r in ws.store.all()? {
-                    by_key.insert(r.key.db_key(), Summary::of(ws, &r));
-                }
+                let (all, bad) = ws.store.all_readable()?;
+                unreadable(&bad);
+                let by_key = (all.iter()).map(|r| (r.key.db_key(), Summary::of(ws, r)));
+                let by_key = by_key.collect();
                 *held = Some(Held { generation, by_key });
             }
             (generation, Since::Keys(keys)) => {
                 let h = held.as_mut().expect("only Everything when none held");
                 for k in keys {
                     let found = match RecordKey::from_db_key(&k) {
-                        Some(key) => ws.store.get(&key)?,
+                        Some(key) => ws.store.get(&key).unwrap_or_else(|_| {
+                            unreadable(std::slice::from_ref(&key));
+                            None
+                        }),
                         None => None,
                     };
                     match found {
@@ -128,5 +131,17 @@ pub struct Current<'a>(MutexGuard<'a, Option<Held>>);
 impl Current<'_> {
     pub fn iter(&self) -> impl Iterator<Item = &Summary> {
         self.0.iter().flat_map(Held::iter)
+    }
+}
+
+/// Says which records could not be opened (their keys: a kiosk name and a random id, never
+/// contents); the list shows the rest.
+fn unreadable(keys: &[RecordKey]) {
+    for key in keys {
+        tracing::error!(
+            record = %key.path(),
+            "a stored referral could not be opened and is left out of the case list: \
+             check the disk, and restore the workspace's data folder from a backup if it persists"
+        );
     }
 }

@@ -89,3 +89,47 @@ fn sequence_gaps_open_and_close() {
     assert_eq!(s.note(2), None, "a repeat changes nothing");
     assert_eq!(s.high, 6);
 }
+
+#[test]
+fn a_damaged_referral_is_named_and_the_rest_still_read_and_each_write_is_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = WorkspaceDb::open(dir.path())
+        .expect("open")
+        .unlock(b"a passphrase", KdfParams::INSECURE_FOR_TESTS)
+        .expect("unlock");
+    let start = store.generation();
+    let good = referral();
+    let mut bad = referral();
+    bad.key.id = "0100".into();
+    assert!(store.insert_new(&good).expect("insert"));
+    assert!(store.insert_new(&bad).expect("insert"));
+    assert!(!store.insert_new(&good).expect("again"), "already held");
+    let (now, since) = store.changed_since(start);
+    assert_eq!(now, start + 2, "a repeated insert changes nothing");
+    assert_eq!(
+        since,
+        Since::Keys(vec![good.key.db_key(), bad.key.db_key()])
+    );
+
+    // One stored value damaged on disk: flip a byte of its ciphertext.
+    let mut sealed = store
+        .referrals
+        .get(bad.key.db_key())
+        .expect("get")
+        .expect("held")
+        .to_vec();
+    let last = sealed.len() - 1;
+    sealed[last] ^= 1;
+    store
+        .referrals
+        .insert(bad.key.db_key(), sealed)
+        .expect("damage");
+    assert!(
+        store.all().is_err(),
+        "all() still refuses a damaged tree as a whole"
+    );
+    let (read, unreadable) = store.all_readable().expect("the tree reads");
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0].key, good.key);
+    assert_eq!(unreadable, vec![bad.key.clone()]);
+}
