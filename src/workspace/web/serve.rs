@@ -50,7 +50,7 @@ pub async fn serve_on(
     let drain = Duration::from_secs(c.request_timeout_secs);
     let app = app(inbox.clone(), sessions);
     crate::http::server::serve(listener, app, header_timeout, drain, shutdown).await;
-    beside.stop();
+    beside.stop().await;
     eprintln!("stopped");
     Ok(())
 }
@@ -71,9 +71,14 @@ impl Beside {
         Ok(Beside { tasks, socket })
     }
 
-    fn stop(self) {
-        for task in self.tasks {
+    /// Aborts each task and waits until it is gone, so that nothing of theirs (a timer's pull
+    /// or purge finding the runtime closing) runs or logs after "stopped".
+    async fn stop(self) {
+        for task in &self.tasks {
             task.abort();
+        }
+        for task in self.tasks {
+            let _ = task.await;
         }
         if cfg!(unix) {
             let _ = std::fs::remove_file(&self.socket);
