@@ -5,8 +5,8 @@
 // in for the first time and again, a referral sent through the kiosk's forms. A test file calls
 // `startAll` in its `before` (which sets `ws.tmp`, `ws.kiosk`, `ws.inbox`, `ws.browser` and
 // `ws.temporary`) and `stopAll` after; each test file runs in a process of its own, so this
-// state is its own. (workspace.test.mjs still
-// has its own copy of these; it can move to this module.)
+// state is its own. (workspace.test.mjs, with a second kiosk and its own accounts, keeps its
+// own set-up and uses the rest.)
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -272,14 +272,24 @@ export async function signOut(page) {
   assert.equal(new URL(page.url()).pathname, '/login', 'signed out');
 }
 
-/** Walks one kiosk form to its confirmation in the browser; returns the reference. */
-export async function submitReferral(formId, base = ws.kiosk.url) {
+/**
+ * Walks one kiosk form to its confirmation in the browser; returns the reference. `answers`
+ * (question name → text, or a radio's value) are given where those questions are asked, the
+ * rest filled in.
+ */
+export async function submitReferral(formId, base = ws.kiosk.url, answers = {}) {
   const { context, page } = await newContext();
   try {
     await page.goto(`${base}/forms/${formId}/`);
     await page.getByRole('button', { name: 'Start now' }).click();
     for (let step = 0; step < 60 && !page.url().endsWith('/check/'); step++) {
       const before = page.url();
+      for (const [name, text] of Object.entries(answers)) {
+        const field = page.locator(`[name="${name}"]`);
+        if (!(await field.count())) continue;
+        if ((await field.first().getAttribute('type')) === 'radio') await page.locator(`[name="${name}"][value="${text}"]`).check();
+        else await field.fill(text);
+      }
       await fillPage(page);
       await (await continueButton(page)).click();
       await page.waitForLoadState('load');
