@@ -325,14 +325,11 @@ export async function summaryReachesFields(page, label) {
 const PASSPHRASE = 'browser-suite passphrase, not a secret';
 
 /**
- * A kiosk and a workspace on the project's roles and workflows, in a temporary folder of
- * their own: the reviewers' key, the hand-over token, the accounts `users` lists as
- * [name, role, la?] (their temporary passwords in `ws.temporary`), `inboxExtra` added to the
- * workspace's [inbox] table, and a browser. Sets `ws.tmp`, `ws.kiosk`, `ws.inbox` and
- * `ws.browser`; `stopAll` undoes it.
+ * A temporary folder (`ws.tmp`) with a passphrase file and a reviewer key pair made with
+ * `prem keygen`, and a kiosk sealing to that key with its hand-over listener open (`ws.kiosk`,
+ * its public address as `ws.kiosk.url`). Resolves to what a workspace needs to pull from it.
  */
-export async function startAll(label, users, { inboxExtra = '' } = {}) {
-  ws.label = label;
+export async function startKiosk(label) {
   ws.tmp = await fs.mkdtemp(path.join(os.tmpdir(), `prem-${label}-`));
   const pass = path.join(ws.tmp, 'passphrase');
   await writePrivate(pass, `${PASSPHRASE}\n`);
@@ -353,6 +350,7 @@ public_key = ${q(path.join(keys, 'police.pub'))}
   await prem(kioskSite, ['keygen', '--name', 'police', '--out', keys, '--passphrase-file', pass]);
   const kioskEnv = { PREM_KIOSK_DATA_DIR: path.join(ws.tmp, 'kiosk-data'), PREM_BUILD_OUTPUT_DIR: path.join(ws.tmp, 'public') };
   const token = (await prem(kioskSite, ['token', 'add', 'inbox'], { env: kioskEnv })).trim();
+  assert.match(token, /^\S{20,}$/, 'a token');
   const tokenFile = path.join(ws.tmp, 'kiosk.token');
   await writePrivate(tokenFile, `${token}\n`);
   ws.kiosk = startPrem(
@@ -363,6 +361,19 @@ public_key = ${q(path.join(keys, 'police.pub'))}
   );
   const [kioskURL, internalURL] = await ws.kiosk.ready;
   ws.kiosk.url = kioskURL;
+  return { pass, keys, tokenFile, internalURL };
+}
+
+/**
+ * A kiosk and a workspace on the project's roles and workflows, in a temporary folder of
+ * their own: the reviewers' key, the hand-over token, the accounts `users` lists as
+ * [name, role, la?] (their temporary passwords in `ws.temporary`), `inboxExtra` added to the
+ * workspace's [inbox] table, and a browser. Sets `ws.tmp`, `ws.kiosk`, `ws.inbox` and
+ * `ws.browser`; `stopAll` undoes it.
+ */
+export async function startAll(label, users, { inboxExtra = '' } = {}) {
+  ws.label = label;
+  const { pass, keys, tokenFile, internalURL } = await startKiosk(label);
   const inboxSite = await siteFolder(
     'inbox-site',
     `[inbox]

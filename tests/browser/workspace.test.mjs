@@ -16,11 +16,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, pdfPageTexts } from './lib.mjs';
 import {
   ws,
+  startKiosk,
   prem,
   startPrem,
   stop,
@@ -39,7 +39,6 @@ import {
   summaryReachesFields,
 } from './workspace-harness.mjs';
 
-const PASSPHRASE = 'browser-suite passphrase, not a secret';
 const LOCKOUT_ATTEMPTS = 3;
 const T = { timeout: Number(process.env.PREM_TEST_TIMEOUT_MS || 300_000) };
 
@@ -64,42 +63,10 @@ ws.label = 'inbox';
 /** A referral through the main kiosk's forms (see the harness's `submitReferral`). */
 const submitReferral = (formId, base = kiosk.url, answers = {}) => submitReferralAt(formId, base, answers);
 
-
 before(async () => {
-  tmp = ws.tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'prem-inbox-'));
-  const pass = path.join(tmp, 'passphrase');
-  await writePrivate(pass, `${PASSPHRASE}\n`);
-  const keys = path.join(tmp, 'keys');
-  await fs.mkdir(keys);
-
   // The kiosk, sealing to a reviewer key of our own.
-  const kioskSite = await siteFolder(
-    'kiosk-site',
-    `[kiosk]
-reference_prefix = "PREM"
-posts_per_minute = 100000
-new_sessions_per_minute = 100000
-
-[[kiosk.recipients]]
-name = "police"
-public_key = ${q(path.join(keys, 'police.pub'))}
-`,
-  );
-  await prem(kioskSite, ['keygen', '--name', 'police', '--out', keys, '--passphrase-file', pass]);
-  const kioskEnv = { PREM_KIOSK_DATA_DIR: path.join(tmp, 'kiosk-data'), PREM_BUILD_OUTPUT_DIR: path.join(tmp, 'public') };
-  const token = (await prem(kioskSite, ['token', 'add', 'inbox'], { env: kioskEnv })).trim();
-  assert.match(token, /^\S{20,}$/, 'a token');
-  const tokenFile = path.join(tmp, 'kiosk.token');
-  await writePrivate(tokenFile, `${token}\n`);
-  kiosk = startPrem(
-    kioskSite,
-    ['serve', '--addr', '127.0.0.1:0', '--internal-addr', '127.0.0.1:0'],
-    [/serving the site and forms on (http:\/\/[^/\s]+)\//, /internal hand-over API on (http:\/\/[^/\s]+)\//],
-    { env: kioskEnv },
-  );
-  const [kioskURL, internalURL] = await kiosk.ready;
-  kiosk.url = kioskURL;
-  ws.kiosk = kiosk;
+  const { pass, keys, tokenFile, internalURL } = await startKiosk('inbox');
+  ({ tmp, kiosk } = ws);
 
   // A kiosk left in development mode, as a new user's might be.
   const devSite = await siteFolder('dev-kiosk-site', `[kiosk]\nposts_per_minute = 100000\nnew_sessions_per_minute = 100000\n`);
